@@ -1,0 +1,50 @@
+// Live progress on stderr: a status line redrawn in place on a terminal, plain timestamped lines otherwise
+// (CI logs). Events (fault injected, undone, errors) are always printed as lines.
+import type { LiveStats, Progress } from "../run/orchestrator.ts";
+import type { RunEvent } from "../run/journal.ts";
+
+const PLAIN_EVERY_MS = 5_000;
+
+export function terminalProgress(out: NodeJS.WriteStream = process.stderr, enabled = true): Progress {
+  const tty = out.isTTY === true;
+  const started = Date.now();
+  let status = "";
+  let lastPlain = 0;
+  const stamp = () => `[${((Date.now() - started) / 1_000).toFixed(1).padStart(6)}s]`;
+  const line = (text: string) => {
+    if (!enabled) return;
+    if (tty && status) out.write("\r\x1b[2K");
+    out.write(`${stamp()} ${text}\n`);
+    if (tty && status) out.write(status);
+  };
+  return {
+    phase: (message) => {
+      if (tty && status) out.write("\r\x1b[2K");
+      status = "";
+      line(message);
+    },
+    event: (e: RunEvent) => line(`${e.type}: ${e.message}`),
+    tick: (s: LiveStats) => {
+      if (!enabled) return;
+      const text = statusText(s);
+      if (tty) {
+        status = text;
+        out.write(`\r\x1b[2K${text}`);
+      } else if (Date.now() - lastPlain >= PLAIN_EVERY_MS) {
+        lastPlain = Date.now();
+        out.write(`${stamp()} ${text}\n`);
+      }
+    },
+  };
+}
+
+export function statusText(s: LiveStats): string {
+  const parts = [
+    `${(s.elapsedMs / 1_000).toFixed(1)}s/${(s.totalMs / 1_000).toFixed(0)}s`,
+    `${s.requestsPerSecond} req/s`,
+    `errors ${s.errorRate === null ? "—" : (s.errorRate * 100).toFixed(1) + "%"}`,
+    `p99 ${s.p99Ms === undefined ? "—" : s.p99Ms.toFixed(1) + "ms"}`,
+  ];
+  if (s.activeFaults.length) parts.push(`fault: ${s.activeFaults.join(", ")}`);
+  return parts.join(" · ");
+}

@@ -1,0 +1,29 @@
+// The table printed at the end of a run: each objective with goal, measured value and result; each fault
+// with its MTTR. Plain text, aligned, no colours (CI logs keep it readable).
+import type { Journal } from "../run/journal.ts";
+import { goalText, measuredText, mttrText, offset, verdictWord } from "../../reports/format.ts";
+
+export function table(head: string[], rows: string[][]): string {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const fmt = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
+  return [fmt(head), fmt(widths.map((w) => "-".repeat(w))), ...rows.map(fmt)].join("\n");
+}
+
+export function renderSummary(j: Journal, runDir: string): string {
+  const out = [`${j.scenario.name}: ${verdictWord(j)}   (run ${j.runId}, ${((j.endedAt - j.startedAt) / 1_000).toFixed(1)}s, ${runDir})`];
+  for (const r of j.reasons) out.push(`  - ${r}`);
+  if (j.error && "fix" in j.error && j.error.fix) out.push(`  fix: ${j.error.fix}`);
+  if (j.slo.length) {
+    out.push("", table(["objective", "goal", "measured", "result"], j.slo.map((r) => [r.metric, goalText(r), measuredText(r), r.pass ? "pass" : "FAIL"])));
+  }
+  if (j.faults.length) {
+    out.push(
+      "",
+      table(
+        ["fault", "injected", "impact from", "recovered", "MTTR"],
+        j.faults.map((f) => [f.description, offset(j, f.injectedAt), offset(j, f.impactStartAt), offset(j, f.recoveredAt), mttrText(f)]),
+      ),
+    );
+  }
+  return out.join("\n") + "\n";
+}

@@ -1,0 +1,68 @@
+// Closed-model load with autocannon, in-process: `connections` keep-alive connections, each sending its
+// next request when the previous one finishes, optionally capped at `rate` requests/s overall.
+import autocannon from "autocannon";
+import { classifyStatus, type LoadContext, type LoadEngine } from "./engine.ts";
+
+/** The part of autocannon's per-connection client this engine relies on (autocannon 9). */
+interface AutocannonClient {
+  on(event: "response", listener: (status: number, bytes: number, latencyMs: number) => void): void;
+  on(event: "connError", listener: (err: NodeJS.ErrnoException) => void): void;
+  on(event: "request" | "timeout", listener: () => void): void;
+  pipelinedRequests: { clear(): void; size(): number };
+}
+
+export const autocannonEngine: LoadEngine = {
+  kind: "autocannon",
+  run: (ctx) =>
+    new Promise((resolve, reject) => {
+      const { urls, spec, signal } = ctx;
+      if (signal.aborted) return resolve();
+      const instance = autocannon(
+        {
+          url: urls.length === 1 ? urls[0]! + spec.path : urls.map((u) => u + spec.path),
+          method: spec.method,
+          connections: spec.connections,
+          duration: spec.durationMs / 1_000,
+          timeout: spec.timeoutMs / 1_000,
+          ...(spec.rate ? { overallRate: spec.rate } : {}),
+          setupClient: (client: AutocannonClient) => recordOutcomes(client, ctx),
+        } as unknown as autocannon.Options,
+        (err) => {
+          signal.removeEventListener("abort", stop);
+          if (err) reject(err);
+          else resolve();
+        },
+      );
+      const stop = () => instance.stop();
+      signal.addEventListener("abort", stop, { once: true });
+    }),
+};
+
+/**
+ * Outcomes are taken per connection rather than from autocannon's totals, because under faults those
+ * totals mislead: (1) a connection that fails reconnects at once and every failed reconnect is counted
+ * as a request error, even while the connection is idle under the rate cap, so a refused port yields
+ * thousands of "errors" no user sent; (2) the queue of in-flight requests is not emptied when a
+ * connection dies, so later responses are matched to stale entries and every latency after recovery is
+ * inflated by seconds. Here a connection error counts only when a request was in flight, and with one
+ * request per connection (no pipelining) anything still queued when the next request starts belongs to a
+ * dead connection: it is dropped, and counted as failed if nothing was reported for it (server closed).
+ */
+function recordOutcomes(client: AutocannonClient, { record, spec }: LoadContext): void {
+  client.on("response", (status, _bytes, latencyMs) => {
+    const { ok, reason } = classifyStatus(status);
+    record(Date.now(), ok, latencyMs, reason);
+  });
+  client.on("connError", (err) => {
+    if (client.pipelinedRequests.size() === 0) return; // reconnecting while idle: no request was lost
+    client.pipelinedRequests.clear();
+    record(Date.now(), false, undefined, err.code ?? err.message);
+  });
+  // On a timeout autocannon empties the queue itself; the user waited the whole timeout.
+  client.on("timeout", () => record(Date.now(), false, spec.timeoutMs, "timeout"));
+  client.on("request", () => {
+    if (client.pipelinedRequests.size() === 0) return;
+    client.pipelinedRequests.clear();
+    record(Date.now(), false, undefined, "connection closed");
+  });
+}

@@ -1,0 +1,62 @@
+// From the recorder to the journal's numbers: totals, availability (request- and time-based), latency,
+// the steady-state windows, and each fault's impact and recovery.
+import { describeHypothesis, violation, type HypothesisSpec } from "../metrics/hypothesis.ts";
+import type { Recorder } from "../metrics/recorder.ts";
+import type { FaultRecord, Journal, SourceMetrics } from "./journal.ts";
+import { locateRecovery } from "./recovery.ts";
+
+export const LOAD_SOURCE = "load";
+export const probeSource = (name: string) => `probe:${name}`;
+
+type Measured = Pick<Journal, "metrics" | "hypothesis" | "timeline" | "bucketMs"> & { faults: FaultRecord[] };
+
+export function measure(rec: Recorder, h: HypothesisSpec, faults: FaultRecord[], loadStartedAt: number): Measured {
+  const sources = rec.sources();
+  const load = rec.totals(LOAD_SOURCE);
+  const total = load.ok + load.failed;
+  const loadMs = rec.closedAt - loadStartedAt;
+
+  const windows = sources.map((s) => rec.alignedWindows(s));
+  const windowCount = windows[0]?.length ?? 0;
+  const held = Array.from({ length: windowCount }, (_, k) => windows.every((w) => !violation(h, w[k]!)));
+  const firstInjection = Math.min(...faults.map((f) => f.injectedAt ?? Infinity));
+  const beforeCount = Number.isFinite(firstInjection)
+    ? Math.min(windowCount, Math.floor((firstInjection - loadStartedAt) / h.windowMs))
+    : windowCount;
+
+  const probes: Record<string, SourceMetrics> = {};
+  for (const s of sources.filter((x) => x.startsWith("probe:"))) {
+    const t = rec.totals(s);
+    const n = t.ok + t.failed;
+    probes[s.slice("probe:".length)] = { total: n, ok: t.ok, failed: t.failed, failedBy: t.failedBy, availability: n ? t.ok / n : null, latencyMs: t.latency };
+  }
+
+  return {
+    metrics: {
+      requests: { total, ok: load.ok, failed: load.failed, failedBy: load.failedBy },
+      availability: { request: total ? load.ok / total : null, time: windowCount ? held.filter(Boolean).length / windowCount : null },
+      latencyMs: load.latency,
+      throughput: loadMs > 0 ? round((load.ok * 1_000) / loadMs) : null,
+      requestRate: loadMs > 0 ? round((total * 1_000) / loadMs) : null,
+      probes,
+    },
+    hypothesis: {
+      windowMs: h.windowMs,
+      stableForMs: h.stableForMs,
+      conditions: describeHypothesis(h),
+      windows: { total: windowCount, held: held.filter(Boolean).length },
+      before: beforeCount > 0 ? { windows: beforeCount, held: held.slice(0, beforeCount).filter(Boolean).length } : null,
+    },
+    faults: faults.map((f) => {
+      if (f.injectedAt === null || f.error) return f;
+      const r = locateRecovery(rec, sources, h, f.injectedAt);
+      return { ...f, ...r, recovered: r.recoveredAt !== null };
+    }),
+    bucketMs: rec.bucketMs,
+    timeline: rec.timeline(),
+  };
+}
+
+function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}

@@ -1,0 +1,102 @@
+// Where a fault's impact began and where service recovered, from the recorded outcomes.
+//
+// recoveredAt is the timestamp of the first successful outcome (request or probe) that begins a stretch of
+// `stableFor` in which the hypothesis holds in every window, windows being laid end to end from that
+// success. Candidates are exact timestamps (the first success of a bucket, or the first success after the
+// bucket's last failure); windows are evaluated at bucket resolution (100 ms). If the stretch starting at
+// the injection itself holds, the fault had no impact: recoveredAt = injectedAt, MTTR 0.
+import { violation, type HypothesisSpec } from "../metrics/hypothesis.ts";
+import type { Recorder } from "../metrics/recorder.ts";
+
+export interface Recovery {
+  impactStartAt: number | null;
+  recoveredAt: number | null;
+  impactMs: number | null;
+  mttrMs: number | null;
+}
+
+export function locateRecovery(rec: Recorder, sources: readonly string[], h: HypothesisSpec, injectedAt: number): Recovery {
+  const recoveredAt = findRecovery(rec, sources, h, injectedAt);
+  if (recoveredAt === injectedAt) return { impactStartAt: null, recoveredAt, impactMs: 0, mttrMs: 0 };
+  const impactStartAt = findImpact(rec, sources, h, injectedAt, recoveredAt ?? rec.closedAt);
+  const impactEnd = recoveredAt ?? rec.closedAt;
+  return {
+    impactStartAt,
+    recoveredAt,
+    impactMs: impactStartAt === null ? 0 : Math.max(0, impactEnd - impactStartAt),
+    mttrMs: recoveredAt === null ? null : recoveredAt - injectedAt,
+  };
+}
+
+function findRecovery(rec: Recorder, sources: readonly string[], h: HypothesisSpec, injectedAt: number): number | null {
+  const first = Math.max(0, rec.bucketIndex(injectedAt));
+  const buckets = rec.bucketCount();
+  let tried = -Infinity;
+  const attempt = (r: number) => {
+    if (!(r >= injectedAt) || r <= tried) return false;
+    tried = r;
+    return stretchHolds(rec, sources, h, r);
+  };
+  if (attempt(injectedAt)) return injectedAt;
+  for (let i = first; i < buckets; i++) {
+    if (rec.bucketStart(i) + h.stableForMs > rec.closedAt) break; // too late to be confirmed
+    const m = rec.marksAt(i);
+    // A success followed by a failure in the same bucket cannot begin a healthy stretch.
+    if (!(m.lastFailAt >= m.firstOkAt) && attempt(m.firstOkAt)) return m.firstOkAt;
+    if (attempt(m.firstOkAfterLastFail)) return m.firstOkAfterLastFail;
+  }
+  return null;
+}
+
+export function stretchHolds(rec: Recorder, sources: readonly string[], h: HypothesisSpec, r: number): boolean {
+  if (r + h.stableForMs > rec.closedAt) return false;
+  const b0 = rec.bucketIndex(r);
+  const perWindow = h.windowMs / rec.bucketMs;
+  const stretch = Math.ceil(h.stableForMs / rec.bucketMs);
+  const dropFirstFailures = !(rec.marksAt(b0).lastFailAt >= r);
+  const needsLatency = ["p50", "p90", "p95", "p99", "max"].some((k) => k in h && h[k as keyof HypothesisSpec]);
+  for (let j = 0; j < stretch; j += perWindow) {
+    const from = b0 + j;
+    const to = b0 + Math.min(j + perWindow, stretch);
+    for (const source of sources) {
+      const counts = rec.stats(source, from, to, { dropFirstFailures: dropFirstFailures && j === 0, latency: false });
+      if (violation({ errorRate: h.errorRate }, counts)) return false;
+    }
+  }
+  if (!needsLatency) return true;
+  for (let j = 0; j < stretch; j += perWindow) {
+    const from = b0 + j;
+    const to = b0 + Math.min(j + perWindow, stretch);
+    for (const source of sources) {
+      if (violation(h, rec.stats(source, from, to, { dropFirstFailures: dropFirstFailures && j === 0 }))) return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * The first failed outcome at or after the injection; or, when a window that closed before that failure
+ * already broke the hypothesis (slowness without errors), the start of that window.
+ */
+function findImpact(
+  rec: Recorder,
+  sources: readonly string[],
+  h: HypothesisSpec,
+  injectedAt: number,
+  until: number,
+): number | null {
+  let firstFailure: number | null = null;
+  for (let i = Math.max(0, rec.bucketIndex(injectedAt)); rec.bucketStart(i) < until; i++) {
+    const m = rec.marksAt(i);
+    if (m.lastFailAt >= injectedAt) {
+      firstFailure = Math.max(m.firstFailAt, injectedAt);
+      break;
+    }
+  }
+  const perWindow = h.windowMs / rec.bucketMs;
+  const limit = Math.min(until, firstFailure ?? Infinity, rec.closedAt);
+  for (let b = Math.max(0, rec.bucketIndex(injectedAt)); rec.bucketStart(b + perWindow) <= limit; b += perWindow) {
+    if (sources.some((src) => violation(h, rec.stats(src, b, b + perWindow)))) return Math.max(rec.bucketStart(b), injectedAt);
+  }
+  return firstFailure;
+}

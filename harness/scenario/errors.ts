@@ -1,0 +1,61 @@
+// The three ways a command fails before any verdict: the scenario or the command line is wrong (exit 2),
+// the machine cannot do what is asked (exit 3), or the user interrupted (exit 130).
+
+export interface Issue {
+  path: (string | number)[];
+  message: string;
+  valid?: readonly string[];
+  /** Point at the key itself rather than its value (unknown keys). */
+  atKey?: boolean;
+}
+
+export interface Located extends Issue {
+  file: string;
+  line: number;
+  col: number;
+}
+
+/** `faults[2].duration` */
+export function formatPath(path: readonly (string | number)[]): string {
+  return path.map((p, i) => (typeof p === "number" ? `[${p}]` : i ? `.${p}` : p)).join("");
+}
+
+export function formatLocated(e: Located): string {
+  const where = e.path.length ? `${formatPath(e.path)}: ` : "";
+  const valid = e.valid?.length ? ` (valid: ${e.valid.join(", ")})` : "";
+  return `${e.file}:${e.line}:${e.col}: ${where}${e.message}${valid}`;
+}
+
+/** Every problem found in one scenario file, reported together. */
+export class ScenarioError extends Error {
+  readonly exitCode = 2;
+  constructor(readonly issues: Located[]) {
+    super(issues.map(formatLocated).join("\n"));
+    this.name = "ScenarioError";
+  }
+}
+
+export class UsageError extends Error {
+  readonly exitCode = 2;
+  override name = "UsageError";
+}
+
+/** The harness or the machine cannot do the job; `fix` tells the user what to do. */
+export class InfraError extends Error {
+  readonly exitCode = 3;
+  override name = "InfraError";
+  constructor(
+    message: string,
+    readonly fix?: string,
+  ) {
+    super(message);
+  }
+}
+
+export class InterruptedError extends Error {
+  readonly exitCode = 130;
+  override name = "InterruptedError";
+  constructor(readonly signal: string) {
+    super(`interrupted by ${signal}`);
+  }
+}

@@ -1,0 +1,74 @@
+// Turns zod's issues into the harness's own wording: one line per problem, a path, and the valid choices.
+import type { z } from "zod";
+import type { Issue } from "./errors.ts";
+import { VALID_KEYS_PREFIX } from "./fields.ts";
+
+export type Path = (string | number)[];
+
+export function describeInput(input: unknown): string {
+  if (input === null) return "null";
+  if (Array.isArray(input)) return "a list";
+  if (typeof input === "object") return "a mapping";
+  if (typeof input === "string") return `"${input.length > 40 ? input.slice(0, 40) + "…" : input}"`;
+  return String(input);
+}
+
+const EXPECTED: Record<string, string> = {
+  object: "a mapping",
+  array: "a list",
+  string: "a string",
+  number: "a number",
+  int: "a whole number",
+  boolean: "true or false",
+};
+
+export function fromZod(error: z.ZodError, prefix: Path = [], extraValidKeys: readonly string[] = []): Issue[] {
+  const out: Issue[] = [];
+  for (const iss of error.issues) {
+    const path = [...prefix, ...(iss.path as Path)];
+    const input = (iss as { input?: unknown }).input;
+    switch (iss.code) {
+      case "unrecognized_keys": {
+        const valid = iss.message.startsWith(VALID_KEYS_PREFIX)
+          ? [...extraValidKeys, ...iss.message.slice(VALID_KEYS_PREFIX.length).split(",").filter(Boolean)]
+          : undefined;
+        for (const key of iss.keys) out.push({ path: [...path, key], message: `unknown key "${key}"`, valid, atKey: true });
+        break;
+      }
+      case "invalid_type":
+        out.push({
+          path,
+          message:
+            input === undefined
+              ? "is required"
+              : `expected ${EXPECTED[iss.expected] ?? iss.expected}, got ${describeInput(input)}`,
+        });
+        break;
+      case "invalid_value":
+        out.push({
+          path,
+          message: input === undefined ? "is required" : `${describeInput(input)} is not allowed`,
+          valid: iss.values.map((v) => String(v)),
+        });
+        break;
+      case "too_small":
+        out.push({
+          path,
+          message:
+            iss.origin === "array" || iss.origin === "string"
+              ? "must not be empty"
+              : `must be ${iss.inclusive === false ? ">" : "≥"} ${iss.minimum}`,
+        });
+        break;
+      case "too_big":
+        out.push({ path, message: `must be ${iss.inclusive === false ? "<" : "≤"} ${iss.maximum}` });
+        break;
+      case "invalid_union":
+        out.push({ path, message: `${describeInput(input)} is not a string, number or boolean` });
+        break;
+      default:
+        out.push({ path, message: iss.message });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,103 @@
+// The thresholds grammar, `METRIC OP VALUE` (k6 style): `availability >= 99.5%`, `p99 < 300ms`,
+// `mttr < 6s`, `throughput >= 300/s`. The same comparison (`OP VALUE`) is used by the steady-state
+// hypothesis (`errorRate: "< 1%"`). Values are stored canonically: fractions, milliseconds, req/s, counts.
+import { DURATION_HINT, formatDuration, formatPercent, parseDuration, parsePercent } from "../scenario/units.ts";
+
+export type Unit = "ratio" | "duration" | "rate" | "count";
+export type Op = "<" | "<=" | ">" | ">=";
+export const OPS: readonly Op[] = ["<", "<=", ">", ">="];
+
+export interface Comparison {
+  op: Op;
+  value: number;
+}
+
+export interface Objective extends Comparison {
+  text: string;
+  metric: string;
+  unit: Unit;
+}
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string; valid?: readonly string[] };
+
+const COMPARISON = /^\s*(<=|>=|<|>)\s*(\S+)\s*$/;
+const OBJECTIVE = /^\s*([A-Za-z_][\w.]*)\s*(<=|>=|<|>|==|=|!=)?\s*(.*?)\s*$/;
+
+const UNIT_HINT: Record<Unit, string> = {
+  ratio: "a percentage like 99.5%",
+  duration: DURATION_HINT,
+  rate: "requests per second like 300 or 300/s",
+  count: "a whole number like 0 or 3",
+};
+
+export function parseValue(text: string, unit: Unit): number | undefined {
+  const t = text.trim();
+  switch (unit) {
+    case "ratio":
+      return parsePercent(t);
+    case "duration":
+      // A bare number means milliseconds, as in k6 thresholds.
+      return /^\d+(\.\d+)?$/.test(t) ? Number(t) : parseDuration(t);
+    case "rate": {
+      const m = /^(\d+(?:\.\d+)?)(?:\/s|rps)?$/.exec(t);
+      return m ? Number(m[1]) : undefined;
+    }
+    case "count":
+      return /^\d+$/.test(t) ? Number(t) : undefined;
+  }
+}
+
+export function parseComparison(text: string, unit: Unit): Parsed<Comparison> {
+  const m = COMPARISON.exec(text);
+  if (!m) return { ok: false, message: `expected "OP VALUE" such as "< ${example(unit)}"`, valid: OPS };
+  const value = parseValue(m[2]!, unit);
+  if (value === undefined) return { ok: false, message: `"${m[2]}" is not ${UNIT_HINT[unit]}` };
+  return { ok: true, value: { op: m[1] as Op, value } };
+}
+
+/** Parses `METRIC OP VALUE` against a table of known metrics and their units. */
+export function parseObjective(text: string, units: Readonly<Record<string, Unit>>): Parsed<Objective> {
+  const m = OBJECTIVE.exec(text);
+  const known = Object.keys(units);
+  if (!m || !m[2] || !m[3]) {
+    return { ok: false, message: `"${text}" is not "METRIC OP VALUE" such as "p99 < 300ms"` };
+  }
+  const [, metric, op, rest] = m as unknown as [string, string, string, string];
+  const unit = units[metric];
+  if (!unit) return { ok: false, message: `unknown metric "${metric}"`, valid: known };
+  if (!(OPS as readonly string[]).includes(op)) return { ok: false, message: `unknown operator "${op}"`, valid: OPS };
+  const value = parseValue(rest, unit);
+  if (value === undefined) return { ok: false, message: `${metric} needs ${UNIT_HINT[unit]}, not "${rest}"` };
+  return { ok: true, value: { text: `${metric} ${op} ${rest}`, metric, op: op as Op, value, unit } };
+}
+
+export function holds(measured: number, c: Comparison): boolean {
+  switch (c.op) {
+    case "<":
+      return measured < c.value;
+    case "<=":
+      return measured <= c.value;
+    case ">":
+      return measured > c.value;
+    case ">=":
+      return measured >= c.value;
+  }
+}
+
+export function formatValue(value: number | null | undefined, unit: Unit): string {
+  if (value === null || value === undefined || Number.isNaN(value)) return "—";
+  switch (unit) {
+    case "ratio":
+      return formatPercent(value, 3);
+    case "duration":
+      return Number.isFinite(value) ? formatDuration(value) : "never";
+    case "rate":
+      return `${Math.round(value * 10) / 10}/s`;
+    case "count":
+      return String(value);
+  }
+}
+
+function example(unit: Unit): string {
+  return { ratio: "1%", duration: "500ms", rate: "300/s", count: "1" }[unit];
+}

@@ -1,0 +1,35 @@
+// Removes what runs left behind (after a SIGKILL, say): only objects labelled steadystate.run, optionally of
+// one run. Paused containers are unpaused first so their processes end cleanly.
+import type Docker from "dockerode";
+import { RUN_LABEL } from "./labels.ts";
+
+export interface CleanupResult {
+  containers: string[];
+  networks: string[];
+  errors: string[];
+}
+
+export async function cleanup(docker: Docker, runId?: string): Promise<CleanupResult> {
+  const filters = JSON.stringify({ label: [runId ? `${RUN_LABEL}=${runId}` : RUN_LABEL] });
+  const result: CleanupResult = { containers: [], networks: [], errors: [] };
+  for (const c of await docker.listContainers({ all: true, filters })) {
+    const name = c.Names[0]?.replace(/^\//, "") ?? c.Id;
+    try {
+      const container = docker.getContainer(c.Id);
+      if (c.State === "paused") await container.unpause();
+      await container.remove({ force: true, v: true });
+      result.containers.push(name);
+    } catch (e) {
+      result.errors.push(`container ${name}: ${(e as Error).message}`);
+    }
+  }
+  for (const n of await docker.listNetworks({ filters })) {
+    try {
+      await docker.getNetwork(n.Id).remove();
+      result.networks.push(n.Name);
+    } catch (e) {
+      result.errors.push(`network ${n.Name}: ${(e as Error).message}`);
+    }
+  }
+  return result;
+}

@@ -1,0 +1,42 @@
+// Formatting shared by every human-readable rendering (Markdown, terminal): one wording for one number.
+import type { FaultRecord, Journal, SloResult } from "../harness/run/journal.ts";
+import { formatValue } from "../harness/slo/grammar.ts";
+import { formatDuration } from "../harness/scenario/units.ts";
+
+export function verdictWord(j: Journal): string {
+  return { pass: "PASS", fail: "FAIL", error: "ERROR", interrupted: "INTERRUPTED" }[j.verdict];
+}
+
+/** A timestamp as an offset from the load start: "+8.012s". */
+export function offset(j: Journal, at: number | null): string {
+  if (at === null) return "—";
+  const base = j.loadStartedAt ?? j.startedAt;
+  const s = (at - base) / 1_000;
+  return `${s < 0 ? "−" : "+"}${Math.abs(s).toFixed(3)}s`;
+}
+
+export function ms(value: number | null | undefined): string {
+  return value === null || value === undefined ? "—" : formatDuration(value);
+}
+
+export function measuredText(r: SloResult): string {
+  return r.never ? "never" : formatValue(r.measured, r.unit);
+}
+
+export function goalText(r: SloResult): string {
+  return `${r.op} ${formatValue(r.goal, r.unit)}`;
+}
+
+export function mttrText(f: FaultRecord): string {
+  if (f.error) return "not injected";
+  if (f.injectedAt === null) return "not reached";
+  return f.recovered ? ms(f.mttrMs) : "never recovered";
+}
+
+export function pct(value: number | null | undefined): string {
+  return value === null || value === undefined ? "—" : `${(value * 100).toFixed(3).replace(/\.?0+$/, "")}%`;
+}
+
+export function count(n: number): string {
+  return n.toLocaleString("en-US");
+}

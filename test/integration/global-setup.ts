@@ -1,0 +1,12 @@
+// Integration tests need a Docker daemon; images are built once here so that no test pays for a build.
+import { join } from "node:path";
+import { connectDocker } from "../../harness/targets/docker.ts";
+import { buildTargetImage, ensureBaseImage } from "../../harness/targets/images.ts";
+
+export default async function setup(): Promise<void> {
+  const docker = await connectDocker().catch((e: Error & { fix?: string }) => {
+    throw new Error(`integration tests need Docker: ${e.message}; ${e.fix ?? ""}`);
+  });
+  await ensureBaseImage(docker);
+  await buildTargetImage(docker, join(import.meta.dirname, "..", "..", "fixtures", "api"), "api");
+}

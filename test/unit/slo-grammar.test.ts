@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { holds, parseComparison, parseObjective } from "../../harness/slo/grammar.ts";
+import { sloUnits } from "../../harness/slo/metrics.ts";
+
+describe("SLO grammar", () => {
+  it.each([
+    ["availability >= 99.5%", { metric: "availability", op: ">=", value: 0.995, unit: "ratio" }],
+    ["p99 < 300ms", { metric: "p99", op: "<", value: 300, unit: "duration" }],
+    ["p99<300", { metric: "p99", op: "<", value: 300, unit: "duration" }],
+    ["mttr < 6s", { metric: "mttr", op: "<", value: 6_000, unit: "duration" }],
+    ["throughput >= 300/s", { metric: "throughput", op: ">=", value: 300, unit: "rate" }],
+    ["throughput > 250", { metric: "throughput", op: ">", value: 250, unit: "rate" }],
+    ["error_rate <= 1%", { metric: "error_rate", op: "<=", value: 0.01, unit: "ratio" }],
+  ])("parses %j", (text, expected) => {
+    const r = parseObjective(text, sloUnits);
+    expect(r.ok && r.value).toMatchObject(expected);
+  });
+
+  it.each([
+    ["latency < 1s", 'unknown metric "latency"'],
+    ["availability >= 97", 'availability needs a percentage like 99.5%, not "97"'],
+    ["p99 < fast", 'p99 needs a duration like 250ms, 5s, 2m or 1h, not "fast"'],
+    ["p99 == 300ms", 'unknown operator "=="'],
+    ["p99", '"p99" is not "METRIC OP VALUE" such as "p99 < 300ms"'],
+  ])("rejects %j with a clear message", (text, message) => {
+    const r = parseObjective(text, sloUnits);
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.message).toBe(message);
+  });
+
+  it("lists the valid metrics for an unknown one", () => {
+    const r = parseObjective("latency < 1s", sloUnits);
+    expect(!r.ok && r.valid).toEqual(["availability", "availability_time", "error_rate", "p50", "p90", "p95", "p99", "max", "throughput", "mttr"]);
+  });
+
+  it("parses the hypothesis comparisons", () => {
+    expect(parseComparison("< 1%", "ratio")).toEqual({ ok: true, value: { op: "<", value: 0.01 } });
+    expect(parseComparison("<= 500ms", "duration")).toEqual({ ok: true, value: { op: "<=", value: 500 } });
+    expect(parseComparison("1%", "ratio")).toMatchObject({ ok: false, message: 'expected "OP VALUE" such as "< 1%"' });
+  });
+
+  it("compares", () => {
+    expect(holds(0.99, { op: ">=", value: 0.99 })).toBe(true);
+    expect(holds(0.99, { op: ">", value: 0.99 })).toBe(false);
+    expect(holds(Infinity, { op: "<", value: 6_000 })).toBe(false);
+  });
+});
