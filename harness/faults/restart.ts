@@ -13,6 +13,7 @@ export const restart: FaultKind<RestartParams> = {
   params: obj({ grace: duration.default(5_000) }).transform(({ grace }) => ({ graceMs: grace })),
   window: "forbidden",
   describe: (p) => `restart ${p.target} (grace ${p.graceMs}ms)`,
+  revert: () => "none: the container is started again as part of the fault",
   inject: (ctx, p) =>
     onEachVictim(ctx, async (victim) => {
       await ctx.docker.getContainer(victim.containerId).restart({ t: Math.ceil(p.graceMs / 1_000) });

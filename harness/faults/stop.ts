@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { duration, obj } from "../scenario/fields.ts";
 import { onEachVictim, type FaultKind } from "./fault.ts";
+import { applyStep, type RestoreStep } from "./restore.ts";
 
 interface StopParams {
   graceMs: number;
@@ -14,13 +15,13 @@ export const stop: FaultKind<StopParams> = {
   params: obj({ grace: duration.default(5_000) }).transform(({ grace }) => ({ graceMs: grace })),
   window: "required",
   describe: (p) => `stop ${p.target} for ${p.durationMs}ms (grace ${p.graceMs}ms)`,
+  revert: () => "start the container if it is not running",
+  exclusive: "running state",
   inject: (ctx, p) =>
     onEachVictim(ctx, async (victim) => {
-      const container = ctx.docker.getContainer(victim.containerId);
-      await container.stop({ t: Math.ceil(p.graceMs / 1_000) });
-      return async () => {
-        const info = await container.inspect();
-        if (!info.State.Running) await container.start();
-      };
+      const step: RestoreStep = { op: "start", container: victim.containerId };
+      ctx.willChange(step);
+      await ctx.docker.getContainer(victim.containerId).stop({ t: Math.ceil(p.graceMs / 1_000) });
+      return () => applyStep(ctx.docker, step);
     }),
 };
