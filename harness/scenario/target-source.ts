@@ -29,7 +29,7 @@ export function checkTargetSource(raw: Record<string, unknown>, name: string): I
   }
   // build + image alone keeps its own wording (validate.ts).
   if (given.length > 1 && !(given.length === 2 && given.includes("build") && given.includes("image"))) {
-    issues.push({ path: [...path, given[1]!], message: `give only one of ${SOURCE_KEYS.join(", ")}`, atKey: true });
+    return [{ path: [...path, given[1]!], message: `give only one of ${SOURCE_KEYS.join(", ")}`, atKey: true }];
   }
   const source = given[0]!;
   if (source === "container" || source === "url") {
