@@ -54,7 +54,10 @@ export function buildJournal(input: JournalInput): Journal {
         Object.values(s.targets).map((t) => [
           t.name,
           {
-            image: input.targets?.images[t.name] ?? t.image ?? `build: ${t.build}`,
+            image:
+              input.targets?.images[t.name] ??
+              t.image ??
+              (t.build !== undefined ? `build: ${t.build}` : t.container !== undefined ? `container: ${t.container}` : `url: ${t.url}`),
             replicas: t.replicas,
             restart: t.restart,
             port: t.port,
