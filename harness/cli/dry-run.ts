@@ -39,7 +39,7 @@ export function renderDryRun(s: Scenario): string {
           p.id,
           p.victims.map((i) => victimName(s, p.spec.target, i)).join(", "),
           p.description,
-          p.kind.revert(p.spec),
+          p.kind.revert?.(p.spec) ?? "—",
         ]),
       ),
     );

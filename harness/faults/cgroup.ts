@@ -59,5 +59,6 @@ export function changeSetting(ctx: FaultContext, path: string, value: string, wh
   } catch (e) {
     throw new Error(`could not set ${what} to ${value} (${path}): ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
+  ctx.log(`set ${what} to ${value} (was ${prior})`);
   return () => applyStep(ctx.docker, step);
 }

@@ -43,7 +43,7 @@ export interface FaultKind<P extends object = Record<string, unknown>> {
   window: "required" | "forbidden";
   describe(p: P & FaultBase): string;
   /** What the undo does, for `--dry-run` ("none" for faults the system itself must heal). */
-  revert(p: P & FaultBase): string;
+  revert?(p: P & FaultBase): string;
   /**
    * Faults naming the same setting (e.g. "memory limit") must not overlap on one target: the later one
    * would save the earlier one's value as "prior" and restore it.

@@ -75,8 +75,10 @@ describe("resource and disk faults (real Docker)", () => {
     const a = await api();
     const prior = a.cgroup("memory", "memory.limit_in_bytes");
     const { k, p } = spec("memory-limit", { limit: "256m" }, 10_000);
-    const undo = (await k.inject(faultContext(a.victim), p))!;
+    const logs: string[] = [];
+    const undo = (await k.inject(faultContext(a.victim, [], logs), p))!;
     expect(a.cgroup("memory", "memory.limit_in_bytes")).toBe(String(256 * MiB));
+    expect(logs).toEqual([`set the memory limit of ${a.victim.containerName} to ${256 * MiB} (was ${prior})`]);
     await undo();
     expect(a.cgroup("memory", "memory.limit_in_bytes")).toBe(prior);
 
