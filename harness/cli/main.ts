@@ -1,13 +1,16 @@
 // The command line: run, validate, cleanup. Exit codes: 0 pass, 1 SLO missed, 2 invalid scenario or
 // usage, 3 harness or infrastructure error, 130 interrupted. No stack traces for known failures.
+import { existsSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
 import { reporters } from "../../reports/registry.ts";
 import { runScenario } from "../run/orchestrator.ts";
 import { EXIT_CODES, VERSION } from "../run/verdict.ts";
 import { InfraError, ScenarioError, UsageError } from "../scenario/errors.ts";
 import { loadScenario } from "../scenario/parse.ts";
+import { cleanupRun, defaultRunDir } from "../run/cleanup-run.ts";
 import { cleanup } from "../targets/cleanup.ts";
 import { connectDocker } from "../targets/docker.ts";
+import { renderDryRun } from "./dry-run.ts";
 import { terminalProgress } from "./progress.ts";
 import { renderSummary } from "./summary.ts";
 
@@ -54,8 +57,13 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option("-o, --out <dir>", "run folder for the journal, reports and logs (default ./steadystate-runs/<runId>)")
     .addOption(new Option("--report <formats>", `report formats, comma-separated (${Object.keys(reporters).join(", ")})`).argParser(parseFormats))
     .option("--no-progress", "no live progress on stderr")
-    .action(async (file: string, opts: { out?: string; report?: string[]; progress: boolean }) => {
+    .option("--dry-run", "print the resolved schedule (times, victims, undo actions) and touch nothing")
+    .action(async (file: string, opts: { out?: string; report?: string[]; progress: boolean; dryRun?: boolean }) => {
       const scenario = loadScenario(file);
+      if (opts.dryRun) {
+        print(renderDryRun(scenario));
+        return;
+      }
       const signals = interruptOnSignals();
       try {
         const result = await runScenario(scenario, {
@@ -92,14 +100,20 @@ export function buildProgram(setExit: (code: number) => void): Command {
 
   program
     .command("cleanup")
-    .description("remove containers and networks left by runs (labelled steadystate.run); never touches anything else")
-    .option("--run <runId>", "only what this run created")
-    .action(async (opts: { run?: string }) => {
+    .description(
+      "finish what killed runs left: replay a run folder's undo log (faults on containers the run does not own), then remove containers and networks labelled steadystate.run; never touches anything else",
+    )
+    .argument("[runDir]", "a run folder: replay its undo.json, then remove that run's containers and networks")
+    .option("--run <runId>", "only what this run created (its undo log too, when its folder is ./steadystate-runs/<runId>)")
+    .action(async (runDir: string | undefined, opts: { run?: string }) => {
       const docker = await connectDocker();
-      const r = await cleanup(docker, opts.run);
+      const dir = runDir ?? (opts.run && existsSync(defaultRunDir(opts.run)) ? defaultRunDir(opts.run) : undefined);
+      const r = dir ? await cleanupRun(docker, dir) : { undone: [], ...(await cleanup(docker, opts.run)) };
       print(`removed ${r.containers.length} container(s), ${r.networks.length} network(s)\n`);
       for (const name of [...r.containers, ...r.networks]) print(`  ${name}\n`);
-      for (const e of r.errors) printErr(`could not remove ${e}\n`);
+      if (dir) print(`undid ${r.undone.length} fault(s) from ${dir}/undo.json\n`);
+      for (const label of r.undone) print(`  ${label}\n`);
+      for (const e of r.errors) printErr(`could not ${e.startsWith("undo ") ? "" : "remove "}${e}\n`);
       setExit(r.errors.length ? 3 : 0);
     });
   return program;

@@ -11,6 +11,7 @@ export const crash: FaultKind = {
   params: obj({}) as z.ZodType<Record<string, never>>,
   window: "forbidden",
   describe: (p) => `crash ${p.target} (SIGKILL main process)`,
+  revert: () => "none: the restart policy (or the system) must heal it",
   inject: (ctx) =>
     onEachVictim(ctx, async (victim) => {
       process.kill(await hostPid(ctx.docker, victim), "SIGKILL");

@@ -4,6 +4,7 @@
 import type Docker from "dockerode";
 import type { z } from "zod";
 import type { Replica } from "../targets/replica.ts";
+import type { RestoreStep } from "./restore.ts";
 
 export type Undo = () => Promise<void>;
 
@@ -13,6 +14,13 @@ export interface FaultContext {
   victims: readonly Replica[];
   signal: AbortSignal;
   log(message: string): void;
+  /**
+   * Writes a restore step to the run's undo log (undo.json). Call it BEFORE the change it undoes, so that
+   * `steadystate cleanup` can finish the undo after a SIGKILL.
+   */
+  willChange(step: RestoreStep): void;
+  /** Unique to this run and injection: names the files and helper processes the fault creates. */
+  tag: string;
 }
 
 /** Keys every fault has, whatever its kind (the kind's own params sit beside them). */
@@ -22,6 +30,8 @@ export interface FaultBase {
   atMs: number;
   durationMs?: number;
   select?: { count?: number; percent?: number; seed?: number };
+  /** Fire `times` times in all, `everyMs` apart. */
+  repeat?: { everyMs: number; times: number };
 }
 
 export interface FaultKind<P extends object = Record<string, unknown>> {
@@ -32,6 +42,13 @@ export interface FaultKind<P extends object = Record<string, unknown>> {
   /** Whether the fault is a window (`duration` needed) or an instant. */
   window: "required" | "forbidden";
   describe(p: P & FaultBase): string;
+  /** What the undo does, for `--dry-run` ("none" for faults the system itself must heal). */
+  revert?(p: P & FaultBase): string;
+  /**
+   * Faults naming the same setting (e.g. "memory limit") must not overlap on one target: the later one
+   * would save the earlier one's value as "prior" and restore it.
+   */
+  exclusive?: string;
   /** Applies the fault; resolves to its undo, or undefined when nothing needs undoing. */
   inject(ctx: FaultContext, p: P & FaultBase): Promise<Undo | undefined>;
 }

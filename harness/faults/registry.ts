@@ -1,10 +1,27 @@
 // Every fault kind, by name. Adding one = its file, a line here, a row in docs/faults.md.
+import { cpuBurn } from "./cpu-burn.ts";
+import { cpuThrottle } from "./cpu-throttle.ts";
 import { crash } from "./crash.ts";
+import { diskFill } from "./disk-fill.ts";
 import type { FaultKind } from "./fault.ts";
+import { killProcess } from "./kill-process.ts";
+import { memoryHog } from "./memory-hog.ts";
+import { memoryLimit } from "./memory-limit.ts";
 import { pause } from "./pause.ts";
 import { restart } from "./restart.ts";
 import { stop } from "./stop.ts";
 
-export const faults = { crash, pause, restart, stop } as const satisfies Record<string, FaultKind<any>>;
+export const faults = {
+  crash,
+  pause,
+  restart,
+  stop,
+  "cpu-throttle": cpuThrottle,
+  "memory-limit": memoryLimit,
+  "cpu-burn": cpuBurn,
+  "memory-hog": memoryHog,
+  "disk-fill": diskFill,
+  "kill-process": killProcess,
+} as const satisfies Record<string, FaultKind<any>>;
 export type FaultKindName = keyof typeof faults;
 export const faultKinds = Object.keys(faults) as FaultKindName[];

@@ -8,6 +8,7 @@ export const restart: FaultKind<GraceParams> = {
   params: graceParams,
   window: "forbidden",
   describe: (p) => `restart ${p.target} (grace ${p.graceMs}ms)`,
+  revert: () => "none: the container is started again as part of the fault",
   inject: (ctx, p) =>
     onEachVictim(ctx, async (victim) => {
       await ctx.docker.getContainer(victim.containerId).restart({ t: graceSeconds(p) });

@@ -1,5 +1,6 @@
 import { onEachVictim, type FaultKind } from "./fault.ts";
 import { graceParams, graceSeconds, type GraceParams } from "./grace.ts";
+import { applyStep, type RestoreStep } from "./restore.ts";
 
 // A graceful stop (SIGTERM, then SIGKILL after `grace`) for `duration`, then a start. The engine never
 // restarts a container it was told to stop, so the harness starts it again: that is the undo.
@@ -9,13 +10,13 @@ export const stop: FaultKind<GraceParams> = {
   params: graceParams,
   window: "required",
   describe: (p) => `stop ${p.target} for ${p.durationMs}ms (grace ${p.graceMs}ms)`,
+  revert: () => "start the container if it is not running",
+  exclusive: "running state",
   inject: (ctx, p) =>
     onEachVictim(ctx, async (victim) => {
-      const container = ctx.docker.getContainer(victim.containerId);
-      await container.stop({ t: graceSeconds(p) });
-      return async () => {
-        const info = await container.inspect();
-        if (!info.State.Running) await container.start();
-      };
+      const step: RestoreStep = { op: "start", container: victim.containerId };
+      ctx.willChange(step);
+      await ctx.docker.getContainer(victim.containerId).stop({ t: graceSeconds(p) });
+      return () => applyStep(ctx.docker, step);
     }),
 };

@@ -17,7 +17,9 @@ export const autocannonEngine: LoadEngine = {
     new Promise((resolve, reject) => {
       const { urls, spec, signal } = ctx;
       if (signal.aborted) return resolve();
-      const instance = autocannon(
+      // autocannon calls back synchronously when it refuses its options: `stop` must exist by then.
+      const stop = () => instance.stop();
+      const instance: autocannon.Instance = autocannon(
         {
           url: urls.length === 1 ? urls[0]! + spec.path : urls.map((u) => u + spec.path),
           method: spec.method,
@@ -33,7 +35,6 @@ export const autocannonEngine: LoadEngine = {
           else resolve();
         },
       );
-      const stop = () => instance.stop();
       signal.addEventListener("abort", stop, { once: true });
     }),
 };

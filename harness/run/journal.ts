@@ -33,6 +33,8 @@ export interface FaultRecord {
   durationMs: number | null;
   injectedAt: number | null;
   restoredAt: number | null;
+  /** How long the undo took (also when it failed); null when nothing was undone. */
+  undoMs: number | null;
   impactStartAt: number | null;
   recoveredAt: number | null;
   impactMs: number | null;
@@ -75,6 +77,8 @@ export interface Journal {
   /** Why the verdict is not pass, one line each. */
   reasons: string[];
   error?: { message: string; fix?: string };
+  /** The stop condition (`abortWhen`) that ended the run early: its text, the metric over its window, when. */
+  abort?: { condition: string; measured: number; at: number };
   slo: SloResult[];
   metrics: {
     requests: { total: number; ok: number; failed: number; failedBy: Record<string, number> };

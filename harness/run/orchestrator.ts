@@ -11,12 +11,16 @@ import { runProbe } from "../probes/probe.ts";
 import type { Scenario } from "../scenario/validate.ts";
 import { connectDocker } from "../targets/docker.ts";
 import { startTargets, type RunningTargets } from "../targets/containers.ts";
+import { checkBlastRadius } from "../faults/blast-radius.ts";
+import { applySteps, type RestoreStep } from "../faults/restore.ts";
+import { checkStopConditions, type Trip } from "../slo/stop-condition.ts";
 import { FaultRunner } from "./inject.ts";
 import type { Journal, RunEvent } from "./journal.ts";
 import { buildJournal } from "./verdict.ts";
 import { LOAD_SOURCE, probeSource } from "./measure.ts";
 import { planFaults } from "./schedule.ts";
 import { Teardown, type UndoFailure } from "./teardown.ts";
+import { UndoLog } from "./undo-log.ts";
 import { writeReports } from "../../reports/write.ts";
 
 export interface LiveStats {
@@ -57,6 +61,7 @@ export function newRunId(now = new Date()): string {
 }
 
 const TICK_MS = 250;
+const STOP_CHECK_MS = 100;
 
 export async function runScenario(scenario: Scenario, opts: RunOptions): Promise<RunResult> {
   const runId = newRunId();
@@ -71,6 +76,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     events.push(e);
     opts.progress.event(e);
   };
+  const undoLog = new UndoLog(runDir, runId);
   const teardown = new Teardown(15_000, (label, error) => event(error ? "undo-failed" : "undo", error ? `${label}: ${error}` : label));
   const stopAll = new AbortController(); // targets, faults: aborted only by an interruption
   const interrupted = () => opts.signal?.aborted ?? false;
@@ -87,6 +93,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
   let loadStartedAt: number | null = null;
   let loadEndedAt: number | null = null;
   let error: unknown;
+  let tripped: Trip | undefined;
   let undoFailures: UndoFailure[] = [];
   try {
     const docker = opts.docker ?? (await connectDocker());
@@ -95,12 +102,24 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
       { docker, runId, runDir, teardown, signal: stopAll.signal, log: (m) => event("target", m) },
       scenario.targets,
     );
+    leaveExternalAsFound(docker, targets, teardown, undoLog);
     if (!interrupted()) {
-      const urls = (target: string) => targets!.replicas[target]!.map((r) => r.url);
+      const urls = (target: string) => targets!.urls[target]!;
+      const radius = { runId, external: new Set(Object.values(targets.replicas).flat().filter((r) => r.external).map((r) => r.containerId)) };
       faults = new FaultRunner(
-        { docker, teardown, replicas: targets.replicas, signal: stopAll.signal, event },
+        {
+          docker,
+          runId,
+          teardown,
+          undoLog,
+          replicas: targets.replicas,
+          signal: stopAll.signal,
+          event,
+          guard: (victims) => checkBlastRadius(docker, radius, victims),
+        },
         planFaults(scenario),
       );
+      const stopLoad = new AbortController(); // a stop condition ends the load early
       opts.progress.phase(`load ${scenario.load.durationMs / 1_000}s on ${scenario.load.target}`);
       loadStartedAt = Date.now();
       const rec = (recorder = new Recorder(loadStartedAt, { windowMs: scenario.steadyState.windowMs }));
@@ -112,16 +131,25 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
       });
       faults.start(loadStartedAt);
       const ticker = setInterval(() => opts.progress.tick(liveStats(rec, scenario, faults!)), TICK_MS);
+      const watcher = setInterval(() => {
+        const trip = tripped ? undefined : checkStopConditions(rec, LOAD_SOURCE, scenario.abortWhen, Date.now());
+        if (!trip) return;
+        tripped = trip;
+        event("abort", `abortWhen "${trip.condition}" holds (measured ${trip.measuredText}): stopping all faults and the load`);
+        stopLoad.abort();
+        void faults!.halt();
+      }, STOP_CHECK_MS);
       try {
         await loadEngines[scenario.load.engine].run({
           urls: urls(scenario.load.target),
           spec: scenario.load,
           record: (at, ok, latencyMs, reason) => rec.record(LOAD_SOURCE, at, ok, latencyMs, reason),
-          signal: stopAll.signal,
+          signal: AbortSignal.any([stopAll.signal, stopLoad.signal]),
         });
       } finally {
         loadEndedAt = Date.now();
         clearInterval(ticker);
+        clearInterval(watcher);
         rec.close(loadEndedAt);
         stopProbes.abort();
         await Promise.allSettled(probes);
@@ -151,10 +179,31 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     events,
     undoFailures,
     error,
+    stopped: tripped,
     interrupted: interrupted() ? String(opts.signal?.reason ?? "interrupted") : undefined,
   });
   const reports = writeReports(journal, runDir, opts.formats ?? scenario.report.formats);
   return { journal, runDir, reports };
+}
+
+/**
+ * Containers the scenario names are left as found, whatever the faults did: running and unpaused. Logged
+ * in the undo log too, so that `cleanup` does the same after a SIGKILL.
+ */
+function leaveExternalAsFound(docker: Docker, targets: RunningTargets, teardown: Teardown, undoLog: UndoLog): void {
+  for (const r of Object.values(targets.replicas).flat().filter((x) => x.external)) {
+    const id = `targets.${r.target}`;
+    const label = `leave ${r.containerName} running and unpaused, as found`;
+    const steps: RestoreStep[] = [
+      { op: "start", container: r.containerId },
+      { op: "unpause", container: r.containerId },
+    ];
+    for (const step of steps) undoLog.add(id, label, step);
+    teardown.push(label, async () => {
+      await applySteps(docker, steps);
+      undoLog.done(id);
+    });
+  }
 }
 
 function liveStats(rec: Recorder, scenario: Scenario, faults: FaultRunner): LiveStats {

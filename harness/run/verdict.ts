@@ -4,6 +4,7 @@ import { createRequire } from "node:module";
 import type { Recorder } from "../metrics/recorder.ts";
 import { InfraError } from "../scenario/errors.ts";
 import type { Scenario } from "../scenario/validate.ts";
+import type { Trip } from "../slo/stop-condition.ts";
 import { evaluateSlos } from "../slo/evaluate.ts";
 import { formatValue } from "../slo/grammar.ts";
 import type { RunningTargets } from "../targets/containers.ts";
@@ -26,6 +27,8 @@ export interface JournalInput {
   events: RunEvent[];
   undoFailures: UndoFailure[];
   error: unknown;
+  /** The stop condition (abortWhen) that ended the run early, if one did. */
+  stopped?: Trip | undefined;
   interrupted: string | undefined;
 }
 
@@ -51,7 +54,10 @@ export function buildJournal(input: JournalInput): Journal {
         Object.values(s.targets).map((t) => [
           t.name,
           {
-            image: input.targets?.images[t.name] ?? t.image ?? `build: ${t.build}`,
+            image:
+              input.targets?.images[t.name] ??
+              t.image ??
+              (t.build !== undefined ? `build: ${t.build}` : t.container !== undefined ? `container: ${t.container}` : `url: ${t.url}`),
             replicas: t.replicas,
             restart: t.restart,
             port: t.port,
@@ -105,9 +111,16 @@ export function buildJournal(input: JournalInput): Journal {
       verdict = "fail";
       reasons.push(`SLO missed: ${r.objective} (measured ${r.never ? "never" : formatValue(r.measured, r.unit)})`);
     }
-    for (const f of journal.faults.filter((x) => x.injectedAt !== null && !x.recovered)) {
+    if (input.stopped) {
+      // Recovery is not judged on a run cut short: the load ended with the faults.
       verdict = "fail";
-      reasons.push(`${f.description} never recovered: the steady-state hypothesis did not hold for ${s.steadyState.stableForMs}ms before the load ended`);
+      journal.abort = { condition: input.stopped.condition, measured: input.stopped.measured, at: input.stopped.at };
+      reasons.push(`stopped early: abortWhen "${input.stopped.condition}" held (measured ${input.stopped.measuredText}); every fault was undone`);
+    } else {
+      for (const f of journal.faults.filter((x) => x.injectedAt !== null && !x.recovered)) {
+        verdict = "fail";
+        reasons.push(`${f.description} never recovered: the steady-state hypothesis did not hold for ${s.steadyState.stableForMs}ms before the load ended`);
+      }
     }
   }
   journal.verdict = verdict;

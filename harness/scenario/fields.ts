@@ -1,7 +1,7 @@
 // Zod building blocks shared by every section of the scenario and by plug-in parameter schemas,
 // so that a duration or an unknown key reads the same wherever it appears.
 import { z } from "zod";
-import { DURATION_HINT, parseDuration, parsePercent } from "./units.ts";
+import { BYTES_HINT, DURATION_HINT, parseBytes, parseDuration, parsePercent } from "./units.ts";
 
 /** Marker carrying an object's valid keys through zod's issue message (see parse.ts). */
 export const VALID_KEYS_PREFIX = "valid-keys:";
@@ -34,6 +34,16 @@ export const ratio = z.unknown().transform((v, ctx): number => {
     return z.NEVER;
   }
   return value;
+});
+
+/** Bytes from "512k" / "64m" / "1.5g" or a whole number of bytes. */
+export const bytes = z.unknown().transform((v, ctx): number => {
+  const n = typeof v === "string" || typeof v === "number" ? parseBytes(v) : undefined;
+  if (n === undefined) {
+    ctx.addIssue({ code: "custom", message: `${JSON.stringify(v)} is not ${BYTES_HINT}` });
+    return z.NEVER;
+  }
+  return n;
 });
 
 export const name = z

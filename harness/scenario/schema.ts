@@ -2,7 +2,7 @@
 // never renamed. Durations become `*Ms` numbers, percentages fractions.
 import { z } from "zod";
 import { parseComparison, type Comparison, type Unit } from "../slo/grammar.ts";
-import { duration, int, name, obj, positiveDuration, select, urlPath } from "./fields.ts";
+import { bytes, duration, int, name, obj, positiveDuration, select, urlPath } from "./fields.ts";
 
 export const RESTART_POLICIES = ["no", "on-failure", "always"] as const;
 export const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"] as const;
@@ -20,7 +20,13 @@ const comparison = (unit: Unit) =>
 export const targetSchema = obj({
   build: z.string().min(1).optional(),
   image: z.string().min(1).optional(),
-  port: int(1, 65535),
+  // Targets the run does not own (see target-source.ts): a running container, or a URL (load and probes only).
+  container: z.string().min(1).optional(),
+  url: z.string().min(1).optional(),
+  allowRemote: z.boolean().default(false),
+  port: int(1, 65535).optional(), // required unless `url` (checked with the target's source)
+  // Size-limited tmpfs mounts (path → size): a disk that disk-fill can fill without touching the host's.
+  tmpfs: z.record(z.string().regex(/^\/./, 'must be an absolute path like "/data"'), bytes).default({}),
   replicas: int(1, 50).default(1),
   restart: z.enum(RESTART_POLICIES).default("no"),
   env: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)).default({}),
@@ -37,10 +43,7 @@ export const targetSchema = obj({
         ? { path: h.path, timeoutMs: h.timeout, intervalMs: h.interval, anyStatus: false }
         : { path: "/", timeoutMs: 30_000, intervalMs: 100, anyStatus: true },
     ),
-})
-  .refine((t) => t.build !== undefined || t.image !== undefined, {
-    message: "give build (a folder with a Dockerfile) or image (a local image name:tag)",
-  });
+});
 
 export const loadSchema = obj({
   engine: z.literal("autocannon").default("autocannon"),
@@ -90,6 +93,9 @@ export const faultBaseShape = {
   at: duration,
   duration: positiveDuration.optional(),
   select: select.optional(),
+  repeat: obj({ every: positiveDuration, times: int(1, 1000) })
+    .transform((r) => ({ everyMs: r.every, times: r.times }))
+    .optional(),
 };
 
 export const TOP_LEVEL_KEYS = [
@@ -102,6 +108,7 @@ export const TOP_LEVEL_KEYS = [
   "steadyState",
   "faults",
   "slo",
+  "abortWhen",
   "report",
 ] as const;
 
@@ -115,6 +122,7 @@ export const headerSchema = obj({
   steadyState: z.unknown().optional(),
   faults: z.array(z.unknown()).default([]),
   slo: z.array(z.string()).default([]),
+  abortWhen: z.array(z.string()).default([]),
   report: z.unknown().optional(),
 });
 

@@ -42,3 +42,25 @@ function round(value: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(value * f) / f;
 }
+
+const BYTES = /^(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib|t|tb|tib)?$/i;
+const UNIT_SHIFT: Record<string, number> = { b: 0, k: 10, m: 20, g: 30, t: 40 };
+
+export const BYTES_HINT = "a size like 512k, 64m or 1.5g (binary units, as Docker reads them)";
+
+/** Bytes from "512k" / "64m" / "1.5g" / "64MiB" / 1048576 (1024-based, like Docker's --memory), or undefined. */
+export function parseBytes(text: string | number): number | undefined {
+  if (typeof text === "number") return Number.isSafeInteger(text) && text >= 0 ? text : undefined;
+  const m = BYTES.exec(text.trim());
+  if (!m) return undefined;
+  const value = Number(m[1]) * 2 ** UNIT_SHIFT[(m[2] ?? "b")[0]!.toLowerCase()]!;
+  return Number.isSafeInteger(Math.round(value)) ? Math.round(value) : undefined;
+}
+
+/** "64MiB", "1.5GiB", "512B": the largest binary unit that keeps the number ≥ 1. */
+export function formatBytes(bytes: number): string {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let i = 0;
+  while (i < units.length - 1 && Math.abs(bytes) >= 1024 ** (i + 1)) i++;
+  return `${round(bytes / 1024 ** i, 2)}${units[i]}`;
+}

@@ -8,6 +8,7 @@ import { faults as faultRegistry, faultKinds } from "../faults/registry.ts";
 import type { FaultBase, FaultKind } from "../faults/fault.ts";
 import type { HypothesisSpec } from "../metrics/hypothesis.ts";
 import { parseObjective, type Objective } from "../slo/grammar.ts";
+import { parseStopCondition, type StopCondition } from "../slo/stop-condition.ts";
 import { sloUnits } from "../slo/metrics.ts";
 import { reporters } from "../../reports/registry.ts";
 import type { Issue } from "./errors.ts";
@@ -25,10 +26,14 @@ import {
   type ProbeSpec,
   type TargetSpec,
 } from "./schema.ts";
+import { checkFaultTiming } from "./fault-timing.ts";
+import { checkTargetSource } from "./target-source.ts";
 import { formatDuration } from "./units.ts";
 
-export interface Target extends TargetSpec {
+export interface Target extends Omit<TargetSpec, "port"> {
   name: string;
+  /** Container port; for a url target, the URL's port. */
+  port: number;
   /** Absolute build folder, when the target is built from a Dockerfile. */
   buildDir?: string;
 }
@@ -48,6 +53,8 @@ export interface Scenario {
   steadyState: HypothesisSpec;
   faults: FaultSpec[];
   slo: Objective[];
+  /** Stop conditions: when one holds, the run stops its faults and fails. */
+  abortWhen: StopCondition[];
   report: { formats: string[] };
 }
 
@@ -77,9 +84,11 @@ export function validateScenario(raw: unknown, file: string, dir: string): { sce
     if (field(value, "build") !== undefined && field(value, "image") !== undefined) {
       issues.push({ path: ["targets", key, "image"], message: "give either build (a folder with a Dockerfile) or image (a local image), not both", atKey: true });
     }
+    const sourceIssues = value && typeof value === "object" ? checkTargetSource(value as Record<string, unknown>, key) : [];
+    issues.push(...sourceIssues);
     const t = section(targetSchema, value, ["targets", key]);
-    if (!t) continue;
-    const target: Target = { ...t, name: key };
+    if (!t || sourceIssues.length) continue;
+    const target: Target = { ...t, name: key, port: t.port ?? Number(new URL(t.url!).port || 80) };
     if (t.build !== undefined) {
       const buildDir = resolve(dir, t.build);
       if (!existsSync(buildDir) || !statSync(buildDir).isDirectory()) {
@@ -133,17 +142,19 @@ export function validateScenario(raw: unknown, file: string, dir: string): { sce
     if (t && f.select?.count !== undefined && f.select.count > t.replicas) {
       issues.push({ path: ["faults", i, "select", "count"], message: `${f.select.count} is more than the ${t.replicas} replica(s) of ${f.target}` });
     }
-    if (load) {
-      if (f.atMs >= load.durationMs) {
-        issues.push({ path: ["faults", i, "at"], message: `${formatDuration(f.atMs)} is not before the end of the load (${formatDuration(load.durationMs)})` });
-      } else if (f.durationMs !== undefined && f.atMs + f.durationMs > load.durationMs) {
-        issues.push({
-          path: ["faults", i, "duration"],
-          message: `the fault ends at ${formatDuration(f.atMs + f.durationMs)}, after the load ends (${formatDuration(load.durationMs)})`,
-        });
-      }
+    if (t?.url !== undefined) {
+      issues.push({ path: ["faults", i, "target"], message: `${f.target} is a url target (load and probes only): faults need a container (build, image or container)` });
     }
     faults.push({ ...f, index: i });
+  });
+  if (load) issues.push(...checkFaultTiming(faults, faultRegistry, load.durationMs));
+
+  const abortWhen: StopCondition[] = [];
+  (Array.isArray(doc.abortWhen) ? doc.abortWhen : []).forEach((text, i) => {
+    if (typeof text !== "string") return; // reported by the header schema
+    const c = parseStopCondition(text);
+    if (c.ok) abortWhen.push(c.value);
+    else issues.push({ path: ["abortWhen", i], message: c.message, ...(c.valid ? { valid: c.valid } : {}) });
   });
 
   const slo: Objective[] = [];
@@ -174,6 +185,7 @@ export function validateScenario(raw: unknown, file: string, dir: string): { sce
       steadyState: hypothesis,
       faults,
       slo,
+      abortWhen,
       report,
     },
   };

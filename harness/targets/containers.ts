@@ -9,6 +9,7 @@ import type { Teardown } from "../run/teardown.ts";
 import type { Target } from "../scenario/validate.ts";
 import { InfraError } from "../scenario/errors.ts";
 import { waitHealthy } from "./health.ts";
+import { attachContainer, urlTargetBase } from "./external.ts";
 import { buildTargetImage, ensureBaseImage, requireLocalImage } from "./images.ts";
 import { runLabels, TARGET_LABEL } from "./labels.ts";
 import { freePort } from "./ports.ts";
@@ -35,6 +36,8 @@ export interface RunningTargets {
   network: string;
   images: Record<string, string>;
   replicas: Record<string, Replica[]>;
+  /** Base URLs load and probes use, per target: its replicas', or a url target's. */
+  urls: Record<string, string[]>;
   /** Filled as containers are removed: restarts, final state and log file of each replica. */
   reports: Record<string, ReplicaReport[]>;
 }
@@ -42,8 +45,10 @@ export interface RunningTargets {
 export async function startTargets(ctx: TargetsContext, targets: Record<string, Target>): Promise<RunningTargets> {
   const { docker } = ctx;
   const images: Record<string, string> = {};
-  if (Object.values(targets).some((t) => t.buildDir)) await ensureBaseImage(docker);
-  for (const t of Object.values(targets)) {
+  // Containers named by the scenario and url targets are not the run's: nothing is built, created or removed.
+  const owned = Object.values(targets).filter((t) => t.container === undefined && t.url === undefined);
+  if (owned.some((t) => t.buildDir)) await ensureBaseImage(docker);
+  for (const t of owned) {
     ctx.log(t.buildDir ? `building ${t.name} from ${t.buildDir}` : `using image ${t.image} for ${t.name}`);
     images[t.name] = t.buildDir ? await buildTargetImage(docker, t.buildDir, t.name) : await requireLocalImage(docker, t.image!, t.name);
   }
@@ -54,8 +59,16 @@ export async function startTargets(ctx: TargetsContext, targets: Record<string, 
     await docker.getNetwork(network).remove();
   });
 
-  const running: RunningTargets = { network, images, replicas: {}, reports: {} };
+  const running: RunningTargets = { network, images, replicas: {}, urls: {}, reports: {} };
   for (const t of Object.values(targets)) {
+    if (t.url !== undefined) running.urls[t.name] = [urlTargetBase(t)];
+    if (t.container !== undefined) {
+      const replica = await attachContainer(docker, t);
+      ctx.log(`target ${t.name} is container ${replica.containerName} (not owned by the run: left as found)`);
+      running.replicas[t.name] = [replica];
+    }
+  }
+  for (const t of owned) {
     running.replicas[t.name] = [];
     running.reports[t.name] = [];
     for (let index = 0; index < t.replicas; index++) {
@@ -64,9 +77,14 @@ export async function startTargets(ctx: TargetsContext, targets: Record<string, 
     }
   }
   const all = Object.values(running.replicas).flat();
-  await Promise.all(all.map((r) => docker.getContainer(r.containerId).start()));
+  for (const [name, replicas] of Object.entries(running.replicas)) running.urls[name] = replicas.map((r) => r.url);
+  await Promise.all(all.filter((r) => !r.external).map((r) => docker.getContainer(r.containerId).start()));
   ctx.log(`waiting for ${all.length} container(s) to be healthy`);
-  await Promise.all(all.map((r) => waitHealthy(docker, r, targets[r.target]!.health, ctx.signal)));
+  const urlTargets = Object.values(targets).filter((t) => t.url !== undefined);
+  await Promise.all([
+    ...all.map((r) => waitHealthy(docker, r, targets[r.target]!.health, ctx.signal)),
+    ...urlTargets.map((t) => waitHealthy(docker, { target: t.name, containerName: t.url!, url: urlTargetBase(t) }, t.health, ctx.signal)),
+  ]);
   return running;
 }
 
@@ -87,6 +105,7 @@ async function createReplica(ctx: TargetsContext, running: RunningTargets, t: Ta
           PortBindings: { [portKey]: [{ HostIp: "127.0.0.1", HostPort: String(hostPort) }] },
           RestartPolicy: { Name: t.restart === "no" ? "" : t.restart },
           NetworkMode: running.network,
+          ...(Object.keys(t.tmpfs).length ? { Tmpfs: Object.fromEntries(Object.entries(t.tmpfs).map(([path, size]) => [path, `size=${size}`])) } : {}),
         },
         NetworkingConfig: { EndpointsConfig: { [running.network]: { Aliases: [t.name, `${t.name}-${index}`] } } },
       });

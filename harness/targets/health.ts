@@ -12,7 +12,10 @@ export interface HealthSpec {
   anyStatus: boolean;
 }
 
-export async function waitHealthy(docker: Docker, replica: Replica, health: HealthSpec, signal: AbortSignal): Promise<void> {
+/** What readiness needs of a target: its URL, and its container when it has one (to tell a crash from slowness). */
+type Endpoint = Pick<Replica, "target" | "containerName" | "url"> & { containerId?: string };
+
+export async function waitHealthy(docker: Docker, replica: Endpoint, health: HealthSpec, signal: AbortSignal): Promise<void> {
   const deadline = Date.now() + health.timeoutMs;
   let last = "no answer yet";
   const url = replica.url + health.path;
@@ -20,8 +23,8 @@ export async function waitHealthy(docker: Docker, replica: Replica, health: Heal
     const r = await httpGet(url, Math.min(2_000, Math.max(100, deadline - Date.now())));
     if (r.ok || (health.anyStatus && r.status !== undefined)) return;
     last = r.reason;
-    const state = (await docker.getContainer(replica.containerId).inspect()).State;
-    if (!state.Running && !state.Restarting) {
+    const state = replica.containerId ? (await docker.getContainer(replica.containerId).inspect()).State : undefined;
+    if (state && !state.Running && !state.Restarting) {
       throw new InfraError(
         `target ${replica.target} (${replica.containerName}) exited with code ${state.ExitCode} before it became healthy (GET ${url}: ${last})`,
         "see its log in the run folder's logs/",

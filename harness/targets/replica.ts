@@ -11,6 +11,8 @@ export interface Replica {
   hostPort: number;
   /** http://127.0.0.1:hostPort */
   url: string;
+  /** A container the scenario names (`targets.NAME.container`): the run did not create it and must leave it as found. */
+  external?: boolean;
 }
 
 /** PID of the container's main process on the host (0 when it is not running). */

@@ -1,5 +1,6 @@
 // Runs the real command line in a child process, as a user or CI would.
 import { spawn, type ChildProcess } from "node:child_process";
+import { request } from "node:http";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -69,4 +70,33 @@ export async function leftovers(runId: string): Promise<{ containers: string[]; 
   const containers = (await docker.listContainers({ all: true, filters })).map((c) => `${c.Names[0]} (${c.State})`);
   const networks = (await docker.listNetworks({ filters })).map((n) => n.Name);
   return { containers, networks };
+}
+
+/** Status of a POST to `url` (no body), or the error code when there was no answer. */
+export function httpPost(url: string, timeoutMs = 5_000): Promise<number | string> {
+  return new Promise((resolve) => {
+    const req = request(url, { method: "POST", agent: false, timeout: timeoutMs }, (res) => {
+      res.resume();
+      res.on("end", () => resolve(res.statusCode ?? 0));
+    });
+    req.on("timeout", () => req.destroy(new Error("timeout")));
+    req.on("error", (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
+    req.end();
+  });
+}
+
+/** Docker's events for one container between two epoch-ms times: `action` and the exit code of "die". */
+export async function containerEvents(id: string, sinceMs: number, untilMs = Date.now()): Promise<{ action: string; exitCode?: string }[]> {
+  const stream = (await docker.getEvents({
+    since: Math.floor(sinceMs / 1_000),
+    until: Math.ceil(untilMs / 1_000),
+    filters: JSON.stringify({ container: [id] }),
+  })) as NodeJS.ReadableStream;
+  let text = "";
+  for await (const chunk of stream) text += chunk;
+  return text
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as { Action: string; Actor: { Attributes: Record<string, string> } })
+    .map((e) => ({ action: e.Action, ...(e.Actor.Attributes.exitCode ? { exitCode: e.Actor.Attributes.exitCode } : {}) }));
 }

@@ -1,0 +1,48 @@
+// `steadystate run --dry-run`: the resolved plan (targets, load, stop conditions, and every injection with
+// its time, victims and undo) printed without connecting to Docker or touching anything.
+import type { Scenario } from "../scenario/validate.ts";
+import { formatDuration } from "../scenario/units.ts";
+import { planFaults } from "../run/schedule.ts";
+import { table } from "./summary.ts";
+
+function targetLine(s: Scenario, name: string): string {
+  const t = s.targets[name]!;
+  if (t.url !== undefined) return `${name}: url ${t.url} (load and probes only)`;
+  if (t.container !== undefined) return `${name}: container ${t.container} (not owned by the run: left as found)`;
+  const source = t.build !== undefined ? `build ${t.build}` : `image ${t.image}`;
+  return `${name}: ${source}, ${t.replicas} replica(s), restart ${t.restart}, port ${t.port}`;
+}
+
+/** Victim names as the run will call them: `api-0` (ss-<runId>-api-0) or the named container. */
+function victimName(s: Scenario, target: string, index: number): string {
+  return s.targets[target]!.container ?? `${target}-${index}`;
+}
+
+export function renderDryRun(s: Scenario): string {
+  const plan = planFaults(s);
+  const out = [
+    `${s.name}: dry run (nothing started, nothing touched)`,
+    "",
+    "targets:",
+    ...Object.keys(s.targets).map((n) => `  ${targetLine(s, n)}`),
+    `load: ${formatDuration(s.load.durationMs)} of ${s.load.method} ${s.load.path} on ${s.load.target}, ${s.load.connections} connection(s)${s.load.rate ? `, ${s.load.rate} req/s` : ""}`,
+    `abortWhen: ${s.abortWhen.length ? s.abortWhen.map((c) => c.text).join("; ") : "none"}`,
+  ];
+  if (plan.length) {
+    out.push(
+      "",
+      table(
+        ["at", "until", "fault", "victims", "what", "undo"],
+        plan.map((p) => [
+          `+${formatDuration(p.atMs)}`,
+          p.spec.durationMs === undefined ? "(instant)" : `+${formatDuration(p.atMs + p.spec.durationMs)}`,
+          p.id,
+          p.victims.map((i) => victimName(s, p.spec.target, i)).join(", "),
+          p.description,
+          p.kind.revert?.(p.spec) ?? "—",
+        ]),
+      ),
+    );
+  } else out.push("", "no faults");
+  return out.join("\n") + "\n";
+}

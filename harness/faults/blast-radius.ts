@@ -1,0 +1,24 @@
+// The blast-radius guard, checked against Docker itself right before every injection: a fault may hit only
+// a container this run created (labelled with its run id) or one the scenario names (`container:`, found
+// by id when the run started, so a different container that took the name later is refused too).
+import type Docker from "dockerode";
+import { RUN_LABEL } from "../targets/labels.ts";
+import type { Replica } from "../targets/replica.ts";
+
+export interface BlastRadius {
+  runId: string;
+  /** Ids of the containers the scenario names. */
+  external: ReadonlySet<string>;
+}
+
+export async function checkBlastRadius(docker: Docker, radius: BlastRadius, victims: readonly Replica[]): Promise<void> {
+  for (const v of victims) {
+    const info = await docker.getContainer(v.containerId).inspect();
+    const owned = info.Config.Labels?.[RUN_LABEL] === radius.runId;
+    if (!owned && !radius.external.has(info.Id)) {
+      throw new Error(
+        `refusing to touch container ${info.Name.replace(/^\//, "")}: it was neither created by this run (label ${RUN_LABEL}=${radius.runId}) nor named in the scenario (targets.NAME.container)`,
+      );
+    }
+  }
+}

@@ -1,0 +1,81 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { z } from "zod";
+import { bytes, obj } from "../scenario/fields.ts";
+import { formatBytes } from "../scenario/units.ts";
+import { changeSetting, containerCgroups, readSetting, type ContainerCgroups } from "./cgroup.ts";
+import { writeInCgroups } from "./cgroup-helper.ts";
+import { onEachVictim, type FaultContext, type FaultKind, type Undo } from "./fault.ts";
+import { shmFile } from "./memory-hog.ts";
+import { applyStep, type RestoreStep } from "./restore.ts";
+
+interface MemoryLimitParams {
+  limit: number;
+  oom: boolean;
+}
+
+// The kernel's smallest useful limit; Docker refuses less than 6 MiB too.
+const MIN_LIMIT = 6 * 1024 * 1024;
+const OOM_TIMEOUT_MS = 10_000;
+
+// A lower memory limit (cgroup v1 memory.limit_in_bytes). With `oom: true` the harness also makes the
+// limit bite: the main process becomes the OOM killer's first choice (oom_score_adj 1000, written back on
+// undo) and memory is charged to the container until the kernel kills it, as a real leak would end. The
+// restart policy, if any, then heals it.
+export const memoryLimit: FaultKind<MemoryLimitParams> = {
+  kind: "memory-limit",
+  summary: "lower the memory limit to `limit` for `duration`; `oom: true` drives it into an OOM kill",
+  params: obj({
+    limit: bytes.refine((n) => n >= MIN_LIMIT, { message: `must be at least ${formatBytes(MIN_LIMIT)}` }),
+    oom: z.boolean().default(false),
+  }),
+  window: "required",
+  describe: (p) => `limit ${p.target} to ${formatBytes(p.limit)} of memory for ${p.durationMs}ms${p.oom ? ", until OOM killed" : ""}`,
+  revert: (p) => `write back the prior memory limit (memory.limit_in_bytes)${p.oom ? " and oom_score_adj; delete the charged tmpfs file" : ""}`,
+  exclusive: "memory limit",
+  inject: (ctx, p) =>
+    onEachVictim(ctx, async (victim) => {
+      const cg = await containerCgroups(ctx.docker, victim);
+      const usage = Number(readSetting(cg.dirs.memory, "memory.usage_in_bytes"));
+      if (usage >= p.limit) {
+        // cgroup v1 refuses a limit below what is in use (EBUSY) rather than killing.
+        throw new Error(`${victim.containerName} already uses ${formatBytes(usage)}, more than the limit ${formatBytes(p.limit)}: choose a limit above its usage`);
+      }
+      const undos: Undo[] = [];
+      const undoAll: Undo = async () => {
+        for (const u of undos.reverse()) await u();
+      };
+      try {
+        if (p.oom) undos.push(changeSetting(ctx, `/proc/${cg.pid}/oom_score_adj`, "1000", `the OOM score of ${victim.containerName}`));
+        undos.push(changeSetting(ctx, join(cg.dirs.memory, "memory.limit_in_bytes"), String(p.limit), `the memory limit of ${victim.containerName}`));
+        if (p.oom) undos.push(await driveIntoOom(ctx, cg, victim.containerName, p.limit));
+      } catch (e) {
+        await undoAll();
+        throw e;
+      }
+      return undoAll;
+    }),
+};
+
+/** OOM kills so far in the container's memory cgroup; "infinitely many" once the cgroup is gone (it died). */
+function oomKills(cg: ContainerCgroups): number {
+  try {
+    return Number(/oom_kill (\d+)/.exec(readFileSync(join(cg.dirs.memory, "memory.oom_control"), "utf8"))?.[1] ?? 0);
+  } catch {
+    return Number.MAX_SAFE_INTEGER;
+  }
+}
+
+/** Charges tmpfs memory to the container until the OOM killer acts; returns how to free that memory. */
+async function driveIntoOom(ctx: FaultContext, cg: ContainerCgroups, name: string, limit: number): Promise<Undo> {
+  const file = shmFile(ctx, name);
+  const step: RestoreStep = { op: "remove", path: file };
+  ctx.willChange(step);
+  const before = oomKills(cg);
+  const r = await writeInCgroups(ctx, cg, file, { bytes: limit, timeoutMs: OOM_TIMEOUT_MS, stopWhen: () => oomKills(cg) > before });
+  // Free the memory at once: a restarted container must not start under the same pressure.
+  await applyStep(ctx.docker, step);
+  if (oomKills(cg) === before && !r.killed) throw new Error(`${name} was not OOM killed after ${formatBytes(r.written)} were charged to it`);
+  ctx.log(`${name} OOM killed after ${formatBytes(r.written)} were charged to it`);
+  return () => applyStep(ctx.docker, step);
+}

@@ -1,0 +1,107 @@
+// Restore steps: the undo of a fault as plain data, so that it can be written to the run folder's undo log
+// before the change is made and replayed by `steadystate cleanup` after a SIGKILL. Every step is idempotent
+// and tolerant of a world that moved on (a container that restarted, a process that already ended):
+// replaying a step whose change never happened, or was already undone, does no harm.
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import type Docker from "dockerode";
+import { isNotFound } from "../targets/docker.ts";
+import { sleep } from "../run/sleep.ts";
+
+export type RestoreStep =
+  /** Write back a value (a cgroup setting, an oom_score_adj); nothing to do when the file is gone. */
+  | { op: "write"; path: string; value: string }
+  /** Delete a file the fault created. */
+  | { op: "remove"; path: string }
+  /** End a helper process the fault started, identified by pid and start time (pids are reused). */
+  | { op: "kill"; pid: number; startTime: string }
+  | { op: "unpause"; container: string }
+  | { op: "start"; container: string };
+
+const KILL_WAIT_MS = 2_000;
+
+export async function applyStep(docker: Docker, step: RestoreStep): Promise<void> {
+  switch (step.op) {
+    case "write":
+      try {
+        writeFileSync(step.path, step.value);
+      } catch (e) {
+        // ENOENT: the cgroup or process is gone (the container stopped; Docker recreates it from its own
+        // record). ESRCH: the process ended while writing.
+        if (!["ENOENT", "ESRCH"].includes((e as NodeJS.ErrnoException).code ?? "")) throw e;
+      }
+      return;
+    case "remove":
+      rmSync(step.path, { force: true });
+      return;
+    case "kill":
+      await killHelper(step.pid, step.startTime);
+      return;
+    case "unpause":
+    case "start":
+      try {
+        const container = docker.getContainer(step.container);
+        const { State } = await container.inspect();
+        if (step.op === "unpause" && State.Paused) await container.unpause();
+        if (step.op === "start" && !State.Running && !State.Restarting) await container.start();
+      } catch (e) {
+        if (!isNotFound(e)) throw e;
+      }
+      return;
+  }
+}
+
+/** Runs every step (newest first), each attempted even when another fails; throws all failures at once. */
+export async function applySteps(docker: Docker, steps: readonly RestoreStep[]): Promise<void> {
+  const errors: string[] = [];
+  for (const step of [...steps].reverse()) {
+    await applyStep(docker, step).catch((e: Error) => errors.push(`${describeStep(step)}: ${e.message}`));
+  }
+  if (errors.length) throw new Error(errors.join("; "));
+}
+
+export function describeStep(step: RestoreStep): string {
+  switch (step.op) {
+    case "write":
+      return `write ${step.value} to ${step.path}`;
+    case "remove":
+      return `remove ${step.path}`;
+    case "kill":
+      return `end helper process ${step.pid}`;
+    case "unpause":
+      return `unpause container ${step.container.slice(0, 12)}`;
+    case "start":
+      return `start container ${step.container.slice(0, 12)}`;
+  }
+}
+
+/** Field 22 of /proc/PID/stat (start time in clock ticks since boot), or undefined when the process is gone. */
+export function processStartTime(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // The command name (field 2) may hold spaces and parentheses: count fields after its closing one.
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
+  } catch {
+    return undefined;
+  }
+}
+
+async function killHelper(pid: number, startTime: string): Promise<void> {
+  if (processStartTime(pid) !== startTime) return; // ended already, or the pid now belongs to another process
+  try {
+    process.kill(pid, "SIGKILL");
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ESRCH") return;
+    throw e;
+  }
+  const deadline = Date.now() + KILL_WAIT_MS;
+  while (processStartTime(pid) === startTime && !isZombie(pid) && Date.now() < deadline) await sleep(10);
+}
+
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z");
+  } catch {
+    return true;
+  }
+}
