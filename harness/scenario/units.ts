@@ -34,6 +34,30 @@ export function formatDuration(ms: number): string {
   return `${round(ms / 3_600_000, 3)}h`;
 }
 
+const SIZE = /^(\d+(?:\.\d+)?)(B|KB|MB|GB)$/;
+const SIZE_BYTES: Record<string, number> = { B: 1, KB: 1e3, MB: 1e6, GB: 1e9 };
+
+export const SIZE_HINT = "a size like 512B, 64KB or 1MB (or a whole number of bytes)";
+
+/** Bytes from "64KB" / "1.5MB" (decimal units, as Toxiproxy and tc use) or a whole number. */
+export function parseSize(text: string | number): number | undefined {
+  if (typeof text === "number") return Number.isInteger(text) && text >= 0 ? text : undefined;
+  const m = SIZE.exec(text.trim());
+  return m ? Math.round(Number(m[1]) * SIZE_BYTES[m[2]!]!) : undefined;
+}
+
+const RATE = /^(\d+(?:\.\d+)?)(B\/s|KB\/s|MB\/s|GB\/s|kbit|Mbit|Gbit)$/;
+const RATE_BYTES: Record<string, number> = { "B/s": 1, "KB/s": 1e3, "MB/s": 1e6, "GB/s": 1e9, kbit: 125, Mbit: 125_000, Gbit: 125_000_000 };
+
+export const RATE_HINT = "a rate like 100KB/s, 1MB/s or 8Mbit";
+
+/** Bytes per second from "100KB/s", "1MB/s" or "8Mbit"; undefined when not a rate above zero. */
+export function parseByteRate(text: string): number | undefined {
+  const m = RATE.exec(text.trim());
+  const value = m ? Math.round(Number(m[1]) * RATE_BYTES[m[2]!]!) : 0;
+  return value > 0 ? value : undefined;
+}
+
 export function formatPercent(fraction: number, digits = 2): string {
   return `${round(fraction * 100, digits)}%`;
 }
