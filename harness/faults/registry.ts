@@ -1,10 +1,36 @@
 // Every fault kind, by name. Adding one = its file, a line here, a row in docs/faults.md.
+import { bandwidthTc } from "./bandwidth-tc.ts";
 import { crash } from "./crash.ts";
 import type { FaultKind } from "./fault.ts";
+import { httpAbort, httpDelay, httpError } from "./http-faults.ts";
+import { loss } from "./loss.ts";
+import { partition } from "./partition.ts";
 import { pause } from "./pause.ts";
+import { bandwidth, blackhole, latency, limitData, resetPeer, slicer, slowClose, timeout } from "./proxy-toxics.ts";
+import { reject } from "./reject.ts";
 import { restart } from "./restart.ts";
 import { stop } from "./stop.ts";
 
-export const faults = { crash, pause, restart, stop } as const satisfies Record<string, FaultKind<any>>;
+export const faults = {
+  crash,
+  pause,
+  restart,
+  stop,
+  latency,
+  bandwidth,
+  "slow-close": slowClose,
+  timeout,
+  "reset-peer": resetPeer,
+  slicer,
+  "limit-data": limitData,
+  blackhole,
+  "http-error": httpError,
+  "http-abort": httpAbort,
+  "http-delay": httpDelay,
+  loss,
+  reject,
+  partition,
+  "bandwidth-tc": bandwidthTc,
+} as const satisfies Record<string, FaultKind<any>>;
 export type FaultKindName = keyof typeof faults;
 export const faultKinds = Object.keys(faults) as FaultKindName[];

@@ -118,12 +118,21 @@ function slowClose(ctx: StageContext, delayMs: number): Stage {
   };
 }
 
-/** Nothing gets through; `closeTimer` (timeout) closes the connection later, blackhole never does. */
+/**
+ * Nothing gets through, not even the end: the connection is held. `closeTimer` (timeout) closes it later,
+ * blackhole never does. Once the rule is gone, data flows again and a held end is passed on.
+ */
 function dropAll(ctx: StageContext, closeTimer: NodeJS.Timeout | undefined): Stage {
+  let endHeld = false;
   return {
     write: (chunk) => ctx.dropped(chunk.length),
-    end: () => ctx.next().end(),
-    remove: () => clearTimeout(closeTimer),
+    end: () => {
+      endHeld = true;
+    },
+    remove() {
+      clearTimeout(closeTimer);
+      if (endHeld) ctx.next().end();
+    },
   };
 }
 

@@ -1,6 +1,7 @@
 // Fires the planned faults on time relative to the load start. Each injection pushes its undo on the
 // teardown stack first thing, so whatever happens next (window end, error, signal) it is undone.
 import type Docker from "dockerode";
+import type { Topology } from "../faults/fault.ts";
 import type { Replica } from "../targets/replica.ts";
 import type { FaultRecord } from "./journal.ts";
 import type { PlannedFault } from "./schedule.ts";
@@ -11,6 +12,7 @@ export interface InjectContext {
   docker: Docker;
   teardown: Teardown;
   replicas: Record<string, Replica[]>;
+  topology: Topology;
   signal: AbortSignal;
   event(type: string, message: string): void;
 }
@@ -84,7 +86,7 @@ export class FaultRunner {
     let undo;
     try {
       undo = await p.kind.inject(
-        { docker: this.ctx.docker, victims, signal: this.ctx.signal, log: (m) => this.ctx.event("fault", m) },
+        { docker: this.ctx.docker, victims, topology: this.ctx.topology, signal: this.ctx.signal, log: (m) => this.ctx.event("fault", m) },
         p.spec,
       );
     } catch (e) {

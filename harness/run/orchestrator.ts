@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type Docker from "dockerode";
 import { loadEngines } from "../load/registry.ts";
+import { startHostProxies } from "../proxy/host-proxies.ts";
 import { Recorder } from "../metrics/recorder.ts";
 import { runProbe } from "../probes/probe.ts";
 import type { Scenario } from "../scenario/validate.ts";
@@ -16,6 +17,7 @@ import type { Journal, RunEvent } from "./journal.ts";
 import { buildJournal } from "./verdict.ts";
 import { LOAD_SOURCE, probeSource } from "./measure.ts";
 import { planFaults } from "./schedule.ts";
+import { detachedTargets, hostProxyNeeds, runTopology, trafficUrls } from "./topology.ts";
 import { Teardown, type UndoFailure } from "./teardown.ts";
 import { writeReports } from "../../reports/write.ts";
 
@@ -91,15 +93,18 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
   try {
     const docker = opts.docker ?? (await connectDocker());
     opts.progress.phase("starting targets");
+    const plan = planFaults(scenario);
     targets = await startTargets(
       { docker, runId, runDir, teardown, signal: stopAll.signal, log: (m) => event("target", m) },
       scenario.targets,
+      { portNetwork: detachedTargets(plan) },
     );
     if (!interrupted()) {
-      const urls = (target: string) => targets!.replicas[target]!.map((r) => r.url);
+      const hostProxies = await startHostProxies(targets.replicas, hostProxyNeeds(plan), teardown, (m) => event("target", m));
+      const urls = (target: string) => trafficUrls(targets!, hostProxies, target);
       faults = new FaultRunner(
-        { docker, teardown, replicas: targets.replicas, signal: stopAll.signal, event },
-        planFaults(scenario),
+        { docker, teardown, replicas: targets.replicas, topology: runTopology(targets, hostProxies), signal: stopAll.signal, event },
+        plan,
       );
       opts.progress.phase(`load ${scenario.load.durationMs / 1_000}s on ${scenario.load.target}`);
       loadStartedAt = Date.now();

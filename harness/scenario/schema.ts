@@ -25,6 +25,8 @@ export const targetSchema = obj({
   restart: z.enum(RESTART_POLICIES).default("no"),
   env: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)).default({}),
   command: z.array(z.string()).optional(),
+  // Targets this one calls: each answers it through a fault proxy on the run network (faults with `from`).
+  dependsOn: z.array(z.string()).default([]),
   // Without `health`, a target is ready as soon as its port answers HTTP at all (any status).
   health: obj({
     path: urlPath.default("/"),

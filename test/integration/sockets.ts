@@ -85,3 +85,25 @@ export async function rawClient(port: number) {
     },
   };
 }
+
+/** Opens a TCP connection and closes it at once: "ok", "timeout", or the error code. */
+export function tryConnect(host: string, port: number, timeoutMs: number): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    const done = (outcome: string) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(outcome);
+    };
+    const timer = setTimeout(() => done("timeout"), timeoutMs);
+    socket.once("connect", () => done("ok"));
+    socket.once("error", (e: NodeJS.ErrnoException) => done(e.code ?? e.message));
+  });
+}
+
+/** Sends one raw HTTP/1.1 GET (Connection: close) and records what comes back. */
+export async function rawGet(port: number, path: string) {
+  const c = await rawClient(port);
+  c.socket.write(`GET ${path} HTTP/1.1\r\nHost: steadystate\r\nConnection: close\r\n\r\n`);
+  return c;
+}
