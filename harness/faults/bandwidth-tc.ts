@@ -1,4 +1,5 @@
 import { byteRate, obj } from "../scenario/fields.ts";
+import { formatSize } from "../scenario/units.ts";
 import type { Replica } from "../targets/replica.ts";
 import { onEachVictim, type FaultKind } from "./fault.ts";
 import { applyChanges, inNetns, interfaces, type NetnsChange } from "./netns.ts";
@@ -20,7 +21,7 @@ export const bandwidthTc: FaultKind<BandwidthTcParams> = {
   window: "required",
   needs: ["nsenter", "tc-tbf"],
   instead: "kind bandwidth (fault proxy)",
-  describe: (p) => `bandwidth-tc ${p.bytesPerSecond * 8}bit/s out of ${p.target}`,
+  describe: (p) => `bandwidth-tc ${formatSize(p.bytesPerSecond)}/s out of ${p.target}`,
   inject: (ctx, p) =>
     onEachVictim(ctx, async (victim) => {
       const changes: NetnsChange[] = [];

@@ -1,6 +1,5 @@
 // HTTP faults on the host-side fault proxy of a target: some requests (`ratio`, optionally only under
 // `path`) are answered with an error, aborted, or delayed. Load and probes see them; links do not.
-import { z } from "zod";
 import { duration, int, obj, ratio, urlPath } from "../scenario/fields.ts";
 import { formatDuration } from "../scenario/units.ts";
 import { httpFault } from "./proxy-fault.ts";
@@ -18,7 +17,7 @@ export const httpError = httpFault({
 export const httpAbort = httpFault({
   kind: "http-abort",
   summary: "reset the connection of `ratio` of requests (under `path`) without an answer (fault proxy)",
-  params: obj({ ...match }) as z.ZodType<{ ratio: number; path?: string }>,
+  params: obj({ ...match }),
   spec: () => ({ http: "abort" }),
   effect: () => "(connection reset)",
 });

@@ -2,10 +2,8 @@
 // front of the target (load and probes see them), or with `from: DEPENDENT` on the link the dependent
 // uses to reach the target. Each takes `direction` (default downstream, as in Toxiproxy) and `probability`.
 import { byteRate, duration, int, obj, size } from "../scenario/fields.ts";
-import { formatDuration } from "../scenario/units.ts";
+import { formatDuration, formatSize } from "../scenario/units.ts";
 import { toxicFault, toxicShape } from "./proxy-fault.ts";
-
-const bytes = (n: number) => (n >= 1_000_000 ? `${n / 1_000_000}MB` : n >= 1_000 ? `${n / 1_000}KB` : `${n}B`);
 
 export const latency = toxicFault({
   kind: "latency",
@@ -24,7 +22,7 @@ export const bandwidth = toxicFault({
   summary: "cap throughput at `rate` (fault proxy)",
   params: obj({ rate: byteRate, ...toxicShape }).transform(({ rate, ...rest }) => ({ ...rest, bytesPerSecond: rate })),
   spec: (p) => ({ toxic: "bandwidth", bytesPerSecond: p.bytesPerSecond }),
-  effect: (p) => `${bytes(p.bytesPerSecond)}/s`,
+  effect: (p) => `${formatSize(p.bytesPerSecond)}/s`,
 });
 
 export const slowClose = toxicFault({
@@ -66,7 +64,7 @@ export const limitData = toxicFault({
   summary: "close each connection after `bytes` bytes (fault proxy)",
   params: obj({ bytes: size, ...toxicShape }),
   spec: (p) => ({ toxic: "limit-data", bytes: p.bytes }),
-  effect: (p) => `after ${bytes(p.bytes)}`,
+  effect: (p) => `after ${formatSize(p.bytes)}`,
 });
 
 export const blackhole = toxicFault({

@@ -46,6 +46,14 @@ export function parseSize(text: string | number): number | undefined {
   return m ? Math.round(Number(m[1]) * SIZE_BYTES[m[2]!]!) : undefined;
 }
 
+/** Shortest text for a size in decimal units: 64000 → "64KB", 1500000 → "1.5MB", 100 → "100B". */
+export function formatSize(bytes: number): string {
+  if (bytes >= 1e9) return `${round(bytes / 1e9, 3)}GB`;
+  if (bytes >= 1e6) return `${round(bytes / 1e6, 3)}MB`;
+  if (bytes >= 1e3) return `${round(bytes / 1e3, 3)}KB`;
+  return `${bytes}B`;
+}
+
 const RATE = /^(\d+(?:\.\d+)?)(B\/s|KB\/s|MB\/s|GB\/s|kbit|Mbit|Gbit)$/;
 const RATE_BYTES: Record<string, number> = { "B/s": 1, "KB/s": 1e3, "MB/s": 1e6, "GB/s": 1e9, kbit: 125, Mbit: 125_000, Gbit: 125_000_000 };
 

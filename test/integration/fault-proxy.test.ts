@@ -3,6 +3,7 @@
 import { Agent } from "node:http";
 import { median } from "simple-statistics";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { ProxyControlClient, startControlServer } from "../../harness/proxy/control.ts";
 import { FaultProxy } from "../../harness/proxy/proxy.ts";
 import type { ToxicRule } from "../../harness/proxy/rules.ts";
 import { echoServer, get, httpServer, rawClient } from "./sockets.ts";
@@ -185,6 +186,22 @@ describe("fault proxy (real sockets)", () => {
     const a = await get(dead.port, "/fast");
     expect(a.error).toBe("ECONNRESET");
     await dead.close();
+  });
+
+  it("the control API sets, lists and removes rules, and refuses invalid ones with the reason", async () => {
+    const server = await startControlServer(echoProxy, 0, "127.0.0.1");
+    const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    const control = new ProxyControlClient(base);
+    await control.set(rule({ id: "c", toxic: "latency", delayMs: 5, jitterMs: 0 }));
+    expect(await control.rules()).toEqual([{ id: "c", direction: "downstream", probability: 1, toxic: "latency", delayMs: 5, jitterMs: 0 }]);
+    await expect(control.set(rule({ id: "bad", toxic: "latency", delayMs: -1, jitterMs: 0 }))).rejects.toThrow(
+      'fault proxy PUT /rules/bad: 400 {"error":"delayMs: Too small: expected number to be >=0"}',
+    );
+    await control.remove("c");
+    await control.remove("c"); // already gone: not an error
+    expect(await control.rules()).toEqual([]);
+    expect(await (await fetch(`${base}/healthz`)).json()).toMatchObject({ open: expect.any(Number), accepted: expect.any(Number) });
+    server.close();
   });
 
   it("respects backpressure: a client that stops reading stops the server's writes", async () => {

@@ -61,7 +61,7 @@ describe("network faults in a scenario", () => {
       "limit-data after 64KB on api (downstream)",
       "slicer into 64B pieces on api (downstream)",
       "http-error 503 on requests to api /work",
-      "bandwidth-tc 8000000bit/s out of db",
+      "bandwidth-tc 1MB/s out of db",
     ]);
   });
 
