@@ -66,6 +66,20 @@ describe("fault proxy (real sockets)", () => {
     agent.destroy();
   });
 
+  it("a rule changed in place takes effect on the open connection at once", async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const before = await medianMs(5, agent);
+    const accepted = proxy.stats().accepted;
+    proxy.setRule(rule({ toxic: "latency", delayMs: 100, jitterMs: 0 }));
+    const low = await medianMs(5, agent);
+    proxy.setRule(rule({ toxic: "latency", delayMs: 300, jitterMs: 0 }));
+    const high = await medianMs(5, agent);
+    expect(Math.abs(low - before - 100)).toBeLessThanOrEqual(20);
+    expect(Math.abs(high - before - 300)).toBeLessThanOrEqual(20);
+    expect(proxy.stats().accepted).toBe(accepted);
+    agent.destroy();
+  });
+
   it("jitter spreads the delay over delay ± jitter", async () => {
     const times = async () => {
       const ms: number[] = [];
