@@ -3,7 +3,7 @@
 // probability), and an undo that takes exactly that rule out again, leaving connections open.
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import type { HttpRule } from "../proxy/http-faults.ts";
+import type { HttpRule } from "../proxy/http-layer.ts";
 import type { ProxyRule } from "../proxy/host-proxies.ts";
 import { DIRECTIONS, type Direction, type ToxicRule } from "../proxy/rules.ts";
 import { ratio } from "../scenario/fields.ts";

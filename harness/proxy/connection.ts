@@ -24,7 +24,6 @@ export class Connection {
     const owner = { closeConnection: (how: "close" | "reset") => this.close(how), random };
     this.up = new Pipe(client, upstream, owner);
     this.down = new Pipe(upstream, client, owner);
-    for (const s of [client, upstream]) s.setNoDelay(true);
     // An error on one side (ECONNRESET, ECONNREFUSED, EPIPE) resets the other.
     client.on("error", () => reset(upstream));
     upstream.on("error", () => reset(client));

@@ -4,7 +4,7 @@
 // HTTP fault layer sits behind the TCP proxy, so TCP toxics still act on the client's own connection.
 import type { Teardown } from "../run/teardown.ts";
 import type { Replica } from "../targets/replica.ts";
-import { HttpFaultLayer, type HttpRule } from "./http-faults.ts";
+import { HttpFaultLayer, type HttpRule } from "./http-layer.ts";
 import { FaultProxy } from "./proxy.ts";
 import type { ToxicRule } from "./rules.ts";
 

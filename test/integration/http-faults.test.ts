@@ -2,7 +2,7 @@
 import { Agent } from "node:http";
 import { median } from "simple-statistics";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { HttpFaultLayer } from "../../harness/proxy/http-faults.ts";
+import { HttpFaultLayer } from "../../harness/proxy/http-layer.ts";
 import { FaultProxy } from "../../harness/proxy/proxy.ts";
 import { get, httpServer } from "./sockets.ts";
 

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { endToEndHeaders, pathMatches } from "../../harness/proxy/http-faults.ts";
+import { endToEndHeaders, pathMatches } from "../../harness/proxy/http-layer.ts";
 import { plainAddress, selects, toxicRuleSchema, type ToxicRule } from "../../harness/proxy/rules.ts";
 import { bandwidthPieces, latencyDue, slicePieces } from "../../harness/proxy/timing.ts";
 
