@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what steadystate needs on a Debian/Ubuntu machine, skipping what is already there:
-# Docker (installed from the distribution, daemon started if it is not running) and the npm dependencies.
+# Docker (installed from the distribution, daemon started if it is not running), the kernel tools network
+# faults use (iptables, tc, nsenter) and the npm dependencies.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,6 +10,8 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 packages=()
 command -v dockerd >/dev/null 2>&1 || packages+=(docker.io)
 command -v iptables >/dev/null 2>&1 || packages+=(iptables)
+command -v tc >/dev/null 2>&1 || packages+=(iproute2)
+command -v nsenter >/dev/null 2>&1 || packages+=(util-linux)
 if [ "${#packages[@]}" -gt 0 ]; then
   echo "setup: installing ${packages[*]}"
   as_root apt-get update -qq

@@ -1,15 +1,17 @@
-// The command line: run, validate, cleanup. Exit codes: 0 pass, 1 SLO missed, 2 invalid scenario or
+// The command line: run, validate, cleanup, doctor. Exit codes: 0 pass, 1 SLO missed, 2 invalid scenario or
 // usage, 3 harness or infrastructure error, 130 interrupted. No stack traces for known failures.
 import { existsSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
 import { reporters } from "../../reports/registry.ts";
 import { runScenario } from "../run/orchestrator.ts";
 import { EXIT_CODES, VERSION } from "../run/verdict.ts";
-import { InfraError, ScenarioError, UsageError } from "../scenario/errors.ts";
+import { detectCapabilities } from "../faults/capabilities.ts";
+import { CapabilityError, InfraError, ScenarioError, UsageError } from "../scenario/errors.ts";
 import { loadScenario } from "../scenario/parse.ts";
 import { cleanupRun, defaultRunDir } from "../run/cleanup-run.ts";
 import { cleanup } from "../targets/cleanup.ts";
 import { connectDocker } from "../targets/docker.ts";
+import { doctorChecks, renderDoctor } from "./doctor.ts";
 import { renderDryRun } from "./dry-run.ts";
 import { terminalProgress } from "./progress.ts";
 import { renderSummary } from "./summary.ts";
@@ -59,7 +61,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option("--no-progress", "no live progress on stderr")
     .option("--dry-run", "print the resolved schedule (times, victims, undo actions) and touch nothing")
     .action(async (file: string, opts: { out?: string; report?: string[]; progress: boolean; dryRun?: boolean }) => {
-      const scenario = loadScenario(file);
+      const scenario = loadScenario(file, { capabilities: await detectCapabilities() });
       if (opts.dryRun) {
         print(renderDryRun(scenario));
         return;
@@ -81,21 +83,28 @@ export function buildProgram(setExit: (code: number) => void): Command {
 
   program
     .command("validate")
-    .description("check scenario files without running anything (exit 2 when any is invalid)")
+    .description("check scenario files without running anything (exit 2 when any is invalid, 3 when this machine cannot inject a fault)")
     .argument("<files...>", "scenario YAML files")
-    .action((files: string[]) => {
+    .action(async (files: string[]) => {
+      const capabilities = await detectCapabilities();
       let invalid = 0;
+      let unable = 0;
       for (const file of files) {
         try {
-          const s = loadScenario(file);
+          const s = loadScenario(file, { capabilities });
           print(`${file}: ok (${Object.keys(s.targets).length} target(s), ${s.faults.length} fault(s), ${s.slo.length} objective(s), load ${s.load.durationMs / 1_000}s)\n`);
         } catch (e) {
+          if (e instanceof CapabilityError) {
+            unable++;
+            printErr(`${e.message}\nfix: ${e.fix}\n`);
+            continue;
+          }
           if (!(e instanceof ScenarioError || e instanceof UsageError)) throw e;
           invalid++;
           printErr(`${e.message}\n`);
         }
       }
-      setExit(invalid ? 2 : 0);
+      setExit(invalid ? 2 : unable ? 3 : 0);
     });
 
   program
@@ -115,6 +124,15 @@ export function buildProgram(setExit: (code: number) => void): Command {
       for (const label of r.undone) print(`  ${label}\n`);
       for (const e of r.errors) printErr(`could not ${e.startsWith("undo ") ? "" : "remove "}${e}\n`);
       setExit(r.errors.length ? 3 : 0);
+    });
+
+  program
+    .command("doctor")
+    .description("check this machine: Docker, root, kernel features for faults, optional tools (exit 3 when a required one is missing)")
+    .action(async () => {
+      const checks = await doctorChecks();
+      print(renderDoctor(checks));
+      setExit(checks.some((c) => c.required && !c.ok) ? 3 : 0);
     });
   return program;
 }

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import { InfraError } from "../scenario/errors.ts";
 import { obj, urlPath } from "../scenario/fields.ts";
-import { BYTES_HINT, formatBytes, formatPercent, parseBytes, parsePercent } from "../scenario/units.ts";
+import { formatPercent, formatSize, parsePercent, parseSize, SIZE_HINT } from "../scenario/units.ts";
 import { hostPid, type Replica } from "../targets/replica.ts";
 import type Docker from "dockerode";
 import { containerCgroups } from "./cgroup.ts";
@@ -25,9 +25,9 @@ const WRITE_TIMEOUT_MS = 60_000;
 const size = z.unknown().transform((v, ctx): DiskFillParams["size"] => {
   const percent = typeof v === "string" && v.trim().endsWith("%") ? parsePercent(v) : undefined;
   if (percent !== undefined) return { percent };
-  const n = typeof v === "string" || typeof v === "number" ? parseBytes(v) : undefined;
+  const n = typeof v === "string" || typeof v === "number" ? parseSize(v) : undefined;
   if (n !== undefined && n > 0) return { bytes: n };
-  ctx.addIssue({ code: "custom", message: `${JSON.stringify(v)} is not ${BYTES_HINT}, nor a percentage of the filesystem like 95%` });
+  ctx.addIssue({ code: "custom", message: `${JSON.stringify(v)} is not ${SIZE_HINT}, nor a percentage of the filesystem like 95%` });
   return z.NEVER;
 });
 
@@ -40,7 +40,7 @@ export const diskFill: FaultKind<DiskFillParams> = {
   params: obj({ size, path: urlPath.default("/"), allowHostDisk: z.boolean().default(false) }),
   window: "required",
   describe: (p) =>
-    `fill ${p.path} of ${p.target} ${"percent" in p.size ? `to ${formatPercent(p.size.percent)} used` : `with ${formatBytes(p.size.bytes)}`} for ${p.durationMs}ms`,
+    `fill ${p.path} of ${p.target} ${"percent" in p.size ? `to ${formatPercent(p.size.percent)} used` : `with ${formatSize(p.size.bytes, "binary")}`} for ${p.durationMs}ms`,
   revert: () => "delete the fill file",
   inject: (ctx, p) =>
     onEachVictim(ctx, async (victim) => {
@@ -63,7 +63,7 @@ export const diskFill: FaultKind<DiskFillParams> = {
         const cg = await containerCgroups(ctx.docker, victim);
         const r = await writeInCgroups(ctx, cg, join(where.writeDir, name), { bytes: wanted, timeoutMs: WRITE_TIMEOUT_MS });
         const left = statfsSync(where.writeDir).bfree * fs.bsize;
-        ctx.log(`filled ${p.path} of ${victim.containerName} (${where.kind}): ${r.full ? "full" : `${formatBytes(wanted)} written`}, ${formatBytes(left)} free`);
+        ctx.log(`filled ${p.path} of ${victim.containerName} (${where.kind}): ${r.full ? "full" : `${formatSize(wanted, "binary")} written`}, ${formatSize(left, "binary")} free`);
       } catch (e) {
         await undo();
         throw e;

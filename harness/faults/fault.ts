@@ -3,15 +3,30 @@
 // from inject, exactly how to undo what it changed.
 import type Docker from "dockerode";
 import type { z } from "zod";
+import type { RuleTarget } from "../proxy/host-proxies.ts";
+import type { LinkProxy } from "../proxy/link-proxies.ts";
 import type { Replica } from "../targets/replica.ts";
 import type { RestoreStep } from "./restore.ts";
+import type { Capability } from "./capabilities.ts";
 
 export type Undo = () => Promise<void>;
+
+/** What the run started, for faults that act between targets or through proxies. */
+export interface Topology {
+  /** The run's Docker network. */
+  network: string;
+  replicas: Readonly<Record<string, readonly Replica[]>>;
+  /** The host-side fault proxy in front of a replica (present when the scenario has proxy faults on its target). */
+  hostProxy(replica: Replica): RuleTarget | undefined;
+  /** The fault proxy answering on a target's name (present when another target `dependsOn` it). */
+  linkProxy(target: string): LinkProxy | undefined;
+}
 
 export interface FaultContext {
   docker: Docker;
   /** The replicas this injection hits, already chosen by `select`. */
   victims: readonly Replica[];
+  topology: Topology;
   signal: AbortSignal;
   log(message: string): void;
   /**
@@ -49,6 +64,14 @@ export interface FaultKind<P extends object = Record<string, unknown>> {
    * would save the earlier one's value as "prior" and restore it.
    */
   exclusive?: string;
+  /** Host capabilities it needs (optional, checked before any container starts; see capabilities.ts). */
+  needs?: readonly Capability[] | ((p: P & FaultBase) => readonly Capability[]);
+  /** What to use when a need is missing, e.g. "kind bandwidth (fault proxy)". */
+  instead?: string;
+  /** Acts in a fault proxy: "tcp" toxics (host side, or on a link with `from`), "http" faults (host side). */
+  proxy?: "tcp" | "http";
+  /** Disconnects its victims from the run network (their published ports then live on a network of their own). */
+  detaches?: (p: P & FaultBase) => boolean;
   /** Applies the fault; resolves to its undo, or undefined when nothing needs undoing. */
   inject(ctx: FaultContext, p: P & FaultBase): Promise<Undo | undefined>;
 }

@@ -1,6 +1,6 @@
 import { join } from "node:path";
-import { bytes, obj } from "../scenario/fields.ts";
-import { formatBytes } from "../scenario/units.ts";
+import { obj, size } from "../scenario/fields.ts";
+import { formatSize } from "../scenario/units.ts";
 import { containerCgroups } from "./cgroup.ts";
 import { writeInCgroups } from "./cgroup-helper.ts";
 import { onEachVictim, type FaultContext, type FaultKind } from "./fault.ts";
@@ -25,9 +25,9 @@ export function shmFile(ctx: FaultContext, containerName: string): string {
 export const memoryHog: FaultKind<MemoryHogParams> = {
   kind: "memory-hog",
   summary: "charge `size` bytes of memory to the container's cgroup for `duration`",
-  params: obj({ size: bytes.refine((n) => n > 0, { message: "must be more than 0 bytes" }) }),
+  params: obj({ size: size.refine((n) => n > 0, { message: "must be more than 0 bytes" }) }),
   window: "required",
-  describe: (p) => `hog ${formatBytes(p.size)} of memory in ${p.target} for ${p.durationMs}ms`,
+  describe: (p) => `hog ${formatSize(p.size, "binary")} of memory in ${p.target} for ${p.durationMs}ms`,
   revert: () => "delete the charged tmpfs file (frees the memory)",
   inject: (ctx, p) =>
     onEachVictim(ctx, async (victim) => {
@@ -38,8 +38,8 @@ export const memoryHog: FaultKind<MemoryHogParams> = {
       const undo = () => applyStep(ctx.docker, step);
       try {
         const r = await writeInCgroups(ctx, cg, file, { bytes: p.size, timeoutMs: WRITE_TIMEOUT_MS });
-        if (r.full) throw new Error(`${SHM_DIR} on the host is full after ${formatBytes(r.written)}`);
-        if (r.killed) ctx.log(`${victim.containerName} reached its memory limit after ${formatBytes(r.written)}: the OOM killer acted`);
+        if (r.full) throw new Error(`${SHM_DIR} on the host is full after ${formatSize(r.written, "binary")}`);
+        if (r.killed) ctx.log(`${victim.containerName} reached its memory limit after ${formatSize(r.written, "binary")}: the OOM killer acted`);
       } catch (e) {
         await undo();
         throw e;

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
-import { bytes, obj } from "../scenario/fields.ts";
-import { formatBytes } from "../scenario/units.ts";
+import { obj, size } from "../scenario/fields.ts";
+import { formatSize } from "../scenario/units.ts";
 import { changeSetting, containerCgroups, readSetting, type ContainerCgroups } from "./cgroup.ts";
 import { writeInCgroups } from "./cgroup-helper.ts";
 import { onEachVictim, type FaultContext, type FaultKind, type Undo } from "./fault.ts";
@@ -26,11 +26,11 @@ export const memoryLimit: FaultKind<MemoryLimitParams> = {
   kind: "memory-limit",
   summary: "lower the memory limit to `limit` for `duration`; `oom: true` drives it into an OOM kill",
   params: obj({
-    limit: bytes.refine((n) => n >= MIN_LIMIT, { message: `must be at least ${formatBytes(MIN_LIMIT)}` }),
+    limit: size.refine((n) => n >= MIN_LIMIT, { message: `must be at least ${formatSize(MIN_LIMIT, "binary")}` }),
     oom: z.boolean().default(false),
   }),
   window: "required",
-  describe: (p) => `limit ${p.target} to ${formatBytes(p.limit)} of memory for ${p.durationMs}ms${p.oom ? ", until OOM killed" : ""}`,
+  describe: (p) => `limit ${p.target} to ${formatSize(p.limit, "binary")} of memory for ${p.durationMs}ms${p.oom ? ", until OOM killed" : ""}`,
   revert: (p) => `write back the prior memory limit (memory.limit_in_bytes)${p.oom ? " and oom_score_adj; delete the charged tmpfs file" : ""}`,
   exclusive: "memory limit",
   inject: (ctx, p) =>
@@ -39,7 +39,7 @@ export const memoryLimit: FaultKind<MemoryLimitParams> = {
       const usage = Number(readSetting(cg.dirs.memory, "memory.usage_in_bytes"));
       if (usage >= p.limit) {
         // cgroup v1 refuses a limit below what is in use (EBUSY) rather than killing.
-        throw new Error(`${victim.containerName} already uses ${formatBytes(usage)}, more than the limit ${formatBytes(p.limit)}: choose a limit above its usage`);
+        throw new Error(`${victim.containerName} already uses ${formatSize(usage, "binary")}, more than the limit ${formatSize(p.limit, "binary")}: choose a limit above its usage`);
       }
       const undos: Undo[] = [];
       const undoAll: Undo = async () => {
@@ -75,7 +75,7 @@ async function driveIntoOom(ctx: FaultContext, cg: ContainerCgroups, name: strin
   const r = await writeInCgroups(ctx, cg, file, { bytes: limit, timeoutMs: OOM_TIMEOUT_MS, stopWhen: () => oomKills(cg) > before });
   // Free the memory at once: a restarted container must not start under the same pressure.
   await applyStep(ctx.docker, step);
-  if (oomKills(cg) === before && !r.killed) throw new Error(`${name} was not OOM killed after ${formatBytes(r.written)} were charged to it`);
-  ctx.log(`${name} OOM killed after ${formatBytes(r.written)} were charged to it`);
+  if (oomKills(cg) === before && !r.killed) throw new Error(`${name} was not OOM killed after ${formatSize(r.written, "binary")} were charged to it`);
+  ctx.log(`${name} OOM killed after ${formatSize(r.written, "binary")} were charged to it`);
   return () => applyStep(ctx.docker, step);
 }

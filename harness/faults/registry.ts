@@ -1,13 +1,19 @@
 // Every fault kind, by name. Adding one = its file, a line here, a row in docs/faults.md.
 import { cpuBurn } from "./cpu-burn.ts";
 import { cpuThrottle } from "./cpu-throttle.ts";
+import { bandwidthTc } from "./bandwidth-tc.ts";
 import { crash } from "./crash.ts";
 import { diskFill } from "./disk-fill.ts";
 import type { FaultKind } from "./fault.ts";
 import { killProcess } from "./kill-process.ts";
 import { memoryHog } from "./memory-hog.ts";
 import { memoryLimit } from "./memory-limit.ts";
+import { httpAbort, httpDelay, httpError } from "./http-faults.ts";
+import { loss } from "./loss.ts";
+import { partition } from "./partition.ts";
 import { pause } from "./pause.ts";
+import { bandwidth, blackhole, latency, limitData, resetPeer, slicer, slowClose, timeout } from "./proxy-toxics.ts";
+import { reject } from "./reject.ts";
 import { restart } from "./restart.ts";
 import { stop } from "./stop.ts";
 
@@ -16,6 +22,21 @@ export const faults = {
   pause,
   restart,
   stop,
+  latency,
+  bandwidth,
+  "slow-close": slowClose,
+  timeout,
+  "reset-peer": resetPeer,
+  slicer,
+  "limit-data": limitData,
+  blackhole,
+  "http-error": httpError,
+  "http-abort": httpAbort,
+  "http-delay": httpDelay,
+  loss,
+  reject,
+  partition,
+  "bandwidth-tc": bandwidthTc,
   "cpu-throttle": cpuThrottle,
   "memory-limit": memoryLimit,
   "cpu-burn": cpuBurn,

@@ -2,6 +2,7 @@
 // the undo log before changing anything and pushes its undo on the teardown stack, so whatever happens
 // next (window end, error, signal, a stop condition, even a SIGKILL followed by `cleanup`) it is undone.
 import type Docker from "dockerode";
+import type { Topology } from "../faults/fault.ts";
 import { applySteps } from "../faults/restore.ts";
 import type { Replica } from "../targets/replica.ts";
 import type { FaultRecord } from "./journal.ts";
@@ -16,6 +17,7 @@ export interface InjectContext {
   teardown: Teardown;
   undoLog: UndoLog;
   replicas: Record<string, Replica[]>;
+  topology: Topology;
   signal: AbortSignal;
   event(type: string, message: string): void;
   /** Throws when a victim lies outside the run's blast radius. */
@@ -108,6 +110,7 @@ export class FaultRunner {
         {
           docker: this.ctx.docker,
           victims,
+          topology: this.ctx.topology,
           signal: this.ctx.signal,
           log: (m) => this.ctx.event("fault", m),
           willChange: (step) => undoLog.add(p.id, p.description, step),

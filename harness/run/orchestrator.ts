@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type Docker from "dockerode";
 import { loadEngines } from "../load/registry.ts";
+import { startHostProxies } from "../proxy/host-proxies.ts";
 import { Recorder } from "../metrics/recorder.ts";
 import { runProbe } from "../probes/probe.ts";
 import type { Scenario } from "../scenario/validate.ts";
@@ -19,6 +20,7 @@ import type { Journal, RunEvent } from "./journal.ts";
 import { buildJournal } from "./verdict.ts";
 import { LOAD_SOURCE, probeSource } from "./measure.ts";
 import { planFaults } from "./schedule.ts";
+import { detachedTargets, hostProxyNeeds, runTopology, trafficUrls } from "./topology.ts";
 import { Teardown, type UndoFailure } from "./teardown.ts";
 import { UndoLog } from "./undo-log.ts";
 import { writeReports } from "../../reports/write.ts";
@@ -98,13 +100,16 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
   try {
     const docker = opts.docker ?? (await connectDocker());
     opts.progress.phase("starting targets");
+    const plan = planFaults(scenario);
     targets = await startTargets(
       { docker, runId, runDir, teardown, signal: stopAll.signal, log: (m) => event("target", m) },
       scenario.targets,
+      { portNetwork: detachedTargets(plan) },
     );
     leaveExternalAsFound(docker, targets, teardown, undoLog);
     if (!interrupted()) {
-      const urls = (target: string) => targets!.urls[target]!;
+      const hostProxies = await startHostProxies(targets.replicas, hostProxyNeeds(plan), teardown, (m) => event("target", m));
+      const urls = (target: string) => trafficUrls(targets!, hostProxies, target);
       const radius = { runId, external: new Set(Object.values(targets.replicas).flat().filter((r) => r.external).map((r) => r.containerId)) };
       faults = new FaultRunner(
         {
@@ -113,11 +118,12 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
           teardown,
           undoLog,
           replicas: targets.replicas,
+          topology: runTopology(targets, hostProxies),
           signal: stopAll.signal,
           event,
           guard: (victims) => checkBlastRadius(docker, radius, victims),
         },
-        planFaults(scenario),
+        plan,
       );
       const stopLoad = new AbortController(); // a stop condition ends the load early
       opts.progress.phase(`load ${scenario.load.durationMs / 1_000}s on ${scenario.load.target}`);

@@ -52,6 +52,20 @@ export class InfraError extends Error {
   }
 }
 
+/** The scenario is valid but this machine lacks what some of its faults need (exit 3, like any infra error). */
+export class CapabilityError extends InfraError {
+  override name = "CapabilityError";
+  constructor(
+    readonly file: string,
+    readonly issues: Located[],
+  ) {
+    super(
+      `${file}: this machine cannot inject ${issues.length} fault(s):\n${issues.map((i) => `  ${formatLocated(i)}`).join("\n")}`,
+      "run `steadystate doctor` to see what this machine has and how to add what is missing",
+    );
+  }
+}
+
 export class InterruptedError extends Error {
   readonly exitCode = 130;
   override name = "InterruptedError";

@@ -1,7 +1,7 @@
 // Zod building blocks shared by every section of the scenario and by plug-in parameter schemas,
 // so that a duration or an unknown key reads the same wherever it appears.
 import { z } from "zod";
-import { BYTES_HINT, DURATION_HINT, parseBytes, parseDuration, parsePercent } from "./units.ts";
+import { DURATION_HINT, parseByteRate, parseDuration, parsePercent, parseSize, RATE_HINT, SIZE_HINT } from "./units.ts";
 
 /** Marker carrying an object's valid keys through zod's issue message (see parse.ts). */
 export const VALID_KEYS_PREFIX = "valid-keys:";
@@ -36,14 +36,24 @@ export const ratio = z.unknown().transform((v, ctx): number => {
   return value;
 });
 
-/** Bytes from "512k" / "64m" / "1.5g" or a whole number of bytes. */
-export const bytes = z.unknown().transform((v, ctx): number => {
-  const n = typeof v === "string" || typeof v === "number" ? parseBytes(v) : undefined;
-  if (n === undefined) {
-    ctx.addIssue({ code: "custom", message: `${JSON.stringify(v)} is not ${BYTES_HINT}` });
+/** Bytes from "64KB", "64MiB", "64m" or a whole number (see parseSize). */
+export const size = z.unknown().transform((v, ctx): number => {
+  const bytes = typeof v === "string" || typeof v === "number" ? parseSize(v) : undefined;
+  if (bytes === undefined) {
+    ctx.addIssue({ code: "custom", message: `${JSON.stringify(v)} is not ${SIZE_HINT}` });
     return z.NEVER;
   }
-  return n;
+  return bytes;
+});
+
+/** Bytes per second from "100KB/s", "1MB/s" or "8Mbit". */
+export const byteRate = z.unknown().transform((v, ctx): number => {
+  const rate = typeof v === "string" ? parseByteRate(v) : undefined;
+  if (rate === undefined) {
+    ctx.addIssue({ code: "custom", message: `${JSON.stringify(v)} is not ${RATE_HINT}` });
+    return z.NEVER;
+  }
+  return rate;
 });
 
 export const name = z

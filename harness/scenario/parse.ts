@@ -3,13 +3,19 @@
 import { readFileSync, statSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
-import { ScenarioError, UsageError, type Issue, type Located } from "./errors.ts";
-import { validateScenario, type Scenario } from "./validate.ts";
+import type { HostCapabilities } from "../faults/capabilities.ts";
+import { CapabilityError, ScenarioError, UsageError, type Issue, type Located } from "./errors.ts";
+import { hostIssues, validateScenario, type Scenario } from "./validate.ts";
 
 const MAX_BYTES = 1_000_000;
 const MAX_ALIASES = 100;
 
-export function loadScenario(path: string): Scenario {
+export interface LoadOptions {
+  /** Also refuse faults this machine cannot inject (CapabilityError, exit 3). */
+  capabilities?: HostCapabilities;
+}
+
+export function loadScenario(path: string, opts: LoadOptions = {}): Scenario {
   const file = resolve(path);
   let text: string;
   try {
@@ -19,11 +25,11 @@ export function loadScenario(path: string): Scenario {
     if (e instanceof UsageError) throw e;
     throw new UsageError(`cannot read scenario ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  return parseScenario(text, file, displayName(file));
+  return parseScenario(text, file, displayName(file), opts);
 }
 
 /** Parses scenario text; `shownAs` is the file name used in messages. */
-export function parseScenario(text: string, file: string, shownAs = file): Scenario {
+export function parseScenario(text: string, file: string, shownAs = file, opts: LoadOptions = {}): Scenario {
   const lc = new LineCounter();
   let doc: Document;
   let raw: unknown;
@@ -53,6 +59,8 @@ export function parseScenario(text: string, file: string, shownAs = file): Scena
     const located = issues.map((i) => locate(doc, lc, shownAs, i));
     throw new ScenarioError(located.sort((a, b) => a.line - b.line || a.col - b.col));
   }
+  const unable = opts.capabilities ? hostIssues(scenario, opts.capabilities) : [];
+  if (unable.length) throw new CapabilityError(shownAs, unable.map((i) => locate(doc, lc, shownAs, i)));
   return scenario;
 }
 

@@ -2,7 +2,7 @@
 // never renamed. Durations become `*Ms` numbers, percentages fractions.
 import { z } from "zod";
 import { parseComparison, type Comparison, type Unit } from "../slo/grammar.ts";
-import { bytes, duration, int, name, obj, positiveDuration, select, urlPath } from "./fields.ts";
+import { duration, int, name, obj, positiveDuration, select, size, urlPath } from "./fields.ts";
 
 export const RESTART_POLICIES = ["no", "on-failure", "always"] as const;
 export const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"] as const;
@@ -26,11 +26,13 @@ export const targetSchema = obj({
   allowRemote: z.boolean().default(false),
   port: int(1, 65535).optional(), // required unless `url` (checked with the target's source)
   // Size-limited tmpfs mounts (path → size): a disk that disk-fill can fill without touching the host's.
-  tmpfs: z.record(z.string().regex(/^\/./, 'must be an absolute path like "/data"'), bytes).default({}),
+  tmpfs: z.record(z.string().regex(/^\/./, 'must be an absolute path like "/data"'), size).default({}),
   replicas: int(1, 50).default(1),
   restart: z.enum(RESTART_POLICIES).default("no"),
   env: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)).default({}),
   command: z.array(z.string()).optional(),
+  // Targets this one calls: each answers it through a fault proxy on the run network (faults with `from`).
+  dependsOn: z.array(z.string()).default([]),
   // Without `health`, a target is ready as soon as its port answers HTTP at all (any status).
   health: obj({
     path: urlPath.default("/"),

@@ -34,6 +34,55 @@ export function formatDuration(ms: number): string {
   return `${round(ms / 3_600_000, 3)}h`;
 }
 
+// One size grammar for the whole scenario: decimal units as Toxiproxy and tc count them (KB, MB, GB, TB),
+// binary units by their IEC names (KiB, MiB, GiB, TiB) or Docker's one-letter shorthand (k, m, g, t as in
+// `--memory 64m`), or a whole number of bytes.
+const SIZE = /^(\d+(?:\.\d+)?)(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB|[kmgtKMGT])?$/;
+const SIZE_BYTES: Record<string, number> = {
+  B: 1,
+  KB: 1e3,
+  MB: 1e6,
+  GB: 1e9,
+  TB: 1e12,
+  KiB: 2 ** 10,
+  MiB: 2 ** 20,
+  GiB: 2 ** 30,
+  TiB: 2 ** 40,
+};
+
+export const SIZE_HINT = "a size like 512B, 64KB, 1.5MB (decimal), 64MiB or 64m (binary), or a whole number of bytes";
+
+/** Bytes from a size text or a whole number, or undefined (fractions of a byte are refused). */
+export function parseSize(text: string | number): number | undefined {
+  if (typeof text === "number") return Number.isSafeInteger(text) && text >= 0 ? text : undefined;
+  const m = SIZE.exec(text.trim());
+  if (!m) return undefined;
+  const unit = m[2] ?? "B";
+  const factor = SIZE_BYTES[unit] ?? 2 ** (10 * (" kmgt".indexOf(unit.toLowerCase())));
+  const value = Number(m[1]) * factor;
+  return Number.isSafeInteger(Math.round(value)) && (unit !== "B" || Number.isInteger(value)) ? Math.round(value) : undefined;
+}
+
+/** Shortest text for a size: decimal units by default ("64KB"), binary ones for memory and disks ("96MiB"). */
+export function formatSize(bytes: number, units: "decimal" | "binary" = "decimal"): string {
+  const [base, names] = units === "decimal" ? [1_000, ["B", "KB", "MB", "GB", "TB"]] : [1_024, ["B", "KiB", "MiB", "GiB", "TiB"]];
+  let i = 0;
+  while (i < names.length - 1 && Math.abs(bytes) >= (base as number) ** (i + 1)) i++;
+  return `${round(bytes / (base as number) ** i, 3)}${names[i]}`;
+}
+
+const RATE = /^(\d+(?:\.\d+)?)(B\/s|KB\/s|MB\/s|GB\/s|kbit|Mbit|Gbit)$/;
+const RATE_BYTES: Record<string, number> = { "B/s": 1, "KB/s": 1e3, "MB/s": 1e6, "GB/s": 1e9, kbit: 125, Mbit: 125_000, Gbit: 125_000_000 };
+
+export const RATE_HINT = "a rate like 100KB/s, 1MB/s or 8Mbit";
+
+/** Bytes per second from "100KB/s", "1MB/s" or "8Mbit"; undefined when not a rate above zero. */
+export function parseByteRate(text: string): number | undefined {
+  const m = RATE.exec(text.trim());
+  const value = m ? Math.round(Number(m[1]) * RATE_BYTES[m[2]!]!) : 0;
+  return value > 0 ? value : undefined;
+}
+
 export function formatPercent(fraction: number, digits = 2): string {
   return `${round(fraction * 100, digits)}%`;
 }
@@ -41,26 +90,4 @@ export function formatPercent(fraction: number, digits = 2): string {
 function round(value: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(value * f) / f;
-}
-
-const BYTES = /^(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib|t|tb|tib)?$/i;
-const UNIT_SHIFT: Record<string, number> = { b: 0, k: 10, m: 20, g: 30, t: 40 };
-
-export const BYTES_HINT = "a size like 512k, 64m or 1.5g (binary units, as Docker reads them)";
-
-/** Bytes from "512k" / "64m" / "1.5g" / "64MiB" / 1048576 (1024-based, like Docker's --memory), or undefined. */
-export function parseBytes(text: string | number): number | undefined {
-  if (typeof text === "number") return Number.isSafeInteger(text) && text >= 0 ? text : undefined;
-  const m = BYTES.exec(text.trim());
-  if (!m) return undefined;
-  const value = Number(m[1]) * 2 ** UNIT_SHIFT[(m[2] ?? "b")[0]!.toLowerCase()]!;
-  return Number.isSafeInteger(Math.round(value)) ? Math.round(value) : undefined;
-}
-
-/** "64MiB", "1.5GiB", "512B": the largest binary unit that keeps the number ≥ 1. */
-export function formatBytes(bytes: number): string {
-  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-  let i = 0;
-  while (i < units.length - 1 && Math.abs(bytes) >= 1024 ** (i + 1)) i++;
-  return `${round(bytes / 1024 ** i, 2)}${units[i]}`;
 }

@@ -4,6 +4,7 @@
 import { existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { z } from "zod";
+import { missing, type HostCapabilities } from "../faults/capabilities.ts";
 import { faults as faultRegistry, faultKinds } from "../faults/registry.ts";
 import type { FaultBase, FaultKind } from "../faults/fault.ts";
 import type { HypothesisSpec } from "../metrics/hypothesis.ts";
@@ -110,7 +111,20 @@ export function validateScenario(raw: unknown, file: string, dir: string): { sce
   // References are checked on the raw values, so they are reported even when their section has other errors.
   checkTarget(field(doc.load, "target"), ["load", "target"]);
   (Array.isArray(doc.probes) ? doc.probes : []).forEach((p, i) => checkTarget(field(p, "target"), ["probes", i, "target"]));
-  (Array.isArray(doc.faults) ? doc.faults : []).forEach((f, i) => checkTarget(field(f, "target"), ["faults", i, "target"]));
+  (Array.isArray(doc.faults) ? doc.faults : []).forEach((f, i) => {
+    checkTarget(field(f, "target"), ["faults", i, "target"]);
+    checkTarget(field(f, "from"), ["faults", i, "from"]);
+  });
+  for (const [key, value] of Object.entries(rawTargets)) {
+    const raw = field(value, "dependsOn");
+    const deps: unknown[] = Array.isArray(raw) ? raw : [];
+    deps.forEach((d, i) => {
+      const path = ["targets", key, "dependsOn", i];
+      if (d === key) issues.push({ path, message: "a target cannot depend on itself" });
+      else if (deps.indexOf(d) < i) issues.push({ path, message: `"${d}" is listed twice` });
+      else checkTarget(d, path);
+    });
+  }
 
   const load = doc.load === undefined ? undefined : section(loadSchema, doc.load, ["load"]);
 
@@ -139,6 +153,7 @@ export function validateScenario(raw: unknown, file: string, dir: string): { sce
     const f = validateFault(value, ["faults", i], issues, section);
     if (!f) return;
     const t = targets[f.target];
+    checkLink(f, targets, ["faults", i, "from"], issues);
     if (t && f.select?.count !== undefined && f.select.count > t.replicas) {
       issues.push({ path: ["faults", i, "select", "count"], message: `${f.select.count} is more than the ${t.replicas} replica(s) of ${f.target}` });
     }
@@ -189,6 +204,34 @@ export function validateScenario(raw: unknown, file: string, dir: string): { sce
       report,
     },
   };
+}
+
+/** `from` names another target; on a proxy fault, one that depends on the target (its link has a proxy). */
+function checkLink(f: FaultBase & Record<string, unknown>, targets: Record<string, Target>, path: Path, issues: Issue[]): void {
+  if (typeof f.from !== "string" || !targets[f.from]) return;
+  if (f.from === f.target) {
+    issues.push({ path, message: "must name another target than target" });
+    return;
+  }
+  const kind = (faultRegistry as Record<string, FaultKind<any>>)[f.kind]!;
+  if (kind.proxy && !targets[f.from]!.dependsOn.includes(f.target)) {
+    issues.push({
+      path,
+      message: `${f.from} does not depend on ${f.target}: add dependsOn: [${f.target}] to targets.${f.from} to put a fault proxy on that link`,
+    });
+  }
+}
+
+/** Faults this machine cannot inject: what is missing, and what to use instead. */
+export function hostIssues(scenario: Scenario, host: HostCapabilities): Issue[] {
+  return scenario.faults.flatMap((f) => {
+    const kind = (faultRegistry as Record<string, FaultKind<any>>)[f.kind]!;
+    const needs = typeof kind.needs === "function" ? kind.needs(f) : (kind.needs ?? []);
+    const gaps = missing(needs, host);
+    if (!gaps.length) return [];
+    const what = gaps.map((g) => g.status.detail).join("; ");
+    return [{ path: ["faults", f.index, "kind"], message: kind.instead ? `${what}: use ${kind.instead}` : what }];
+  });
 }
 
 type Section = <S extends z.ZodType>(schema: S, value: unknown, path: Path, extraKeys?: string[]) => z.output<S> | undefined;

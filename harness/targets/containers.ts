@@ -1,10 +1,11 @@
 // Starts a scenario's targets: one labelled network per run, replicas with loopback ports fixed for the run
 // (so they survive restarts), each container's removal (log saved first) pushed on the teardown stack.
 import { createWriteStream, mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { Readable, Writable } from "node:stream";
 import { finished } from "node:stream/promises";
 import type Docker from "dockerode";
+import { dependencies, startLinkProxies, type LinkProxy } from "../proxy/link-proxies.ts";
 import type { Teardown } from "../run/teardown.ts";
 import type { Target } from "../scenario/validate.ts";
 import { InfraError } from "../scenario/errors.ts";
@@ -40,9 +41,21 @@ export interface RunningTargets {
   urls: Record<string, string[]>;
   /** Filled as containers are removed: restarts, final state and log file of each replica. */
   reports: Record<string, ReplicaReport[]>;
+  /** Fault proxies answering on the names of targets others depend on. */
+  links: Record<string, LinkProxy>;
 }
 
-export async function startTargets(ctx: TargetsContext, targets: Record<string, Target>): Promise<RunningTargets> {
+export interface TargetsOptions {
+  /**
+   * Targets whose replicas a fault disconnects from the run network. Docker drops a container's published
+   * ports when it leaves the network that carries them, and does not publish them again on reconnect, so
+   * these replicas also join a network of their own, named to sort before the run network: libnetwork
+   * publishes ports on the first endpoint by name, so the port stays on it across the partition.
+   */
+  portNetwork?: ReadonlySet<string>;
+}
+
+export async function startTargets(ctx: TargetsContext, targets: Record<string, Target>, opts: TargetsOptions = {}): Promise<RunningTargets> {
   const { docker } = ctx;
   const images: Record<string, string> = {};
   // Containers named by the scenario and url targets are not the run's: nothing is built, created or removed.
@@ -59,7 +72,17 @@ export async function startTargets(ctx: TargetsContext, targets: Record<string, 
     await docker.getNetwork(network).remove();
   });
 
-  const running: RunningTargets = { network, images, replicas: {}, urls: {}, reports: {} };
+  for (const t of opts.portNetwork ?? []) {
+    const name = portNetworkName(ctx.runId, t);
+    await docker.createNetwork({ Name: name, Driver: "bridge", Labels: runLabels(ctx.runId) });
+    ctx.teardown.push(`remove network ${name}`, async () => {
+      await docker.getNetwork(name).remove();
+    });
+  }
+
+  const running: RunningTargets = { network, images, replicas: {}, urls: {}, reports: {}, links: {} };
+  running.links = await startLinkProxies(ctx, running, targets);
+  const deps = dependencies(targets);
   for (const t of Object.values(targets)) {
     if (t.url !== undefined) running.urls[t.name] = [urlTargetBase(t)];
     if (t.container !== undefined) {
@@ -72,7 +95,8 @@ export async function startTargets(ctx: TargetsContext, targets: Record<string, 
     running.replicas[t.name] = [];
     running.reports[t.name] = [];
     for (let index = 0; index < t.replicas; index++) {
-      const replica = await createReplica(ctx, running, t, index);
+      const replica = await createReplica(ctx, running, t, index, deps.has(t.name));
+      if (opts.portNetwork?.has(t.name)) await docker.getNetwork(portNetworkName(ctx.runId, t.name)).connect({ Container: replica.containerId });
       running.replicas[t.name]!.push(replica);
     }
   }
@@ -88,7 +112,15 @@ export async function startTargets(ctx: TargetsContext, targets: Record<string, 
   return running;
 }
 
-async function createReplica(ctx: TargetsContext, running: RunningTargets, t: Target, index: number): Promise<Replica> {
+/** "ss-…" sorts before the run network's "steadystate-…" (see TargetsOptions.portNetwork). */
+export const portNetworkName = (runId: string, target: string) => `ss-${runId}-${target}-port`;
+
+/** DNS names of a replica on the run network; a dependency leaves its bare name to its fault proxy. */
+export function replicaAliases(target: string, index: number, isDependency: boolean): string[] {
+  return isDependency ? [`${target}-${index}`] : [target, `${target}-${index}`];
+}
+
+async function createReplica(ctx: TargetsContext, running: RunningTargets, t: Target, index: number, isDependency: boolean): Promise<Replica> {
   const name = `ss-${ctx.runId}-${t.name}-${index}`;
   const portKey = `${t.port}/tcp`;
   for (let attempt = 1; ; attempt++) {
@@ -107,9 +139,9 @@ async function createReplica(ctx: TargetsContext, running: RunningTargets, t: Ta
           NetworkMode: running.network,
           ...(Object.keys(t.tmpfs).length ? { Tmpfs: Object.fromEntries(Object.entries(t.tmpfs).map(([path, size]) => [path, `size=${size}`])) } : {}),
         },
-        NetworkingConfig: { EndpointsConfig: { [running.network]: { Aliases: [t.name, `${t.name}-${index}`] } } },
+        NetworkingConfig: { EndpointsConfig: { [running.network]: { Aliases: replicaAliases(t.name, index, isDependency) } } },
       });
-      const replica: Replica = { target: t.name, index, containerId: container.id, containerName: name, hostPort, url: `http://127.0.0.1:${hostPort}` };
+      const replica: Replica = { target: t.name, index, containerId: container.id, containerName: name, port: t.port, hostPort, url: `http://127.0.0.1:${hostPort}` };
       ctx.teardown.push(`remove container ${name}`, () => removeReplica(ctx, running, replica));
       return replica;
     } catch (e) {
@@ -122,9 +154,7 @@ async function createReplica(ctx: TargetsContext, running: RunningTargets, t: Ta
 async function removeReplica(ctx: TargetsContext, running: RunningTargets, replica: Replica): Promise<void> {
   const container = ctx.docker.getContainer(replica.containerId);
   const info = await container.inspect();
-  const logDir = join(ctx.runDir, "logs");
-  mkdirSync(logDir, { recursive: true });
-  const log = join(logDir, `${replica.target}-${replica.index}.log`);
+  const log = join(ctx.runDir, "logs", `${replica.target}-${replica.index}.log`);
   await saveLogs(container, log).catch(() => undefined); // a missing log must not block the removal
   running.reports[replica.target]!.push({
     name: replica.containerName,
@@ -138,7 +168,8 @@ async function removeReplica(ctx: TargetsContext, running: RunningTargets, repli
 }
 
 /** The container's whole log (all restarts, stdout and stderr, with timestamps) into one file. */
-async function saveLogs(container: Docker.Container, file: string): Promise<void> {
+export async function saveLogs(container: Docker.Container, file: string): Promise<void> {
+  mkdirSync(dirname(file), { recursive: true });
   const raw = (await container.logs({ stdout: true, stderr: true, timestamps: true, follow: false })) as unknown as Buffer;
   const out = createWriteStream(file);
   const sink = new Writable({ write: (chunk, _enc, cb) => (out.write(chunk), cb()) });

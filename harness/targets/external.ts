@@ -37,6 +37,7 @@ export async function attachContainer(docker: Docker, t: Target): Promise<Replic
     index: 0,
     containerId: info.Id,
     containerName: info.Name.replace(/^\//, ""),
+    port: t.port!,
     hostPort,
     url: `http://127.0.0.1:${hostPort}`,
     external: true,

@@ -7,6 +7,8 @@ export interface Replica {
   index: number;
   containerId: string;
   containerName: string;
+  /** The target's HTTP port inside the container. */
+  port: number;
   /** Loopback port published for the target's HTTP port, fixed for the run so it survives restarts. */
   hostPort: number;
   /** http://127.0.0.1:hostPort */
@@ -22,4 +24,10 @@ export async function hostPid(docker: Docker, replica: Replica): Promise<number>
     throw new Error(`${replica.containerName} is not running (state: ${info.State.Status})`);
   }
   return info.State.Pid;
+}
+
+/** A container's IPv4 address on a network ("" when it is not attached). */
+export async function networkAddress(docker: Docker, containerId: string, network: string): Promise<string> {
+  const info = await docker.getContainer(containerId).inspect();
+  return info.NetworkSettings.Networks[network]?.IPAddress ?? "";
 }

@@ -33,7 +33,7 @@ export async function startApi(opts: { env?: Record<string, string>; tmpfs?: Rec
   const id = container.getId();
   return {
     container,
-    victim: { target: "api", index: 0, containerId: id, containerName: container.getName().replace(/^\//, ""), hostPort: port, url: `http://127.0.0.1:${port}` },
+    victim: { target: "api", index: 0, containerId: id, containerName: container.getName().replace(/^\//, ""), port: 8080, hostPort: port, url: `http://127.0.0.1:${port}` },
     cgroup: (controller, file) => readFileSync(`/sys/fs/cgroup/${controller}/docker/${id}/${file}`, "utf8").trim(),
     pid: async () => (await docker.getContainer(id).inspect()).State.Pid,
   };
@@ -43,6 +43,8 @@ export function faultContext(victim: Replica, steps: RestoreStep[] = [], logs: s
   return {
     docker,
     victims: [victim],
+    // Outside a run: no network of its own, no fault proxies (resource faults need neither).
+    topology: { network: "bridge", replicas: { [victim.target]: [victim] }, hostProxy: () => undefined, linkProxy: () => undefined },
     signal: new AbortController().signal,
     log: (m) => logs.push(m),
     willChange: (step) => steps.push(step),

@@ -61,7 +61,7 @@ describe("undo log", () => {
 });
 
 describe("blast radius", () => {
-  const victim = (id: string): Replica => ({ target: "api", index: 0, containerId: id, containerName: id, hostPort: 1, url: "http://127.0.0.1:1" });
+  const victim = (id: string): Replica => ({ target: "api", index: 0, containerId: id, containerName: id, port: 8080, hostPort: 1, url: "http://127.0.0.1:1" });
   const docker = (labels: Record<string, string>) =>
     ({ getContainer: (id: string) => ({ inspect: async () => ({ Id: id, Name: `/${id}`, Config: { Labels: labels } }) }) }) as unknown as Docker;
 

@@ -61,7 +61,7 @@ describe("scenario parsing", () => {
       'test/invalid/many-mistakes.yaml:15:29: probes[0].target: unknown target "db" (valid: api)',
       'test/invalid/many-mistakes.yaml:15:39: probes[0].path: must start with "/"',
       'test/invalid/many-mistakes.yaml:17:14: steadyState.errorRate: "1" is not a percentage like 99.5%',
-      'test/invalid/many-mistakes.yaml:19:13: faults[0].kind: unknown fault kind "crsh" (valid: crash, pause, restart, stop, cpu-throttle, memory-limit, cpu-burn, memory-hog, disk-fill, kill-process)',
+      'test/invalid/many-mistakes.yaml:19:13: faults[0].kind: unknown fault kind "crsh" (valid: crash, pause, restart, stop, latency, bandwidth, slow-close, timeout, reset-peer, slicer, limit-data, blackhole, http-error, http-abort, http-delay, loss, reject, partition, bandwidth-tc, cpu-throttle, memory-limit, cpu-burn, memory-hog, disk-fill, kill-process)',
       "test/invalid/many-mistakes.yaml:21:41: faults[2].duration: crash is instantaneous: remove duration",
       "test/invalid/many-mistakes.yaml:22:5: faults[3].duration: is required: pause lasts for a duration (e.g. duration: 3s)",
       'test/invalid/many-mistakes.yaml:24:5: slo[0]: availability needs a percentage like 99.5%, not "97"',

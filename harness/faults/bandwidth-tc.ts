@@ -1,0 +1,50 @@
+import { byteRate, obj } from "../scenario/fields.ts";
+import { formatSize } from "../scenario/units.ts";
+import type { Replica } from "../targets/replica.ts";
+import { onEachVictim, type FaultKind } from "./fault.ts";
+import { applyChanges, inNetns, interfaces, type NetnsChange } from "./netns.ts";
+
+interface BandwidthTcParams {
+  bytesPerSecond: number;
+}
+
+/** Our qdisc's handle: the undo deletes only a root qdisc with this handle. */
+const HANDLE = "5353:";
+
+// A token bucket (tc tbf) as the root qdisc of each of the target's interfaces: everything the target
+// sends (its answers, its calls) leaves at `rate` at most. Refused when an interface already has a root
+// qdisc other than the default, so an undo can never remove something it did not add.
+export const bandwidthTc: FaultKind<BandwidthTcParams> = {
+  kind: "bandwidth-tc",
+  summary: "cap what the target sends at `rate` (tc tbf on its interfaces)",
+  params: obj({ rate: byteRate }).transform(({ rate }) => ({ bytesPerSecond: rate })),
+  window: "required",
+  needs: ["nsenter", "tc-tbf"],
+  instead: "kind bandwidth (fault proxy)",
+  describe: (p) => `bandwidth-tc ${formatSize(p.bytesPerSecond)}/s out of ${p.target}`,
+  inject: (ctx, p) =>
+    onEachVictim(ctx, async (victim) => {
+      const changes: NetnsChange[] = [];
+      for (const dev of await interfaces(ctx.docker, victim)) {
+        const current = (await inNetns(ctx.docker, victim, ["tc", "qdisc", "show", "dev", dev, "root"])).trim();
+        if (!current.startsWith("qdisc noqueue ")) {
+          throw new Error(`${dev} already has a root qdisc (${current.split(" ").slice(0, 3).join(" ")}): is another bandwidth fault in force?`);
+        }
+        changes.push(tbf(victim, dev, p.bytesPerSecond));
+      }
+      return applyChanges(ctx.docker, changes, ctx.log);
+    }),
+};
+
+function tbf(replica: Replica, dev: string, bytesPerSecond: number): NetnsChange {
+  // The bucket must hold at least one full packet and a timer tick's worth of bytes.
+  const burst = Math.max(4_096, Math.ceil(bytesPerSecond / 50));
+  const qdisc = ["tbf", "rate", `${bytesPerSecond * 8}bit`, "burst", String(burst), "latency", "400ms"];
+  return {
+    replica,
+    describe: `tc qdisc add dev ${dev} root handle ${HANDLE} ${qdisc.join(" ")}`,
+    apply: ["tc", "qdisc", "add", "dev", dev, "root", "handle", HANDLE, ...qdisc],
+    revert: ["tc", "qdisc", "del", "dev", dev, "root", "handle", HANDLE],
+    present: async (run) => (await run(["tc", "qdisc", "show", "dev", dev, "root"])).includes(`qdisc tbf ${HANDLE}`),
+  };
+}

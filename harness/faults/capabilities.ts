@@ -1,0 +1,119 @@
+// What this host can do for kernel-level faults, found by trying it: each iptables/tc probe runs in a
+// throwaway network namespace (`unshare --net`), so nothing on the host changes. Fault kinds declare what
+// they need (`needs`); a scenario whose faults need something missing is refused before any container
+// starts, with what is missing and what to use instead. `steadystate doctor` prints the same findings.
+import { execFile } from "node:child_process";
+import { statfs } from "node:fs/promises";
+import which from "which";
+
+export const CAPABILITIES = ["nsenter", "iptables", "iptables-statistic", "iptables-reject", "tc-tbf", "netem"] as const;
+export type Capability = (typeof CAPABILITIES)[number];
+
+export interface CapabilityStatus {
+  ok: boolean;
+  /** What was found, in the harness's words (never a tool's raw output). */
+  detail: string;
+  /** How to get it, when missing. */
+  fix?: string;
+}
+
+export interface HostCapabilities {
+  capabilities: Record<Capability, CapabilityStatus>;
+  cgroup: "v1" | "v2" | "unknown";
+}
+
+const PROBE_TIMEOUT_MS = 5_000;
+const CGROUP2_SUPER_MAGIC = 0x63677270;
+
+interface Tool {
+  bin: string;
+  package: string;
+}
+const IPTABLES: Tool = { bin: "iptables", package: "iptables" };
+const TC: Tool = { bin: "tc", package: "iproute2" };
+
+/** argv run in a new, empty network namespace; resolves to whether it exited 0. */
+function inThrowawayNetns(argv: string[]): Promise<boolean> {
+  return new Promise((resolve) => {
+    execFile("unshare", ["--net", "--", ...argv], { timeout: PROBE_TIMEOUT_MS }, (error) => resolve(!error));
+  });
+}
+
+const onPath = async (bin: string) => (await which(bin, { nothrow: true })) !== null;
+
+async function kernelProbe(tool: Tool, argv: string[], missing: string, fix: string, found: string): Promise<CapabilityStatus> {
+  if (!(await onPath(tool.bin))) return { ok: false, detail: `${tool.bin} is not installed`, fix: `apt-get install -y ${tool.package}` };
+  if (!(await onPath("unshare")) || process.getuid?.() !== 0) {
+    return { ok: false, detail: `cannot try ${tool.bin} in a throwaway network namespace (needs root and unshare)`, fix: "run steadystate as root" };
+  }
+  return (await inThrowawayNetns([tool.bin, ...argv])) ? { ok: true, detail: found } : { ok: false, detail: missing, fix };
+}
+
+async function detectNsenter(): Promise<CapabilityStatus> {
+  if (!(await onPath("nsenter"))) return { ok: false, detail: "nsenter is not installed", fix: "apt-get install -y util-linux" };
+  if (process.getuid?.() !== 0) return { ok: false, detail: "nsenter needs root to enter a container's network namespace", fix: "run steadystate as root" };
+  return { ok: true, detail: "nsenter available, running as root" };
+}
+
+async function detectCgroup(): Promise<HostCapabilities["cgroup"]> {
+  try {
+    const fs = await statfs("/sys/fs/cgroup");
+    if (fs.type === CGROUP2_SUPER_MAGIC) return "v2";
+    await statfs("/sys/fs/cgroup/memory");
+    return "v1";
+  } catch {
+    return "unknown";
+  }
+}
+
+const KERNEL_FIX = "use a kernel with this module (or load it with modprobe)";
+
+async function detect(): Promise<HostCapabilities> {
+  const [nsenter, iptables, statistic, reject, tbf, netem, cgroup] = await Promise.all([
+    detectNsenter(),
+    kernelProbe(IPTABLES, ["-w", "5", "-S"], "iptables does not work in a network namespace here", KERNEL_FIX, "iptables works"),
+    kernelProbe(
+      IPTABLES,
+      ["-w", "5", "-A", "INPUT", "-m", "statistic", "--mode", "random", "--probability", "0.5", "-j", "DROP"],
+      "the iptables statistic match is not available in this kernel (xt_statistic)",
+      KERNEL_FIX,
+      "iptables statistic match works",
+    ),
+    kernelProbe(
+      IPTABLES,
+      ["-w", "5", "-A", "INPUT", "-p", "tcp", "-j", "REJECT", "--reject-with", "tcp-reset"],
+      "the iptables REJECT target is not available in this kernel (ipt_REJECT)",
+      KERNEL_FIX,
+      "iptables REJECT --reject-with tcp-reset works",
+    ),
+    kernelProbe(
+      TC,
+      ["qdisc", "add", "dev", "lo", "root", "tbf", "rate", "1mbit", "burst", "32kbit", "latency", "400ms"],
+      "the tbf qdisc is not available in this kernel (sch_tbf)",
+      KERNEL_FIX,
+      "tc qdisc tbf works",
+    ),
+    kernelProbe(
+      TC,
+      ["qdisc", "add", "dev", "lo", "root", "netem", "delay", "1ms"],
+      "netem is not available in this kernel (sch_netem)",
+      "load sch_netem (modprobe sch_netem); steadystate does not need it: latency, jitter and loss go through its fault proxy",
+      "tc qdisc netem works",
+    ),
+    detectCgroup(),
+  ]);
+  return { capabilities: { nsenter, iptables, "iptables-statistic": statistic, "iptables-reject": reject, "tc-tbf": tbf, netem }, cgroup };
+}
+
+let cached: Promise<HostCapabilities> | undefined;
+
+/** Probes once per process; later calls share the result. */
+export function detectCapabilities(): Promise<HostCapabilities> {
+  cached ??= detect();
+  return cached;
+}
+
+/** The needs that are missing, in the order given. */
+export function missing(needs: readonly Capability[], host: HostCapabilities): { capability: Capability; status: CapabilityStatus }[] {
+  return needs.filter((c) => !host.capabilities[c].ok).map((capability) => ({ capability, status: host.capabilities[capability] }));
+}

@@ -1,0 +1,35 @@
+import { obj, ratio } from "../scenario/fields.ts";
+import { formatPercent } from "../scenario/units.ts";
+import { onEachVictim, type FaultKind } from "./fault.ts";
+import { applyChanges, iptablesRule } from "./netns.ts";
+
+interface LossParams {
+  ratio: number;
+}
+
+// Random packet loss on the target's port, in its network namespace (iptables `statistic`): each incoming
+// packet is dropped with probability `ratio`, so a new connection's SYN is lost (the client retries after
+// a second) and established streams stall on retransmissions. netem is not needed.
+export const loss: FaultKind<LossParams> = {
+  kind: "loss",
+  summary: "drop `ratio` of the packets arriving at the target's port (iptables statistic)",
+  params: obj({ ratio }),
+  window: "required",
+  needs: ["nsenter", "iptables-statistic"],
+  instead: "kind reset-peer with `probability` (fault proxy)",
+  describe: (p) => `loss ${formatPercent(p.ratio)} of packets to ${p.target}`,
+  inject: (ctx, p) =>
+    onEachVictim(ctx, (victim) =>
+      applyChanges(
+        ctx.docker,
+        [
+          iptablesRule(victim, "INPUT", [
+            "-p", "tcp", "--dport", String(victim.port),
+            "-m", "statistic", "--mode", "random", "--probability", String(p.ratio),
+            "-j", "DROP",
+          ]),
+        ],
+        ctx.log,
+      ),
+    ),
+};

@@ -1,0 +1,89 @@
+// Changes inside a container's network namespace, made with the host's own iptables and tc through
+// `nsenter -t PID -n` (argv only, never a shell). Each change is recorded with its exact inverse; the undo
+// reverts exactly the changes that were made, newest first, each only if it is still there (a container
+// that restarted or stopped took its namespace, and the change, with it).
+import { execFile } from "node:child_process";
+import type Docker from "dockerode";
+import { hostPid, type Replica } from "../targets/replica.ts";
+import type { Undo } from "./fault.ts";
+
+const COMMAND_TIMEOUT_MS = 10_000;
+
+export interface NetnsChange {
+  replica: Replica;
+  /** One line for the journal's events. */
+  describe: string;
+  apply: string[];
+  revert: string[];
+  /** Whether the change is still in place (checked before reverting). */
+  present(run: (argv: string[]) => Promise<string>): Promise<boolean>;
+}
+
+function exec(file: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(file, args, { timeout: COMMAND_TIMEOUT_MS }, (error, stdout, stderr) => {
+      if (!error) return resolve(stdout);
+      const why = String(stderr).trim().split("\n")[0] || error.message;
+      reject(new Error(`${args.slice(args.indexOf("--") + 1).join(" ")}: ${why}`));
+    });
+  });
+}
+
+/** Runs argv in the replica's network namespace; resolves to its stdout. */
+export async function inNetns(docker: Docker, replica: Replica, argv: string[]): Promise<string> {
+  const pid = await hostPid(docker, replica);
+  return exec("nsenter", ["-t", String(pid), "-n", "--", ...argv]);
+}
+
+/** Applies the changes in order; on a failure, reverts those made and throws. Resolves to the undo. */
+export async function applyChanges(docker: Docker, changes: readonly NetnsChange[], log: (m: string) => void): Promise<Undo> {
+  const made: NetnsChange[] = [];
+  const undo: Undo = async () => {
+    const errors: string[] = [];
+    for (const c of made.reverse()) {
+      try {
+        const running = (await docker.getContainer(c.replica.containerId).inspect()).State.Running;
+        if (running && (await c.present((argv) => inNetns(docker, c.replica, argv)))) {
+          await inNetns(docker, c.replica, c.revert);
+          log(`removed from ${c.replica.containerName}: ${c.describe}`);
+        } else log(`already gone from ${c.replica.containerName}: ${c.describe}`);
+      } catch (e) {
+        errors.push(`${c.replica.containerName}: ${(e as Error).message}`);
+      }
+    }
+    if (errors.length) throw new Error(errors.join("; "));
+  };
+  for (const c of changes) {
+    try {
+      await inNetns(docker, c.replica, c.apply);
+    } catch (e) {
+      await undo().catch(() => undefined);
+      throw new Error(`${c.replica.containerName}: ${(e as Error).message}`);
+    }
+    made.push(c);
+    log(`added to ${c.replica.containerName}: ${c.describe}`);
+  }
+  return undo;
+}
+
+/** An iptables rule inserted first in `chain`; deleted by the same spec. */
+export function iptablesRule(replica: Replica, chain: string, spec: string[]): NetnsChange {
+  const ipt = ["iptables", "-w", "5"];
+  return {
+    replica,
+    describe: `iptables -I ${chain} ${spec.join(" ")}`,
+    apply: [...ipt, "-I", chain, "1", ...spec],
+    revert: [...ipt, "-D", chain, ...spec],
+    present: (run) => run([...ipt, "-C", chain, ...spec]).then(() => true, () => false),
+  };
+}
+
+/** The replica's network interfaces: one veth per Docker network (eth0, and eth1… on further networks). */
+export async function interfaces(docker: Docker, replica: Replica): Promise<string[]> {
+  const out = await inNetns(docker, replica, ["ip", "-o", "link", "show"]);
+  // "1385: eth0@if1386: <BROADCAST,…" → "eth0"; loopback and tunnel devices have no "@if" peer.
+  return out
+    .split("\n")
+    .map((l) => /^\d+: ([^:@]+)@if\d+:/.exec(l)?.[1])
+    .filter((name): name is string => !!name);
+}

@@ -1,0 +1,24 @@
+import type { z } from "zod";
+import { obj } from "../scenario/fields.ts";
+import { onEachVictim, type FaultKind } from "./fault.ts";
+import { applyChanges, iptablesRule } from "./netns.ts";
+
+// Every packet arriving at the target's port is answered with a TCP reset (iptables REJECT): new
+// connections are refused, open ones are reset at their next packet.
+export const reject: FaultKind = {
+  kind: "reject",
+  summary: "answer every packet to the target's port with a TCP reset (iptables REJECT)",
+  params: obj({}) as z.ZodType<Record<string, never>>,
+  window: "required",
+  needs: ["nsenter", "iptables-reject"],
+  instead: "kind reset-peer (fault proxy)",
+  describe: (p) => `reject connections to ${p.target} (TCP reset)`,
+  inject: (ctx) =>
+    onEachVictim(ctx, (victim) =>
+      applyChanges(
+        ctx.docker,
+        [iptablesRule(victim, "INPUT", ["-p", "tcp", "--dport", String(victim.port), "-j", "REJECT", "--reject-with", "tcp-reset"])],
+        ctx.log,
+      ),
+    ),
+};

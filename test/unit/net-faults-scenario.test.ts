@@ -1,0 +1,165 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { CAPABILITIES, type HostCapabilities } from "../../harness/faults/capabilities.ts";
+import { faults } from "../../harness/faults/registry.ts";
+import { hostProxyNeeds, detachedTargets } from "../../harness/run/topology.ts";
+import { planFaults } from "../../harness/run/schedule.ts";
+import { CapabilityError, ScenarioError } from "../../harness/scenario/errors.ts";
+import { parseScenario } from "../../harness/scenario/parse.ts";
+
+const root = join(import.meta.dirname, "..", "..");
+const file = join(root, "scenarios", "inline.yaml");
+const scenario = (faultsYaml: string, extra = "") =>
+  `version: 1
+name: t
+targets:
+  db: { build: ../fixtures/api, port: 5432 }
+  api: { build: ../fixtures/api, port: 8080, dependsOn: [db]${extra} }
+load: { target: api, duration: 30s }
+faults:
+${faultsYaml}`;
+const parse = (text: string, opts = {}) => parseScenario(text, file, "inline.yaml", opts);
+const messages = (fn: () => unknown): string[] => {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof ScenarioError || e instanceof CapabilityError) return e.message.split("\n");
+    throw e;
+  }
+  throw new Error("expected an error");
+};
+
+const host = (missing: Partial<Record<(typeof CAPABILITIES)[number], string>> = {}): HostCapabilities => ({
+  cgroup: "v1",
+  capabilities: Object.fromEntries(
+    CAPABILITIES.map((c) => [c, missing[c] ? { ok: false, detail: missing[c]!, fix: "install it" } : { ok: true, detail: "works" }]),
+  ) as HostCapabilities["capabilities"],
+});
+
+describe("network faults in a scenario", () => {
+  it("read with Toxiproxy's defaults (downstream, every connection) and units in the API", () => {
+    const s = parse(
+      scenario(`  - { kind: latency, target: db, from: api, at: 1s, duration: 2s, delay: 200ms, jitter: 20ms, probability: 50% }
+  - { kind: bandwidth, target: api, at: 1s, duration: 2s, rate: 1MB/s, direction: both }
+  - { kind: limit-data, target: api, at: 1s, duration: 2s, bytes: 64KB }
+  - { kind: slicer, target: api, at: 1s, duration: 2s }
+  - { kind: http-error, target: api, at: 1s, duration: 2s, path: /work }
+  - { kind: bandwidth-tc, target: db, at: 1s, duration: 2s, rate: 8Mbit }`),
+    );
+    expect(s.targets.api!.dependsOn).toEqual(["db"]);
+    expect(s.targets.db!.dependsOn).toEqual([]);
+    const [latency, bandwidth, limit, slicer, error, tc] = s.faults;
+    expect(latency).toMatchObject({ delayMs: 200, jitterMs: 20, probability: 0.5, direction: "downstream", from: "api" });
+    expect(bandwidth).toMatchObject({ bytesPerSecond: 1_000_000, direction: "both", probability: 1 });
+    expect(limit).toMatchObject({ bytes: 64_000 });
+    expect(slicer).toMatchObject({ averageSize: 64, sizeVariation: 0, delayMs: 0 });
+    expect(error).toMatchObject({ status: 503, ratio: 1, path: "/work" });
+    expect(tc).toMatchObject({ bytesPerSecond: 1_000_000 });
+    expect(planFaults(s).map((p) => p.description)).toEqual([
+      "latency +200ms ±20ms on api→db (downstream, 50% of connections)",
+      "bandwidth 1MB/s on api (both)",
+      "limit-data after 64KB on api (downstream)",
+      "slicer into 64B pieces on api (downstream)",
+      "http-error 503 on requests to api /work",
+      "bandwidth-tc 1MB/s out of db",
+    ]);
+  });
+
+  it("put host-side proxies in front of targets with proxy faults without `from` (HTTP layer with HTTP faults)", () => {
+    const s = parse(
+      scenario(`  - { kind: latency, target: db, from: api, at: 1s, duration: 2s, delay: 1s }
+  - { kind: reset-peer, target: api, at: 1s, duration: 2s }
+  - { kind: http-delay, target: api, at: 1s, duration: 2s, delay: 1s }
+  - { kind: partition, target: db, at: 1s, duration: 2s }
+  - { kind: partition, target: api, from: db, at: 1s, duration: 2s }`),
+    );
+    expect(hostProxyNeeds(planFaults(s))).toEqual({ api: { http: true } });
+    expect([...detachedTargets(planFaults(s))]).toEqual(["db"]);
+  });
+
+  it("refuse a link fault without dependsOn, bad dependsOn, and wrong parameters, all at once", () => {
+    const text = `version: 1
+name: t
+targets:
+  db: { build: ../fixtures/api, port: 5432, dependsOn: [db, cache] }
+  api: { build: ../fixtures/api, port: 8080, dependsOn: [db, db] }
+load: { target: api, duration: 30s }
+faults:
+  - { kind: latency, target: api, from: db, at: 1s, duration: 2s, delay: 1s }
+  - { kind: reset-peer, target: db, from: db, at: 1s, duration: 2s }
+  - { kind: http-error, target: api, from: db, at: 1s, duration: 2s }
+  - { kind: bandwidth, target: api, at: 1s, duration: 2s, rate: fast, direction: sideways }
+  - { kind: slicer, target: api, at: 1s, duration: 2s, averageSize: 10, sizeVariation: 10 }
+  - { kind: latency, target: api, at: 1s, delay: 1s }
+`;
+    expect(messages(() => parse(text))).toEqual([
+      "inline.yaml:4:57: targets.db.dependsOn[0]: a target cannot depend on itself",
+      'inline.yaml:4:61: targets.db.dependsOn[1]: unknown target "cache" (valid: db, api)',
+      'inline.yaml:5:62: targets.api.dependsOn[1]: "db" is listed twice',
+      "inline.yaml:8:41: faults[0].from: db does not depend on api: add dependsOn: [api] to targets.db to put a fault proxy on that link",
+      "inline.yaml:9:43: faults[1].from: must name another target than target",
+      'inline.yaml:10:38: faults[2].from: unknown key "from" (valid: kind, target, at, duration, select, repeat, status, ratio, path)',
+      'inline.yaml:11:65: faults[3].rate: "fast" is not a rate like 100KB/s, 1MB/s or 8Mbit',
+      'inline.yaml:11:82: faults[3].direction: "sideways" is not allowed (valid: upstream, downstream, both)',
+      "inline.yaml:12:88: faults[4].sizeVariation: sizeVariation must be smaller than averageSize",
+      "inline.yaml:13:5: faults[5].duration: is required: latency lasts for a duration (e.g. duration: 3s)",
+    ]);
+  });
+
+  it("every network kind is a window", () => {
+    const network = Object.values(faults).filter((k) => k.proxy || k.needs);
+    expect(network.map((k) => k.kind)).toEqual([
+      "latency",
+      "bandwidth",
+      "slow-close",
+      "timeout",
+      "reset-peer",
+      "slicer",
+      "limit-data",
+      "blackhole",
+      "http-error",
+      "http-abort",
+      "http-delay",
+      "loss",
+      "reject",
+      "partition",
+      "bandwidth-tc",
+    ]);
+    expect(network.every((k) => k.window === "required")).toBe(true);
+  });
+});
+
+describe("capabilities at validation time", () => {
+  const kernel = scenario(`  - { kind: loss, target: db, at: 1s, duration: 2s, ratio: 30% }
+  - { kind: bandwidth-tc, target: db, at: 5s, duration: 2s, rate: 1MB/s }
+  - { kind: partition, target: db, at: 9s, duration: 2s }
+  - { kind: partition, target: db, from: api, at: 12s, duration: 2s }
+  - { kind: latency, target: db, at: 15s, duration: 2s, delay: 1s }`);
+
+  it("pass when the machine has what the faults need", () => {
+    expect(parse(kernel, { capabilities: host() }).faults).toHaveLength(5);
+  });
+
+  it("refuse, located, with what is missing and what to use instead (exit 3, never a tool's output)", () => {
+    const missing = host({ "tc-tbf": "the tbf qdisc is not available in this kernel (sch_tbf)", iptables: "iptables is not installed", "iptables-statistic": "iptables is not installed" });
+    let error: unknown;
+    try {
+      parse(kernel, { capabilities: missing });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(CapabilityError);
+    expect((error as CapabilityError).exitCode).toBe(3);
+    expect((error as CapabilityError).message.split("\n")).toEqual([
+      "inline.yaml: this machine cannot inject 3 fault(s):",
+      "  inline.yaml:8:13: faults[0].kind: iptables is not installed: use kind reset-peer with `probability` (fault proxy)",
+      "  inline.yaml:9:13: faults[1].kind: the tbf qdisc is not available in this kernel (sch_tbf): use kind bandwidth (fault proxy)",
+      "  inline.yaml:11:13: faults[3].kind: iptables is not installed: use kind blackhole with `from` (fault proxy), or partition without `from` (network disconnect)",
+    ]);
+    expect((error as CapabilityError).fix).toBe("run `steadystate doctor` to see what this machine has and how to add what is missing");
+  });
+
+  it("an invalid scenario is reported as invalid first (exit 2)", () => {
+    expect(() => parse(kernel.replace("ratio: 30%", "ratio: lots"), { capabilities: host({ nsenter: "nsenter is not installed" }) })).toThrow(ScenarioError);
+  });
+});
