@@ -5,6 +5,11 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type Docker from "dockerode";
+import type { Browser } from "playwright-core";
+import { launchChromium } from "../journeys/browser.ts";
+import { journeyFn } from "../journeys/journey.ts";
+import { startJourneys, type RunningJourneys } from "../journeys/runner.ts";
+import type { LoadReport } from "../load/engine.ts";
 import { loadEngines } from "../load/registry.ts";
 import { Recorder } from "../metrics/recorder.ts";
 import { runProbe } from "../probes/probe.ts";
@@ -14,7 +19,7 @@ import { startTargets, type RunningTargets } from "../targets/containers.ts";
 import { FaultRunner } from "./inject.ts";
 import type { Journal, RunEvent } from "./journal.ts";
 import { buildJournal } from "./verdict.ts";
-import { LOAD_SOURCE, probeSource } from "./measure.ts";
+import { journeySource, LOAD_SOURCE, probeSource } from "./measure.ts";
 import { planFaults } from "./schedule.ts";
 import { Teardown, type UndoFailure } from "./teardown.ts";
 import { writeReports } from "../../reports/write.ts";
@@ -59,6 +64,8 @@ export function newRunId(now = new Date()): string {
 const TICK_MS = 250;
 
 export async function runScenario(scenario: Scenario, opts: RunOptions): Promise<RunResult> {
+  // Journey scripts load first: one that does not export a function is a usage error, before anything starts.
+  const journeyRuns = await Promise.all(scenario.journeys.map(async (spec) => ({ spec, fn: await journeyFn(spec) })));
   const runId = newRunId();
   const runDir = resolve(opts.outDir ?? join("steadystate-runs", runId));
   mkdirSync(runDir, { recursive: true });
@@ -84,40 +91,65 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
   let recorder: Recorder | undefined;
   let targets: RunningTargets | undefined;
   let faults: FaultRunner | undefined;
+  let journeys: RunningJourneys | undefined;
+  let loadReport: LoadReport | void = undefined;
   let loadStartedAt: number | null = null;
   let loadEndedAt: number | null = null;
   let error: unknown;
   let undoFailures: UndoFailure[] = [];
   try {
     const docker = opts.docker ?? (await connectDocker());
+    let browser: Browser | undefined;
+    if (journeyRuns.length) {
+      // Before the targets: a missing Chromium stops the run at once (exit 3, with the install command).
+      opts.progress.phase("starting Chromium");
+      const b = (browser = await launchChromium());
+      teardown.push("close Chromium", () => b.close());
+    }
     opts.progress.phase("starting targets");
     targets = await startTargets(
       { docker, runId, runDir, teardown, signal: stopAll.signal, log: (m) => event("target", m) },
       scenario.targets,
     );
     if (!interrupted()) {
-      const urls = (target: string) => targets!.replicas[target]!.map((r) => r.url);
+      const urls = Object.fromEntries(Object.entries(targets.replicas).map(([name, rs]) => [name, rs.map((r) => r.url)]));
       faults = new FaultRunner(
         { docker, teardown, replicas: targets.replicas, signal: stopAll.signal, event },
         planFaults(scenario),
       );
-      opts.progress.phase(`load ${scenario.load.durationMs / 1_000}s on ${scenario.load.target}`);
-      loadStartedAt = Date.now();
+      const { load } = scenario;
+      const warmup = load.warmupMs ? ` after a ${load.warmupMs / 1_000}s warm-up` : "";
+      opts.progress.phase(`load ${load.durationMs / 1_000}s (${load.engine}, ${load.model} model)${warmup}`);
+      // Load, probes and journeys start now; the recorder only counts from the end of the warm-up.
+      loadStartedAt = Date.now() + load.warmupMs;
       const rec = (recorder = new Recorder(loadStartedAt, { windowMs: scenario.steadyState.windowMs }));
       rec.addSource(LOAD_SOURCE);
       const stopProbes = new AbortController();
       const probes = scenario.probes.map((p) => {
         rec.addSource(probeSource(p.name));
-        return runProbe(p, urls(p.target), (at, o) => rec.record(probeSource(p.name), at, o.ok, o.latencyMs, o.ok ? undefined : o.reason), stopProbes.signal);
+        return runProbe(p, urls[p.target]!, (at, o) => rec.record(probeSource(p.name), at, o.ok, o.latencyMs, o.ok ? undefined : o.reason), stopProbes.signal);
       });
+      for (const j of scenario.journeys) rec.addSource(journeySource(j.name), { sparse: true, inHypothesis: j.hypothesis });
+      if (browser) {
+        journeys = startJourneys({
+          browser,
+          journeys: journeyRuns,
+          urls,
+          runDir,
+          record: (name, at, ok, latencyMs, reason) => rec.record(journeySource(name), at, ok, latencyMs, reason),
+          signal: stopProbes.signal,
+        });
+      }
       faults.start(loadStartedAt);
       const ticker = setInterval(() => opts.progress.tick(liveStats(rec, scenario, faults!)), TICK_MS);
+      let journeysFailed: unknown;
       try {
-        await loadEngines[scenario.load.engine].run({
-          urls: urls(scenario.load.target),
-          spec: scenario.load,
+        loadReport = await loadEngines[load.engine].run({
+          urls,
+          spec: load,
           record: (at, ok, latencyMs, reason) => rec.record(LOAD_SOURCE, at, ok, latencyMs, reason),
           signal: stopAll.signal,
+          runDir,
         });
       } finally {
         loadEndedAt = Date.now();
@@ -125,8 +157,10 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
         rec.close(loadEndedAt);
         stopProbes.abort();
         await Promise.allSettled(probes);
+        journeysFailed = await journeys?.done.then(() => undefined, (e: unknown) => e);
         await faults.stop();
       }
+      if (journeysFailed) throw journeysFailed;
     }
   } catch (e) {
     error = e;
@@ -147,6 +181,8 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     loadEndedAt,
     recorder,
     faults: faults?.results() ?? [],
+    journeys: journeys?.failures() ?? {},
+    arrivals: loadReport?.arrivals ?? null,
     targets,
     events,
     undoFailures,

@@ -6,6 +6,9 @@ import { join, resolve } from "node:path";
 import { z } from "zod";
 import { faults as faultRegistry, faultKinds } from "../faults/registry.ts";
 import type { FaultBase, FaultKind } from "../faults/fault.ts";
+import { checkJourneys, journeySchema, type JourneySpec } from "../journeys/spec.ts";
+import { loadEngines } from "../load/registry.ts";
+import { resolveLoad, type LoadSpec } from "../load/spec.ts";
 import type { HypothesisSpec } from "../metrics/hypothesis.ts";
 import { parseObjective, type Objective } from "../slo/grammar.ts";
 import { sloUnits } from "../slo/metrics.ts";
@@ -21,7 +24,6 @@ import {
   reportSchema,
   steadyStateSchema,
   targetSchema,
-  type LoadSpec,
   type ProbeSpec,
   type TargetSpec,
 } from "./schema.ts";
@@ -45,6 +47,7 @@ export interface Scenario {
   targets: Record<string, Target>;
   load: LoadSpec;
   probes: ProbeSpec[];
+  journeys: JourneySpec[];
   steadyState: HypothesisSpec;
   faults: FaultSpec[];
   slo: Objective[];
@@ -100,10 +103,18 @@ export function validateScenario(raw: unknown, file: string, dir: string): { sce
 
   // References are checked on the raw values, so they are reported even when their section has other errors.
   checkTarget(field(doc.load, "target"), ["load", "target"]);
+  const rawRequests = field(doc.load, "requests");
+  (Array.isArray(rawRequests) ? rawRequests : []).forEach((r, i) => checkTarget(field(r, "target"), ["load", "requests", i, "target"]));
   (Array.isArray(doc.probes) ? doc.probes : []).forEach((p, i) => checkTarget(field(p, "target"), ["probes", i, "target"]));
   (Array.isArray(doc.faults) ? doc.faults : []).forEach((f, i) => checkTarget(field(f, "target"), ["faults", i, "target"]));
 
-  const load = doc.load === undefined ? undefined : section(loadSchema, doc.load, ["load"]);
+  const loadInput = doc.load === undefined ? undefined : section(loadSchema, doc.load, ["load"]);
+  let load: LoadSpec | undefined;
+  if (loadInput) {
+    const resolved = resolveLoad(loadInput, loadEngines, dir);
+    issues.push(...resolved.issues);
+    load = resolved.spec;
+  }
 
   const probes: ProbeSpec[] = [];
   const seen = new Set<string>();
@@ -114,6 +125,16 @@ export function validateScenario(raw: unknown, file: string, dir: string): { sce
     seen.add(p.name);
     probes.push(p);
   });
+
+  const journeys: JourneySpec[] = [];
+  const journeyPaths: Path[] = [];
+  (Array.isArray(doc.journeys) ? doc.journeys : []).forEach((value, i) => {
+    const j = section(journeySchema, value, ["journeys", i]);
+    if (!j) return;
+    journeys.push(j);
+    journeyPaths.push(["journeys", i]);
+  });
+  issues.push(...checkJourneys(journeys, journeyPaths, targetNames, dir));
 
   const hypothesis = section(steadyStateSchema, doc.steadyState ?? { errorRate: "< 1%" }, ["steadyState"]);
   if (hypothesis) {
@@ -171,6 +192,7 @@ export function validateScenario(raw: unknown, file: string, dir: string): { sce
       targets,
       load,
       probes,
+      journeys,
       steadyState: hypothesis,
       faults,
       slo,
