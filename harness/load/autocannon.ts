@@ -27,7 +27,7 @@ export const autocannonEngine: LoadEngine = {
   run: async (ctx) => {
     const { spec } = ctx;
     const totalWeight = spec.requests.reduce((sum, r) => sum + r.weight, 0);
-    const connections = spec.connections ?? DEFAULT_CONNECTIONS;
+    const connections = spec.connections!;
     await Promise.all(
       spec.requests.map((r) => {
         const share = r.weight / totalWeight;
@@ -36,8 +36,6 @@ export const autocannonEngine: LoadEngine = {
     );
   },
 };
-
-export const DEFAULT_CONNECTIONS = 10;
 
 function runOne(ctx: LoadContext, r: RequestSpec, connections: number, rate: number | undefined): Promise<void> {
   return new Promise((resolve, reject) => {

@@ -118,7 +118,8 @@ export function resolveLoad(
       engine: engineName,
       model,
       requests,
-      ...(input.connections === undefined ? {} : { connections: input.connections }),
+      // Closed model: 10 connections unless told; open model: sized from the peak rate by the engine.
+      ...(model === "closed" && engineName !== "k6" ? { connections: input.connections ?? 10 } : input.connections === undefined ? {} : { connections: input.connections }),
       ...(input.rate === undefined ? {} : { rate: input.rate }),
       stages: input.stages ?? [],
       durationMs: input.duration ?? (input.stages ?? []).reduce((sum, s) => sum + s.durationMs, 0),

@@ -25,6 +25,18 @@ export const targetSchema = obj({
   restart: z.enum(RESTART_POLICIES).default("no"),
   env: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)).default({}),
   command: z.array(z.string()).optional(),
+  // Started only once these targets are ready (Compose's depends_on).
+  dependsOn: z.array(z.string()).default([]),
+  // Docker's own health check (Compose's healthcheck): readiness then also waits for "healthy".
+  healthcheck: obj({
+    test: z.array(z.string()).min(2),
+    interval: positiveDuration.default(30_000),
+    timeout: positiveDuration.default(30_000),
+    retries: int(1, 100).default(3),
+    startPeriod: duration.default(0),
+  })
+    .refine((h) => ["CMD", "CMD-SHELL"].includes(h.test[0]!), { message: 'test starts with "CMD" or "CMD-SHELL"', path: ["test"] })
+    .optional(),
   // Without `health`, a target is ready as soon as its port answers HTTP at all (any status).
   health: obj({
     path: urlPath.default("/"),

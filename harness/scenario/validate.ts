@@ -28,6 +28,7 @@ import {
   type TargetSpec,
 } from "./schema.ts";
 import { formatDuration } from "./units.ts";
+import { importCompose } from "../targets/compose.ts";
 
 export interface Target extends TargetSpec {
   name: string;
@@ -73,28 +74,32 @@ export function validateScenario(raw: unknown, file: string, dir: string): { sce
 
   const field = (value: unknown, key: string) => (value && typeof value === "object" ? (value as Record<string, unknown>)[key] : undefined);
   const targets: Record<string, Target> = {};
-  const rawTargets = doc.targets && typeof doc.targets === "object" ? (doc.targets as Record<string, unknown>) : {};
+  const written = doc.targets && typeof doc.targets === "object" ? (doc.targets as Record<string, unknown>) : {};
+  const { targets: rawTargets, imported } = withCompose(written, dir, issues);
   for (const [key, value] of Object.entries(rawTargets)) {
+    // A service of a Compose file is reported at `fromCompose` (its own mistakes were located in that file).
+    const at: Path = imported.has(key) ? ["targets", "fromCompose", key] : ["targets", key];
     const named = nameSchema.safeParse(key);
-    if (!named.success) issues.push({ path: ["targets", key], message: `target name ${named.error.issues[0]!.message}`, atKey: true });
+    if (!named.success) issues.push({ path: at, message: `target name ${named.error.issues[0]!.message}`, atKey: true });
     if (field(value, "build") !== undefined && field(value, "image") !== undefined) {
-      issues.push({ path: ["targets", key, "image"], message: "give either build (a folder with a Dockerfile) or image (a local image), not both", atKey: true });
+      issues.push({ path: [...at, "image"], message: "give either build (a folder with a Dockerfile) or image (a local image), not both", atKey: true });
     }
-    const t = section(targetSchema, value, ["targets", key]);
+    const t = section(targetSchema, value, at);
     if (!t) continue;
     const target: Target = { ...t, name: key };
     if (t.build !== undefined) {
       const buildDir = resolve(dir, t.build);
       if (!existsSync(buildDir) || !statSync(buildDir).isDirectory()) {
-        issues.push({ path: ["targets", key, "build"], message: `folder ${buildDir} does not exist` });
+        issues.push({ path: [...at, "build"], message: `folder ${buildDir} does not exist` });
       } else if (!existsSync(join(buildDir, "Dockerfile"))) {
-        issues.push({ path: ["targets", key, "build"], message: `${buildDir} has no Dockerfile` });
+        issues.push({ path: [...at, "build"], message: `${buildDir} has no Dockerfile` });
       } else target.buildDir = buildDir;
     }
     targets[key] = target;
   }
   if (header && Object.keys(rawTargets).length === 0) issues.push({ path: ["targets"], message: "declare at least one target" });
   const targetNames = Object.keys(rawTargets);
+  issues.push(...checkDependencies(targets, imported));
   const checkTarget = (value: unknown, path: Path) => {
     if (typeof value === "string" && !targetNames.includes(value)) {
       issues.push({ path, message: `unknown target "${value}"`, valid: targetNames });
@@ -199,6 +204,57 @@ export function validateScenario(raw: unknown, file: string, dir: string): { sce
       report,
     },
   };
+}
+
+/** Expands `targets.fromCompose` into the Compose file's services; `imported` names them. */
+function withCompose(written: Record<string, unknown>, dir: string, issues: Issue[]): { targets: Record<string, unknown>; imported: Set<string> } {
+  const targets: Record<string, unknown> = {};
+  const imported = new Set<string>();
+  for (const [key, value] of Object.entries(written)) {
+    if (key !== "fromCompose") {
+      targets[key] = value;
+      continue;
+    }
+    if (typeof value !== "string") {
+      issues.push({ path: ["targets", "fromCompose"], message: "give the path of a Compose file, e.g. fromCompose: ./docker-compose.yml" });
+      continue;
+    }
+    const compose = importCompose(resolve(dir, value));
+    issues.push(...compose.issues);
+    for (const [name, t] of Object.entries(compose.targets)) {
+      if (name in written) issues.push({ path: ["targets", name], message: `"${name}" is also a service of ${value}`, atKey: true });
+      else {
+        targets[name] = t;
+        imported.add(name);
+      }
+    }
+  }
+  return { targets, imported };
+}
+
+/** dependsOn names known targets and never loops back. */
+function checkDependencies(targets: Record<string, Target>, imported: Set<string>): Issue[] {
+  const issues: Issue[] = [];
+  const names = Object.keys(targets);
+  const at = (name: string): Path => (imported.has(name) ? ["targets", "fromCompose", name, "dependsOn"] : ["targets", name, "dependsOn"]);
+  for (const t of Object.values(targets)) {
+    t.dependsOn.forEach((d, i) => {
+      if (!names.includes(d)) issues.push({ path: [...at(t.name), i], message: `unknown target "${d}"`, valid: names.filter((n) => n !== t.name) });
+    });
+  }
+  const state = new Map<string, "visiting" | "done">();
+  const visit = (name: string, trail: string[]): void => {
+    if (state.get(name) === "done" || !targets[name]) return;
+    if (state.get(name) === "visiting") {
+      issues.push({ path: at(name), message: `dependencies loop: ${[...trail.slice(trail.indexOf(name)), name].join(" → ")}` });
+      return;
+    }
+    state.set(name, "visiting");
+    for (const d of targets[name]!.dependsOn) visit(d, [...trail, name]);
+    state.set(name, "done");
+  };
+  for (const name of names) visit(name, []);
+  return issues;
 }
 
 type Section = <S extends z.ZodType>(schema: S, value: unknown, path: Path, extraKeys?: string[]) => z.output<S> | undefined;

@@ -64,9 +64,16 @@ export async function startTargets(ctx: TargetsContext, targets: Record<string, 
     }
   }
   const all = Object.values(running.replicas).flat();
-  await Promise.all(all.map((r) => docker.getContainer(r.containerId).start()));
-  ctx.log(`waiting for ${all.length} container(s) to be healthy`);
-  await Promise.all(all.map((r) => waitHealthy(docker, r, targets[r.target]!.health, ctx.signal)));
+  ctx.log(`starting ${all.length} container(s) and waiting for them to be healthy`);
+  // A target starts once the targets it depends on are ready (validation refused cycles).
+  const ready: Record<string, Promise<unknown>> = {};
+  const readyOf = (t: Target): Promise<unknown> =>
+    (ready[t.name] ??= Promise.all(t.dependsOn.map((d) => readyOf(targets[d]!))).then(async () => {
+      const replicas = running.replicas[t.name]!;
+      await Promise.all(replicas.map((r) => docker.getContainer(r.containerId).start()));
+      await Promise.all(replicas.map((r) => waitHealthy(docker, r, t.health, ctx.signal, t.healthcheck !== undefined)));
+    }));
+  await Promise.all(Object.values(targets).map(readyOf));
   return running;
 }
 
@@ -80,6 +87,7 @@ async function createReplica(ctx: TargetsContext, running: RunningTargets, t: Ta
         name,
         Image: running.images[t.name],
         ...(t.command ? { Cmd: t.command } : {}),
+        ...(t.healthcheck ? { Healthcheck: dockerHealthcheck(t.healthcheck) } : {}),
         Env: Object.entries(t.env).map(([k, v]) => `${k}=${v}`),
         Labels: runLabels(ctx.runId, { [TARGET_LABEL]: t.name }),
         ExposedPorts: { [portKey]: {} },
@@ -98,6 +106,12 @@ async function createReplica(ctx: TargetsContext, running: RunningTargets, t: Ta
       throw new InfraError(`could not create container ${name}: ${(e as Error).message}`);
     }
   }
+}
+
+const NS_PER_MS = 1_000_000;
+
+function dockerHealthcheck(h: NonNullable<Target["healthcheck"]>): Docker.HealthConfig {
+  return { Test: h.test, Interval: h.interval * NS_PER_MS, Timeout: h.timeout * NS_PER_MS, Retries: h.retries, StartPeriod: h.startPeriod * NS_PER_MS };
 }
 
 async function removeReplica(ctx: TargetsContext, running: RunningTargets, replica: Replica): Promise<void> {
