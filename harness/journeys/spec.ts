@@ -66,31 +66,39 @@ export function stepLabel(step: Step, index: number): string {
 
 const LOOPBACK_URL = /^(\{\{\s*targets\.[^}\s]+\s*\}\}|https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$))/;
 
-/** Checks across journeys: unique names, the browser budget, known targets, loopback-only pages, script files. */
-export function checkJourneys(journeys: JourneySpec[], paths: Path[], targetNames: readonly string[], dir: string): Issue[] {
+/**
+ * Checks across journeys, on the raw values so that they are reported even when a journey has other
+ * errors: unique names, the browser budget, known targets, loopback-only pages, script files.
+ */
+export function checkJourneys(raw: unknown, targetNames: readonly string[], dir: string): Issue[] {
   const issues: Issue[] = [];
+  const list = Array.isArray(raw) ? raw : [];
   const seen = new Set<string>();
-  journeys.forEach((j, i) => {
-    const at = paths[i]!;
-    if (seen.has(j.name)) issues.push({ path: [...at, "name"], message: `journey name "${j.name}" is used twice` });
-    seen.add(j.name);
-    j.steps?.forEach((step, k) => {
-      for (const [key, value] of [[step.action, step.arg], ["value", step.value]] as const) {
-        for (const m of (value ?? "").matchAll(TEMPLATE)) {
+  let browsers = 0;
+  list.forEach((j: unknown, i) => {
+    if (j === null || typeof j !== "object") return;
+    const { name, browsers: n, steps, script } = j as Record<string, unknown>;
+    const at: Path = ["journeys", i];
+    if (typeof name === "string" && seen.has(name)) issues.push({ path: [...at, "name"], message: `journey name "${name}" is used twice` });
+    if (typeof name === "string") seen.add(name);
+    browsers += typeof n === "number" ? n : 1;
+    (Array.isArray(steps) ? steps : []).forEach((step: unknown, k) => {
+      if (step === null || typeof step !== "object") return;
+      for (const [key, value] of Object.entries(step)) {
+        if (typeof value !== "string") continue;
+        for (const m of value.matchAll(TEMPLATE)) {
           if (!targetNames.includes(m[1]!)) issues.push({ path: [...at, "steps", k, key], message: `unknown target "${m[1]}" in {{targets.${m[1]}}}`, valid: targetNames });
         }
-      }
-      if (step.action === "goto" && !LOOPBACK_URL.test(step.arg)) {
-        issues.push({ path: [...at, "steps", k, "goto"], message: "journeys only visit the run's targets: start the URL with {{targets.NAME}} (or http://127.0.0.1:PORT)" });
+        if (key === "goto" && !LOOPBACK_URL.test(value)) {
+          issues.push({ path: [...at, "steps", k, key], message: "journeys only visit the run's targets: start the URL with {{targets.NAME}} (or http://127.0.0.1:PORT)" });
+        }
       }
     });
-    if (j.script !== undefined) {
-      const file = resolve(dir, j.script);
+    if (typeof script === "string" && script) {
+      const file = resolve(dir, script);
       if (!existsSync(file) || !statSync(file).isFile()) issues.push({ path: [...at, "script"], message: `file ${file} does not exist` });
-      else j.script = file;
     }
   });
-  const browsers = journeys.reduce((sum, j) => sum + j.browsers, 0);
   if (browsers > MAX_BROWSERS) {
     issues.push({ path: ["journeys"], message: `${browsers} browsers in all is more than ${MAX_BROWSERS}: each is a Chromium renderer sharing the CPU with the targets` });
   }

@@ -75,7 +75,7 @@ export function validateScenario(raw: unknown, file: string, dir: string): { sce
   const field = (value: unknown, key: string) => (value && typeof value === "object" ? (value as Record<string, unknown>)[key] : undefined);
   const targets: Record<string, Target> = {};
   const written = doc.targets && typeof doc.targets === "object" ? (doc.targets as Record<string, unknown>) : {};
-  const { targets: rawTargets, imported } = withCompose(written, dir, issues);
+  const { targets: rawTargets, imported, broken } = withCompose(written, dir, issues);
   for (const [key, value] of Object.entries(rawTargets)) {
     // A service of a Compose file is reported at `fromCompose` (its own mistakes were located in that file).
     const at: Path = imported.has(key) ? ["targets", "fromCompose", key] : ["targets", key];
@@ -84,6 +84,7 @@ export function validateScenario(raw: unknown, file: string, dir: string): { sce
     if (field(value, "build") !== undefined && field(value, "image") !== undefined) {
       issues.push({ path: [...at, "image"], message: "give either build (a folder with a Dockerfile) or image (a local image), not both", atKey: true });
     }
+    if (broken.has(key)) continue; // its mistakes are already reported in the Compose file
     const t = section(targetSchema, value, at);
     if (!t) continue;
     const target: Target = { ...t, name: key };
@@ -132,14 +133,11 @@ export function validateScenario(raw: unknown, file: string, dir: string): { sce
   });
 
   const journeys: JourneySpec[] = [];
-  const journeyPaths: Path[] = [];
   (Array.isArray(doc.journeys) ? doc.journeys : []).forEach((value, i) => {
     const j = section(journeySchema, value, ["journeys", i]);
-    if (!j) return;
-    journeys.push(j);
-    journeyPaths.push(["journeys", i]);
+    if (j) journeys.push(j.script === undefined ? j : { ...j, script: resolve(dir, j.script) });
   });
-  issues.push(...checkJourneys(journeys, journeyPaths, targetNames, dir));
+  issues.push(...checkJourneys(doc.journeys, targetNames, dir));
 
   const hypothesis = section(steadyStateSchema, doc.steadyState ?? { errorRate: "< 1%" }, ["steadyState"]);
   if (hypothesis) {
@@ -207,9 +205,10 @@ export function validateScenario(raw: unknown, file: string, dir: string): { sce
 }
 
 /** Expands `targets.fromCompose` into the Compose file's services; `imported` names them. */
-function withCompose(written: Record<string, unknown>, dir: string, issues: Issue[]): { targets: Record<string, unknown>; imported: Set<string> } {
+function withCompose(written: Record<string, unknown>, dir: string, issues: Issue[]) {
   const targets: Record<string, unknown> = {};
   const imported = new Set<string>();
+  const broken = new Set<string>();
   for (const [key, value] of Object.entries(written)) {
     if (key !== "fromCompose") {
       targets[key] = value;
@@ -221,6 +220,7 @@ function withCompose(written: Record<string, unknown>, dir: string, issues: Issu
     }
     const compose = importCompose(resolve(dir, value));
     issues.push(...compose.issues);
+    for (const name of compose.broken) broken.add(name);
     for (const [name, t] of Object.entries(compose.targets)) {
       if (name in written) issues.push({ path: ["targets", name], message: `"${name}" is also a service of ${value}`, atKey: true });
       else {
@@ -229,7 +229,7 @@ function withCompose(written: Record<string, unknown>, dir: string, issues: Issu
       }
     }
   }
-  return { targets, imported };
+  return { targets, imported, broken };
 }
 
 /** dependsOn names known targets and never loops back. */

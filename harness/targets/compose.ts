@@ -17,11 +17,13 @@ export interface ComposeImport {
   targets: Record<string, Record<string, unknown>>;
   /** Located in the Compose file. */
   issues: Issue[];
+  /** Services with a mistake already reported (their target is not checked again). */
+  broken: Set<string>;
 }
 
 export function importCompose(file: string): ComposeImport {
   const shown = relative(process.cwd(), file) || file;
-  const out: ComposeImport = { targets: {}, issues: [] };
+  const out: ComposeImport = { targets: {}, issues: [], broken: new Set() };
   let text: string;
   try {
     if (statSync(file).size > MAX_BYTES) throw new Error(`larger than ${MAX_BYTES} bytes`);
@@ -33,11 +35,12 @@ export function importCompose(file: string): ComposeImport {
   const { raw, locate } = readYaml(text, shown);
   const problem = (path: (string | number)[], message: string, atKey = false, valid?: readonly string[]) => {
     const located = locate({ path, message, atKey, ...(valid ? { valid } : {}) });
-    out.issues.push({ path: ["targets", "fromCompose"], message: located.message, ...(valid ? { valid } : {}), at: { file: shown, line: located.line, col: located.col } });
+    // The path is the Compose file's own (services.api.ports), as its author reads it.
+    out.issues.push({ path, message, ...(valid ? { valid } : {}), at: { file: shown, line: located.line, col: located.col } });
   };
   const doc = isMap(raw) ? raw : {};
   for (const key of Object.keys(doc)) {
-    if (!TOP_LEVEL.includes(key) && !key.startsWith("x-")) problem([key], `top-level "${key}" is not supported (steadystate makes one network per run and keeps no volumes)`, true, TOP_LEVEL);
+    if (!TOP_LEVEL.includes(key) && !key.startsWith("x-")) problem([key], "is not supported (steadystate makes one network per run and keeps no volumes)", true, TOP_LEVEL);
   }
   if (!isMap(doc.services) || !Object.keys(doc.services).length) {
     problem(["services"], "a Compose file needs services");
@@ -50,10 +53,12 @@ export function importCompose(file: string): ComposeImport {
       problem(at(), "a service is a mapping");
       continue;
     }
+    const before = out.issues.length;
     for (const key of Object.keys(value)) {
-      if (!SERVICE_KEYS.includes(key) && !key.startsWith("x-")) problem(at(key), `"${key}" is not supported`, true, SERVICE_KEYS);
+      if (!SERVICE_KEYS.includes(key) && !key.startsWith("x-")) problem(at(key), "is not supported", true, SERVICE_KEYS);
     }
     out.targets[name] = toTarget(value, dir, at, problem);
+    if (out.issues.length > before) out.broken.add(name);
   }
   return out;
 }
@@ -65,7 +70,7 @@ function toTarget(s: Record<string, unknown>, dir: string, at: (...p: (string | 
   if (typeof s.image === "string") t.image = s.image;
   if (s.build !== undefined) {
     const build = typeof s.build === "string" ? { context: s.build } : isMap(s.build) ? s.build : {};
-    for (const key of Object.keys(build)) if (key !== "context" && key !== "dockerfile") problem(at("build", key), `build.${key} is not supported`, true, ["context", "dockerfile"]);
+    for (const key of Object.keys(build)) if (key !== "context" && key !== "dockerfile") problem(at("build", key), "is not supported", true, ["context", "dockerfile"]);
     if (build.dockerfile !== undefined && build.dockerfile !== "Dockerfile") problem(at("build", "dockerfile"), "only a file named Dockerfile in the context is supported");
     if (typeof build.context === "string") t.build = resolve(dir, build.context);
     else problem(at("build"), "give the build context folder");
@@ -101,7 +106,7 @@ function toTarget(s: Record<string, unknown>, dir: string, at: (...p: (string | 
   }
   if (s.deploy !== undefined) {
     const deploy = isMap(s.deploy) ? s.deploy : {};
-    for (const key of Object.keys(deploy)) if (key !== "replicas") problem(at("deploy", key), `deploy.${key} is not supported`, true, ["replicas"]);
+    for (const key of Object.keys(deploy)) if (key !== "replicas") problem(at("deploy", key), "is not supported", true, ["replicas"]);
     if (deploy.replicas !== undefined) t.replicas = deploy.replicas;
   }
   return t;
@@ -152,7 +157,7 @@ function httpPort(s: Record<string, unknown>, at: (...p: (string | number)[]) =>
 function healthcheck(h: unknown, path: (string | number)[], problem: Problem): Record<string, unknown> | undefined {
   if (!isMap(h)) return undefined;
   const keys = ["test", "interval", "timeout", "retries", "start_period", "disable"];
-  for (const key of Object.keys(h)) if (!keys.includes(key)) problem([...path, key], `healthcheck.${key} is not supported`, true, keys);
+  for (const key of Object.keys(h)) if (!keys.includes(key)) problem([...path, key], "is not supported", true, keys);
   if (h.disable === true) return undefined;
   const test = typeof h.test === "string" ? ["CMD-SHELL", h.test] : Array.isArray(h.test) ? h.test.map(String) : undefined;
   if (!test) {
