@@ -70,8 +70,10 @@ export async function startTargets(ctx: TargetsContext, targets: Record<string, 
   const readyOf = (t: Target): Promise<unknown> =>
     (ready[t.name] ??= Promise.all(t.dependsOn.map((d) => readyOf(targets[d]!))).then(async () => {
       const replicas = running.replicas[t.name]!;
+      if (t.dependsOn.length) ctx.log(`starting ${t.name} (${t.dependsOn.join(", ")} ready)`);
       await Promise.all(replicas.map((r) => docker.getContainer(r.containerId).start()));
       await Promise.all(replicas.map((r) => waitHealthy(docker, r, t.health, ctx.signal, t.healthcheck !== undefined)));
+      ctx.log(`${t.name} ready`);
     }));
   await Promise.all(Object.values(targets).map(readyOf));
   return running;
