@@ -35,7 +35,7 @@ async function runOpenModel(ctx: LoadContext): Promise<LoadReport> {
   const agent = new Agent({ connections: sockets, pipelining: 1, connect: { timeout: spec.timeoutMs } });
   const started = performance.now();
   const pick = weightedPicker(spec.requests.map((r) => ({ weight: r.weight, send: sender(ctx, r, agent, started) })));
-  const stopInFlight = new AbortController();
+  let stopped = false;
   const inFlight = new Set<Promise<void>>();
   const late = newHistogram(3);
 
@@ -50,7 +50,7 @@ async function runOpenModel(ctx: LoadContext): Promise<LoadReport> {
         const due = (lastDue = dueTime(spec, sent + 1, lastDue, now));
         recordMs(late, Math.max(0, now - due));
         // send() never rejects: every failure is an outcome.
-        const p = pick().send(due, stopInFlight.signal);
+        const p = pick().send(due, () => stopped);
         inFlight.add(p);
         void p.then(() => inFlight.delete(p));
         sent++;
@@ -61,9 +61,9 @@ async function runOpenModel(ctx: LoadContext): Promise<LoadReport> {
   } finally {
     ended = Math.min(totalMs, performance.now() - started);
     // Requests still in flight at the end are left unjudged, as autocannon does when its duration ends.
-    stopInFlight.abort();
+    stopped = true;
+    await agent.destroy().catch(() => undefined);
     await Promise.allSettled([...inFlight]);
-    await agent.close().catch(() => undefined);
   }
   const requested = Math.floor(arrivalsBy(spec, ended));
   const perSecond = (n: number) => (ended > 0 ? Math.round((n * 100_000) / ended) / 100 : 0);
@@ -91,8 +91,8 @@ function dueTime(spec: LoadSpec, k: number, from: number, to: number): number {
   return hi;
 }
 
-/** Sends one request due `due` ms after the engine start; `stop` abandons it unjudged. */
-type Send = (due: number, stop: AbortSignal) => Promise<void>;
+/** Sends one request due `due` ms after the engine start; after `stopped()` its outcome is not judged. */
+type Send = (due: number, stopped: () => boolean) => Promise<void>;
 
 /** Sends one request of an entry (replicas in turn) and records its outcome, latency from the due time. */
 function sender(ctx: LoadContext, r: RequestSpec, agent: Agent, started: number): Send {
@@ -101,25 +101,21 @@ function sender(ctx: LoadContext, r: RequestSpec, agent: Agent, started: number)
   const body = r.body === undefined ? undefined : expandEnv(r.body);
   const { timeoutMs } = ctx.spec;
   let turn = 0;
-  return async (due, stop) => {
+  return async (due, stopped) => {
     const url = urls[turn++ % urls.length]!;
     const sinceDue = () => performance.now() - started - due;
-    const timeout = AbortSignal.timeout(Math.max(1, Math.ceil(timeoutMs - sinceDue())));
+    // The timeout counts from the due time; undici's own timers enforce it (no timer per request here).
+    const left = Math.max(1, Math.ceil(timeoutMs - sinceDue()));
     try {
-      const res = await request(url, {
-        dispatcher: agent,
-        method: r.method as "GET",
-        headers,
-        ...(body === undefined ? {} : { body }),
-        signal: AbortSignal.any([stop, timeout]),
-      });
+      const res = await request(url, { dispatcher: agent, method: r.method as "GET", headers, body, headersTimeout: left, bodyTimeout: left });
       await res.body.dump();
+      if (stopped()) return;
       const { ok, reason } = classifyStatus(res.statusCode);
       ctx.record(Date.now(), ok, sinceDue(), reason);
     } catch (e) {
-      if (stop.aborted) return;
-      if (timeout.aborted) return ctx.record(Date.now(), false, timeoutMs, "timeout");
-      ctx.record(Date.now(), false, undefined, failureReason(e as UndiciFailure));
+      if (stopped()) return;
+      const reason = failureReason(e as UndiciFailure);
+      ctx.record(Date.now(), false, reason === "timeout" ? timeoutMs : undefined, reason);
     }
   };
 }
