@@ -2,11 +2,11 @@
 // (slots staggered evenly), each journey in a fresh browser context (a new user: no cookies, no cache) that
 // only reaches loopback. Every completed or failed journey is one outcome of source `journey:NAME`; a
 // failure keeps its step, its error and (the first few) a screenshot in the run folder.
-// Bounded: at most `browsers` journeys of a kind at once, each ended by its timeout; the loops end with the
-// signal, closing the contexts still open.
+// Bounded: at most `browsers` journeys of a kind at once, each ended by its timeout or by the signal, and
+// every call to Chromium bounded in time; the loops end with the signal.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import type { Browser, BrowserContext } from "playwright-core";
+import type { Browser } from "playwright-core";
 import type { JourneyFailure } from "../run/journal.ts";
 import { sleep } from "../run/sleep.ts";
 import { withTimeout } from "../run/teardown.ts";
@@ -21,6 +21,8 @@ export const MAX_FAILURES = 50;
 const SCREENSHOT_TIMEOUT_MS = 2_000;
 const RACE_GRACE_MS = 250;
 const JOURNEY_TIMEOUT = "journey timeout";
+/** How long Chromium may take to answer one call (open or close a context or page) before the run errs. */
+export const CHROMIUM_ANSWER_MS = 15_000;
 
 export interface JourneyRun {
   spec: JourneySpec;
@@ -50,13 +52,12 @@ export interface RunningJourneys {
 
 export function startJourneys(opts: JourneyOptions): RunningJourneys {
   const logs: Record<string, FailureLog & { screenshots: number }> = {};
-  const open = new Set<BrowserContext>();
   const stop = new AbortController();
-  const onStop = () => {
-    stop.abort();
-    for (const c of open) void c.close().catch(() => undefined);
-  };
+  const onStop = () => stop.abort();
   opts.signal.addEventListener("abort", onStop, { once: true });
+  // Ends a journey in progress at once when the run stops; its own `finally` then closes its context.
+  const stopped = new Promise<never>((_, reject) => stop.signal.addEventListener("abort", () => reject(new Error("stopped")), { once: true }));
+  stopped.catch(() => undefined);
   let crashed = false;
   const onDisconnect = () => {
     crashed = !opts.signal.aborted;
@@ -64,15 +65,16 @@ export function startJourneys(opts: JourneyOptions): RunningJourneys {
   };
   opts.browser.on("disconnected", onDisconnect);
   const shotsDir = join(opts.runDir, "journeys");
+  // Every call to Chromium is bounded: one that never answers is a harness failure, never a silent hang.
+  const cdp = <T>(p: Promise<T>, what: string) => withTimeout(p, CHROMIUM_ANSWER_MS, `Chromium did not ${what} within ${CHROMIUM_ANSWER_MS}ms`);
 
   const iterate = async (j: JourneyRun, turn: number) => {
     const log = (logs[j.spec.name] ??= { failures: [], omitted: 0, screenshots: 0 });
-    const context = await opts.browser.newContext({ viewport: { width: 1280, height: 800 } });
-    open.add(context);
+    const context = await cdp(opts.browser.newContext({ viewport: { width: 1280, height: 800 } }), "open a browser context");
     try {
       // Pages reach only the run's own targets: anything else is refused before it leaves the browser.
-      await context.route("**/*", (route) => (isLoopback(route.request().url()) ? route.continue() : route.abort("blockedbyclient")));
-      const page = await context.newPage();
+      await cdp(context.route("**/*", (route) => (isLoopback(route.request().url()) ? route.continue() : route.abort("blockedbyclient"))), "set up the loopback guard");
+      const page = await cdp(context.newPage(), "open a page");
       const started = performance.now();
       const deadline = started + j.spec.timeoutMs;
       page.setDefaultTimeout(j.spec.timeoutMs);
@@ -88,8 +90,8 @@ export function startJourneys(opts: JourneyOptions): RunningJourneys {
       };
       try {
         // Steps get what is left of the timeout; the race only ends a script that ignores it.
-        await withTimeout(j.fn(page, ctx), j.spec.timeoutMs + RACE_GRACE_MS, JOURNEY_TIMEOUT);
-        if (!stop.signal.aborted) opts.record(j.spec.name, Date.now(), true, performance.now() - started);
+        await Promise.race([withTimeout(j.fn(page, ctx), j.spec.timeoutMs + RACE_GRACE_MS, JOURNEY_TIMEOUT), stopped]);
+        opts.record(j.spec.name, Date.now(), true, performance.now() - started);
       } catch (e) {
         if (stop.signal.aborted) return;
         const at = Date.now();
@@ -109,8 +111,8 @@ export function startJourneys(opts: JourneyOptions): RunningJourneys {
         else log.omitted++;
       }
     } finally {
-      open.delete(context);
-      await context.close().catch(() => undefined);
+      // A context Chromium will not close is left to the browser's own close at teardown.
+      await cdp(context.close(), "close a browser context").catch(() => undefined);
     }
   };
 

@@ -32,7 +32,8 @@ export interface Stage {
 
 export interface LoadSpec {
   engine: LoadEngineName;
-  model: LoadModel;
+  /** "script" for k6, whose script's executors choose. */
+  model: LoadModel | "script";
   /** The request mix; empty for k6, whose script makes the requests. */
   requests: RequestSpec[];
   /** Closed model: concurrent connections. Open model: a cap on sockets (default: enough for the peak). */
@@ -116,7 +117,7 @@ export function resolveLoad(
     issues,
     spec: {
       engine: engineName,
-      model,
+      model: engineName === "k6" ? "script" : model,
       requests,
       // Closed model: 10 connections unless told; open model: sized from the peak rate by the engine.
       ...(model === "closed" && engineName !== "k6" ? { connections: input.connections ?? 10 } : input.connections === undefined ? {} : { connections: input.connections }),

@@ -8,7 +8,7 @@ import type Docker from "dockerode";
 import type { Browser } from "playwright-core";
 import { launchChromium } from "../journeys/browser.ts";
 import { journeyFn } from "../journeys/journey.ts";
-import { startJourneys, type RunningJourneys } from "../journeys/runner.ts";
+import { CHROMIUM_ANSWER_MS, startJourneys, type RunningJourneys } from "../journeys/runner.ts";
 import type { LoadReport } from "../load/engine.ts";
 import { loadEngines } from "../load/registry.ts";
 import { Recorder } from "../metrics/recorder.ts";
@@ -21,7 +21,7 @@ import type { Journal, RunEvent } from "./journal.ts";
 import { buildJournal } from "./verdict.ts";
 import { journeySource, LOAD_SOURCE, probeSource } from "./measure.ts";
 import { planFaults } from "./schedule.ts";
-import { Teardown, type UndoFailure } from "./teardown.ts";
+import { Teardown, withTimeout, type UndoFailure } from "./teardown.ts";
 import { writeReports } from "../../reports/write.ts";
 
 export interface LiveStats {
@@ -119,7 +119,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
       );
       const { load } = scenario;
       const warmup = load.warmupMs ? ` after a ${load.warmupMs / 1_000}s warm-up` : "";
-      opts.progress.phase(`load ${load.durationMs / 1_000}s (${load.engine}, ${load.model} model)${warmup}`);
+      opts.progress.phase(`load ${load.durationMs / 1_000}s (${load.model === "script" ? "k6 script" : `${load.engine}, ${load.model} model`})${warmup}`);
       // Load, probes and journeys start now; the recorder only counts from the end of the warm-up.
       loadStartedAt = Date.now() + load.warmupMs;
       const rec = (recorder = new Recorder(loadStartedAt, { windowMs: scenario.steadyState.windowMs }));
@@ -157,7 +157,9 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
         rec.close(loadEndedAt);
         stopProbes.abort();
         await Promise.allSettled(probes);
-        journeysFailed = await journeys?.done.then(() => undefined, (e: unknown) => e);
+        // Loops end at once on the signal; their last Chromium calls are bounded (close, then each open).
+        const journeysStop = withTimeout(journeys?.done ?? Promise.resolve(), 4 * CHROMIUM_ANSWER_MS, "browser journeys did not stop: Chromium stopped answering");
+        journeysFailed = await journeysStop.then(() => undefined, (e: unknown) => e);
         await faults.stop();
       }
       if (journeysFailed) throw journeysFailed;

@@ -11,10 +11,11 @@ describe("browser journeys and Compose targets (real Docker, real Chromium)", ()
     const j = readJournal(out);
     const crash = j.faults[0]!;
     expect(crash.recovered).toBe(true);
-    // The restart takes ~1 s; a journey that started in the outage gives up at its 2 s timeout, and the
-    // hypothesis must then hold for 2 s: recovery lies within outage + journey timeout + one window.
-    expect(crash.mttrMs).toBeGreaterThan(200);
-    expect(crash.mttrMs).toBeLessThan(6_000);
+    // The api boots 1.5 s after its restart, so the outage lasts at least that. A journey that reached the api
+    // in the outage is recorded when it gives up, at its 5 s timeout; the next success then begins recovery:
+    // MTTR ≤ outage (~2 s, more on a busy machine) + journey timeout + a load interval.
+    expect(crash.mttrMs).toBeGreaterThan(1_500);
+    expect(crash.mttrMs).toBeLessThan(10_000);
 
     const journey = j.metrics.journeys!.checkout!;
     expect(journey.ok).toBeGreaterThanOrEqual(3);
