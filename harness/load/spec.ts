@@ -48,7 +48,7 @@ export interface LoadSpec {
   timeoutMs: number;
   /** k6: absolute path of the script. */
   script?: string;
-  /** k6: the target whose URL the script gets as BASE_URL. */
+  /** `load.target` when the load names one (the single-request form; k6: the script's BASE_URL). */
   target?: string;
 }
 
@@ -127,7 +127,7 @@ export function resolveLoad(
       warmupMs: input.warmup,
       timeoutMs: input.timeout,
       ...(script ? { script } : {}),
-      ...(engineName === "k6" && input.target !== undefined ? { target: input.target } : {}),
+      ...(input.target === undefined ? {} : { target: input.target }),
     },
   };
 }

@@ -79,7 +79,7 @@ const requestShape = {
 /** One entry of a weighted request mix (`load.requests[]`). */
 export const requestSchema = obj({ ...requestShape, weight: z.number().positive().max(1_000_000).default(1) });
 
-export const stageSchema = obj({ duration: positiveDuration, rate: z.number().min(0).max(1_000_000) }).transform(
+const stageSchema = obj({ duration: positiveDuration, rate: z.number().min(0).max(1_000_000) }).transform(
   ({ duration: durationMs, rate }) => ({ durationMs, rate }),
 );
 

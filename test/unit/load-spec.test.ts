@@ -30,6 +30,7 @@ describe("load section", () => {
     expect(parse("load: { target: api, path: /work, rate: 400, duration: 30s }\n").load).toEqual({
       engine: "autocannon",
       model: "closed",
+      target: "api",
       requests: [{ target: "api", path: "/work", method: "GET", headers: {}, weight: 1 }],
       connections: 10,
       rate: 400,

@@ -32,6 +32,7 @@ describe("scenario parsing", () => {
     expect(s.load).toEqual({
       engine: "autocannon",
       model: "closed",
+      target: "api",
       requests: [{ target: "api", path: "/work", method: "GET", headers: {}, weight: 1 }],
       connections: 16,
       rate: 400,
