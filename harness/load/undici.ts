@@ -17,6 +17,10 @@ import { expandEnv } from "./env-template.ts";
 import { weightedPicker } from "./mix.ts";
 import { arrivalsBy, peakRate, type LoadSpec, type RequestSpec } from "./spec.ts";
 
+/** Response bytes read before the connection is dropped (bodies are not kept, only counted as an answer). */
+const MAX_BODY_BYTES = 1_048_576;
+/** How often request deadlines are checked: a timeout is noticed at most this late. */
+const SWEEP_MS = 20;
 /** Socket cap per replica when `connections` is not given: enough for the peak rate at the timeout. */
 const MAX_DEFAULT_SOCKETS = 1_000;
 
@@ -34,7 +38,8 @@ async function runOpenModel(ctx: LoadContext): Promise<LoadReport> {
   const sockets = spec.connections ?? Math.min(MAX_DEFAULT_SOCKETS, Math.ceil((peakRate(spec) * spec.timeoutMs) / 1_000) + 1);
   const agent = new Agent({ connections: sockets, pipelining: 1, connect: { timeout: spec.timeoutMs } });
   const started = performance.now();
-  const pick = weightedPicker(spec.requests.map((r) => ({ weight: r.weight, send: sender(ctx, r, agent, started) })));
+  const deadlines = new Deadlines(started);
+  const pick = weightedPicker(spec.requests.map((r) => ({ weight: r.weight, send: sender(ctx, r, agent, started, deadlines) })));
   let stopped = false;
   const inFlight = new Set<Promise<void>>();
   const late = newHistogram(3);
@@ -42,6 +47,7 @@ async function runOpenModel(ctx: LoadContext): Promise<LoadReport> {
   let sent = 0;
   let lastDue = 0;
   let ended = 0;
+  let unfinished = 0;
   try {
     while (!signal.aborted) {
       const now = performance.now() - started;
@@ -61,7 +67,9 @@ async function runOpenModel(ctx: LoadContext): Promise<LoadReport> {
   } finally {
     ended = Math.min(totalMs, performance.now() - started);
     // Requests still in flight at the end are left unjudged, as autocannon does when its duration ends.
+    unfinished = inFlight.size;
     stopped = true;
+    deadlines.close();
     await agent.destroy().catch(() => undefined);
     await Promise.allSettled([...inFlight]);
   }
@@ -71,6 +79,7 @@ async function runOpenModel(ctx: LoadContext): Promise<LoadReport> {
     arrivals: {
       requested,
       sent,
+      unfinished,
       requestedRate: perSecond(requested),
       sentRate: perSecond(sent),
       lateMs: { p50: quantileMs(late, 50), p99: quantileMs(late, 99), max: quantileMs(late, 100) },
@@ -94,8 +103,48 @@ function dueTime(spec: LoadSpec, k: number, from: number, to: number): number {
 /** Sends one request due `due` ms after the engine start; after `stopped()` its outcome is not judged. */
 type Send = (due: number, stopped: () => boolean) => Promise<void>;
 
+/**
+ * Every request's deadline (due + timeout), enforced by one sweep every few ms rather than a timer per
+ * request: the deadline then also covers time spent waiting for a socket or connecting.
+ */
+class Deadlines {
+  private readonly pending = new Map<AbortController, number>();
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(private readonly started: number) {
+    this.timer = setInterval(() => this.sweep(), SWEEP_MS);
+  }
+
+  add(deadline: number): AbortController {
+    const ac = new AbortController();
+    this.pending.set(ac, deadline);
+    return ac;
+  }
+
+  done(ac: AbortController): void {
+    this.pending.delete(ac);
+  }
+
+  /** Aborts everything still pending (the end of the load). */
+  close(): void {
+    clearInterval(this.timer);
+    for (const ac of this.pending.keys()) ac.abort();
+    this.pending.clear();
+  }
+
+  private sweep(): void {
+    const now = performance.now() - this.started;
+    for (const [ac, deadline] of this.pending) {
+      if (deadline <= now) {
+        ac.abort();
+        this.pending.delete(ac);
+      }
+    }
+  }
+}
+
 /** Sends one request of an entry (replicas in turn) and records its outcome, latency from the due time. */
-function sender(ctx: LoadContext, r: RequestSpec, agent: Agent, started: number): Send {
+function sender(ctx: LoadContext, r: RequestSpec, agent: Agent, started: number, deadlines: Deadlines): Send {
   const urls = ctx.urls[r.target]!.map((u) => u + r.path);
   const headers = Object.fromEntries(Object.entries(r.headers).map(([k, v]) => [k, expandEnv(v)]));
   const body = r.body === undefined ? undefined : expandEnv(r.body);
@@ -104,18 +153,19 @@ function sender(ctx: LoadContext, r: RequestSpec, agent: Agent, started: number)
   return async (due, stopped) => {
     const url = urls[turn++ % urls.length]!;
     const sinceDue = () => performance.now() - started - due;
-    // The timeout counts from the due time; undici's own timers enforce it (no timer per request here).
-    const left = Math.max(1, Math.ceil(timeoutMs - sinceDue()));
+    const ac = deadlines.add(due + timeoutMs);
     try {
-      const res = await request(url, { dispatcher: agent, method: r.method as "GET", headers, body, headersTimeout: left, bodyTimeout: left });
-      await res.body.dump();
+      const res = await request(url, { dispatcher: agent, method: r.method as "GET", headers, body, signal: ac.signal });
+      await res.body.dump({ limit: MAX_BODY_BYTES, signal: ac.signal });
       if (stopped()) return;
       const { ok, reason } = classifyStatus(res.statusCode);
       ctx.record(Date.now(), ok, sinceDue(), reason);
     } catch (e) {
       if (stopped()) return;
-      const reason = failureReason(e as UndiciFailure);
-      ctx.record(Date.now(), false, reason === "timeout" ? timeoutMs : undefined, reason);
+      if (ac.signal.aborted) return ctx.record(Date.now(), false, timeoutMs, "timeout");
+      ctx.record(Date.now(), false, undefined, failureReason(e as UndiciFailure));
+    } finally {
+      deadlines.done(ac);
     }
   };
 }

@@ -79,6 +79,8 @@ export interface JourneyMetrics extends SourceMetrics {
 export interface ArrivalStats {
   requested: number;
   sent: number;
+  /** Sent but still unanswered when the load ended: left unjudged. */
+  unfinished: number;
   /** Requests per second asked for and sent, over the engine's whole run (warm-up included). */
   requestedRate: number;
   sentRate: number;
