@@ -56,9 +56,17 @@ export function renderMarkdown(j: Journal): string {
         ["latency p50 / p90 / p99 / max", [m.latencyMs.p50, m.latencyMs.p90, m.latencyMs.p99, m.latencyMs.max].map(ms).join(" / ")],
         ["throughput (successful)", m.throughput === null ? "—" : `${m.throughput.toFixed(1)} req/s`],
         ...Object.entries(m.probes).map(([name, p]) => [`probe ${name}`, `${pct(p.availability)} up (${count(p.failed)} of ${count(p.total)} failed)`]),
+        ...Object.entries(m.journeys ?? {}).map(([name, p]) => [
+          `journey ${name}`,
+          `${pct(p.availability)} completed (${count(p.failed)} of ${count(p.total)} failed), p50 / p95 ${[p.latencyMs.p50, p.latencyMs.p95].map(ms).join(" / ")}`,
+        ]),
+        ...(m.arrivals
+          ? [["arrivals (open model)", `${count(m.arrivals.sent)} sent of ${count(m.arrivals.requested)} scheduled (${m.arrivals.sentRate}/s of ${m.arrivals.requestedRate}/s), late p99 ${ms(m.arrivals.lateMs.p99)}`]]
+          : []),
       ],
     ),
   );
+  out.push(...journeyFailures(j));
 
   const h = j.hypothesis;
   out.push(
@@ -73,6 +81,23 @@ export function renderMarkdown(j: Journal): string {
     out.push("", "## Files", "", ...Object.entries(j.files).map(([k, v]) => `- ${k}: \`${v}\``));
   }
   return out.join("\n") + "\n";
+}
+
+/** Where each failed journey stopped, with its screenshot: what the user saw. */
+function journeyFailures(j: Journal): string[] {
+  const out: string[] = [];
+  for (const [name, m] of Object.entries(j.metrics.journeys ?? {})) {
+    if (!m.failures.length) continue;
+    out.push("", `## Journey ${cell(name)}: failures`, "");
+    out.push(
+      table(
+        ["at", "step", "error", "screenshot"],
+        m.failures.map((f) => [offset(j, f.at), f.step, f.error, f.screenshot ? `[${f.screenshot}](${f.screenshot})` : "—"]),
+      ),
+    );
+    if (m.failuresOmitted) out.push("", `… and ${count(m.failuresOmitted)} more failures.`);
+  }
+  return out;
 }
 
 export const markdown: Reporter = { format: "markdown", file: "summary.md", render: renderMarkdown };

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what steadystate needs on a Debian/Ubuntu machine, skipping what is already there:
 # Docker (installed from the distribution, daemon started if it is not running), the kernel tools network
-# faults use (iptables, tc, nsenter) and the npm dependencies.
+# faults use (iptables, tc, nsenter), Chromium for browser journeys (driven by playwright-core, which
+# downloads no browser) and the npm dependencies.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,6 +17,11 @@ if [ "${#packages[@]}" -gt 0 ]; then
   echo "setup: installing ${packages[*]}"
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${packages[@]}" >/dev/null
+fi
+if [ ! -x /usr/bin/chromium ]; then
+  echo "setup: installing chromium"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
 fi
 
 if ! docker info >/dev/null 2>&1; then

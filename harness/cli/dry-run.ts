@@ -25,7 +25,7 @@ export function renderDryRun(s: Scenario): string {
     "",
     "targets:",
     ...Object.keys(s.targets).map((n) => `  ${targetLine(s, n)}`),
-    `load: ${formatDuration(s.load.durationMs)} of ${s.load.method} ${s.load.path} on ${s.load.target}, ${s.load.connections} connection(s)${s.load.rate ? `, ${s.load.rate} req/s` : ""}`,
+    `load: ${describeLoad(s.load)}`,
     `abortWhen: ${s.abortWhen.length ? s.abortWhen.map((c) => c.text).join("; ") : "none"}`,
   ];
   if (plan.length) {
@@ -45,4 +45,16 @@ export function renderDryRun(s: Scenario): string {
     );
   } else out.push("", "no faults");
   return out.join("\n") + "\n";
+}
+
+function describeLoad(load: Scenario["load"]): string {
+  const shape = [
+    `${formatDuration(load.durationMs)}${load.warmupMs ? ` after ${formatDuration(load.warmupMs)} of warm-up` : ""}`,
+    load.model === "script" ? `k6 script ${load.script}` : `${load.engine}, ${load.model} model`,
+    ...(load.connections ? [`${load.connections} connection(s)`] : []),
+    ...(load.rate ? [`${load.rate} req/s`] : []),
+    ...(load.stages.length ? [`stages ${load.stages.map((st) => `${formatDuration(st.durationMs)}→${st.rate}/s`).join(", ")}`] : []),
+  ];
+  const mix = load.requests.map((r) => `${r.method} ${r.path} on ${r.target}${load.requests.length > 1 ? ` (weight ${r.weight})` : ""}`);
+  return [...shape, ...mix].join("; ");
 }

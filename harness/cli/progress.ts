@@ -40,7 +40,8 @@ export function terminalProgress(out: NodeJS.WriteStream = process.stderr, enabl
 
 export function statusText(s: LiveStats): string {
   const parts = [
-    `${(s.elapsedMs / 1_000).toFixed(1)}s/${(s.totalMs / 1_000).toFixed(0)}s`,
+    // Before the measured phase (a warm-up) nothing is recorded yet: say how long is left of it.
+    s.elapsedMs < 0 ? `warm-up, ${(-s.elapsedMs / 1_000).toFixed(1)}s left` : `${(s.elapsedMs / 1_000).toFixed(1)}s/${(s.totalMs / 1_000).toFixed(0)}s`,
     `${s.requestsPerSecond} req/s`,
     `errors ${s.errorRate === null ? "—" : (s.errorRate * 100).toFixed(1) + "%"}`,
     `p99 ${s.p99Ms === undefined ? "—" : s.p99Ms.toFixed(1) + "ms"}`,

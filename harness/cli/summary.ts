@@ -1,7 +1,7 @@
 // The table printed at the end of a run: each objective with goal, measured value and result; each fault
 // with its MTTR. Plain text, aligned, no colours (CI logs keep it readable).
 import type { Journal } from "../run/journal.ts";
-import { goalText, measuredText, mttrText, offset, verdictWord } from "../../reports/format.ts";
+import { goalText, measuredText, ms, mttrText, offset, pct, verdictWord } from "../../reports/format.ts";
 
 export function table(head: string[], rows: string[][]): string {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
@@ -15,6 +15,16 @@ export function renderSummary(j: Journal, runDir: string): string {
   if (j.error && "fix" in j.error && j.error.fix) out.push(`  fix: ${j.error.fix}`);
   if (j.slo.length) {
     out.push("", table(["objective", "goal", "measured", "result"], j.slo.map((r) => [r.metric, goalText(r), measuredText(r), r.pass ? "pass" : "FAIL"])));
+  }
+  const journeys = Object.entries(j.metrics.journeys ?? {});
+  if (journeys.length) {
+    out.push(
+      "",
+      table(
+        ["journey", "completed", "failed", "p95", "first failure"],
+        journeys.map(([name, m]) => [name, pct(m.availability), `${m.failed} of ${m.total}`, ms(m.latencyMs.p95), m.failures[0] ? `${m.failures[0].step} (${m.failures[0].screenshot ?? "no screenshot"})` : "—"]),
+      ),
+    );
   }
   if (j.faults.length) {
     out.push(

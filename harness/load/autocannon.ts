@@ -1,7 +1,11 @@
 // Closed-model load with autocannon, in-process: `connections` keep-alive connections, each sending its
-// next request when the previous one finishes, optionally capped at `rate` requests/s overall.
+// next request when the previous one finishes, optionally capped at `rate` requests/s overall. autocannon
+// cannot change its rate during a run nor send on a schedule: ramps and the open model are the undici
+// engine's (undici.ts).
 import autocannon from "autocannon";
 import { classifyStatus, type LoadContext, type LoadEngine } from "./engine.ts";
+import { expandEnv } from "./env-template.ts";
+import type { RequestSpec } from "./spec.ts";
 
 /** The part of autocannon's per-connection client this engine relies on (autocannon 9). */
 interface AutocannonClient {
@@ -13,31 +17,54 @@ interface AutocannonClient {
 
 export const autocannonEngine: LoadEngine = {
   kind: "autocannon",
-  run: (ctx) =>
-    new Promise((resolve, reject) => {
-      const { urls, spec, signal } = ctx;
-      if (signal.aborted) return resolve();
-      // autocannon calls back synchronously when it refuses its options: `stop` must exist by then.
-      const stop = () => instance.stop();
-      const instance: autocannon.Instance = autocannon(
-        {
-          url: urls.length === 1 ? urls[0]! + spec.path : urls.map((u) => u + spec.path),
-          method: spec.method,
-          connections: spec.connections,
-          duration: spec.durationMs / 1_000,
-          timeout: spec.timeoutMs / 1_000,
-          ...(spec.rate ? { overallRate: spec.rate } : {}),
-          setupClient: (client: AutocannonClient) => recordOutcomes(client, ctx),
-        } as unknown as autocannon.Options,
-        (err) => {
-          signal.removeEventListener("abort", stop);
-          if (err) reject(err);
-          else resolve();
-        },
-      );
-      signal.addEventListener("abort", stop, { once: true });
-    }),
+  summary: "closed model, in-process: `connections` each send the next request when the previous ends (rate = cap)",
+  models: ["closed"],
+  refuses: {
+    stages: "autocannon keeps one rate cap for the whole run; ramps need model: open",
+    script: "scripts are for engine: k6",
+  },
+  // A mix runs one autocannon instance per entry, its connections and rate cap shared out by weight.
+  run: async (ctx) => {
+    const { spec } = ctx;
+    const totalWeight = spec.requests.reduce((sum, r) => sum + r.weight, 0);
+    const connections = spec.connections!;
+    await Promise.all(
+      spec.requests.map((r) => {
+        const share = r.weight / totalWeight;
+        return runOne(ctx, r, Math.max(1, Math.round(connections * share)), spec.rate === undefined ? undefined : spec.rate * share);
+      }),
+    );
+  },
 };
+
+function runOne(ctx: LoadContext, r: RequestSpec, connections: number, rate: number | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const { spec, signal } = ctx;
+    if (signal.aborted) return resolve();
+    const urls = ctx.urls[r.target]!.map((u) => u + r.path);
+    // autocannon calls back synchronously when it refuses its options: `stop` must exist by then.
+    const stop = () => instance.stop();
+    const instance: autocannon.Instance = autocannon(
+      {
+        url: urls.length === 1 ? urls[0]! : urls,
+        method: r.method,
+        headers: Object.fromEntries(Object.entries(r.headers).map(([k, v]) => [k, expandEnv(v)])),
+        ...(r.body === undefined ? {} : { body: expandEnv(r.body) }),
+        connections,
+        duration: (spec.warmupMs + spec.durationMs) / 1_000,
+        timeout: spec.timeoutMs / 1_000,
+        ...(rate ? { overallRate: rate } : {}),
+        setupClient: (client: AutocannonClient) => recordOutcomes(client, ctx),
+      } as unknown as autocannon.Options,
+      (err) => {
+        signal.removeEventListener("abort", stop);
+        if (err) reject(err);
+        else resolve();
+      },
+    );
+    signal.addEventListener("abort", stop, { once: true });
+  });
+}
 
 /**
  * Outcomes are taken per connection rather than from autocannon's totals, because under faults those

@@ -1,5 +1,8 @@
 // Every load engine, by name (`load.engine`).
-import { autocannonEngine } from "./autocannon.ts";
 import type { LoadEngine } from "./engine.ts";
+import { autocannonEngine } from "./autocannon.ts";
+import { k6Engine } from "./k6.ts";
+import type { LoadEngineName } from "./spec.ts";
+import { undiciEngine } from "./undici.ts";
 
-export const loadEngines = { autocannon: autocannonEngine } as const satisfies Record<string, LoadEngine>;
+export const loadEngines = { autocannon: autocannonEngine, undici: undiciEngine, k6: k6Engine } as const satisfies Record<LoadEngineName, LoadEngine>;

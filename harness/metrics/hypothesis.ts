@@ -21,10 +21,13 @@ export interface HypothesisSpec extends HypothesisConditions {
 
 const LATENCY_KEYS: LatencyKey[] = ["p50", "p90", "p95", "p99", "max"];
 
-/** Why the hypothesis does not hold in this window, or undefined when it holds. */
-export function violation(h: HypothesisConditions, w: WindowStats): string | undefined {
+/**
+ * Why the hypothesis does not hold in this window, or undefined when it holds. `silenceHolds` is for
+ * sparse sources (journeys), whose empty windows are no evidence either way.
+ */
+export function violation(h: HypothesisConditions, w: WindowStats, silenceHolds = false): string | undefined {
   const total = w.ok + w.failed;
-  if (total === 0) return "no outcomes";
+  if (total === 0) return silenceHolds ? undefined : "no outcomes";
   if (h.errorRate && !holds(w.failed / total, h.errorRate)) return `error rate ${((100 * w.failed) / total).toFixed(1)}%`;
   for (const key of LATENCY_KEYS) {
     const c = h[key];

@@ -51,12 +51,24 @@ class SourceSeries {
   windowFailed = 0;
 }
 
+/** How a source takes part in the steady-state hypothesis. */
+export interface SourceOptions {
+  /**
+   * Sparse sources (browser journeys: one outcome every few seconds) neither hold nor break a window in
+   * which nothing of theirs completed; a stuck journey still ends, failed, at its timeout.
+   */
+  sparse?: boolean;
+  /** false: measured and reported, but left out of the hypothesis (and so of recovery). Default true. */
+  inHypothesis?: boolean;
+}
+
 const NONE: BucketMarks = { firstOkAt: NaN, firstFailAt: NaN, lastFailAt: NaN, firstOkAfterLastFail: NaN };
 
 export class Recorder {
   readonly bucketMs: number;
   readonly windowMs: number;
   private readonly series = new Map<string, SourceSeries>();
+  private readonly options = new Map<string, SourceOptions>();
   private readonly marks: BucketMarks[] = [];
   private latestBucket = 0;
   private endAt = Infinity;
@@ -72,8 +84,9 @@ export class Recorder {
   }
 
   /** Declares a source up front so that silence (no outcomes at all) is visible as such. */
-  addSource(source: string): void {
+  addSource(source: string, opts: SourceOptions = {}): void {
     if (!this.series.has(source)) this.series.set(source, new SourceSeries());
+    if (!this.options.has(source)) this.options.set(source, opts);
   }
 
   record(source: string, at: number, ok: boolean, latencyMs?: number, reason?: string): void {
@@ -131,6 +144,16 @@ export class Recorder {
 
   sources(): string[] {
     return [...this.series.keys()];
+  }
+
+  /** The sources the steady-state hypothesis is judged on. */
+  hypothesisSources(): string[] {
+    return this.sources().filter((s) => this.options.get(s)?.inHypothesis !== false);
+  }
+
+  /** Whether a window without outcomes of this source counts as holding (sparse sources). */
+  silenceHolds(source: string): boolean {
+    return this.options.get(source)?.sparse === true;
   }
 
   bucketIndex(at: number): number {

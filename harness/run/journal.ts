@@ -6,6 +6,16 @@ import type { Unit } from "../slo/grammar.ts";
 
 export const JOURNAL_SCHEMA_VERSION = 1;
 
+export interface LoadSummary {
+  engine: string;
+  model: string;
+  rate?: number;
+  stages?: { durationMs: number; rate: number }[];
+  connections?: number;
+  script?: string;
+  requests: { target: string; method: string; path: string; weight: number; headers: Record<string, string>; body?: string }[];
+}
+
 export type Verdict = "pass" | "fail" | "error" | "interrupted";
 
 export interface SloResult {
@@ -52,6 +62,34 @@ export interface SourceMetrics {
   latencyMs: LatencySummary;
 }
 
+/** One failed browser journey: where it stopped and what the page showed (screenshot relative to the run folder). */
+export interface JourneyFailure {
+  at: number;
+  step: string;
+  error: string;
+  /** null when the screenshot budget of the journey was spent or the page could not be captured. */
+  screenshot: string | null;
+}
+
+export interface JourneyMetrics extends SourceMetrics {
+  /** The first failures, in order (bounded); `failuresOmitted` counts the rest. */
+  failures: JourneyFailure[];
+  failuresOmitted: number;
+}
+
+/** Open model: how many arrivals the schedule asked for and how late the engine sent them. */
+export interface ArrivalStats {
+  requested: number;
+  sent: number;
+  /** Sent but still unanswered when the load ended: left unjudged. */
+  unfinished: number;
+  /** Requests per second asked for and sent, over the engine's whole run (warm-up included). */
+  requestedRate: number;
+  sentRate: number;
+  /** Sending time minus scheduled time. */
+  lateMs: { p50?: number; p99?: number; max?: number };
+}
+
 export interface RunEvent {
   at: number;
   type: string;
@@ -67,6 +105,10 @@ export interface Journal {
     file: string;
     description?: string;
     loadDurationMs: number;
+    /** Load and journeys ran this long before the measured phase; nothing of it is recorded. */
+    warmupMs?: number;
+    /** The load as run; header and body values are written as in the scenario (`${VAR}` never expanded). */
+    load?: LoadSummary;
     targets: Record<string, { image: string; replicas: number; restart: string; port: number; env: Record<string, string> }>;
   };
   startedAt: number;
@@ -89,6 +131,10 @@ export interface Journal {
     /** All completed requests per second (successful or not). */
     requestRate: number | null;
     probes: Record<string, SourceMetrics>;
+    /** Browser journeys ("journey:NAME" in the timeline). */
+    journeys?: Record<string, JourneyMetrics>;
+    /** Open-model load only: requested against sent arrivals. */
+    arrivals?: ArrivalStats | null;
   };
   hypothesis: {
     windowMs: number;
@@ -101,7 +147,7 @@ export interface Journal {
   faults: FaultRecord[];
   /** Width of each timeline row. */
   bucketMs: number;
-  /** Per-bucket counts and latency quantiles, per source ("load", "probe:NAME"). */
+  /** Per-bucket counts and latency quantiles, per source ("load", "probe:NAME", "journey:NAME"). */
   timeline: TimelineRow[];
   events: RunEvent[];
   targets: Record<string, { replicas: { name: string; restarts: number; status: string; exitCode: number | null; log: string }[] }>;

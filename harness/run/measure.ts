@@ -7,29 +7,33 @@ import { locateRecovery } from "./recovery.ts";
 
 export const LOAD_SOURCE = "load";
 export const probeSource = (name: string) => `probe:${name}`;
+export const journeySource = (name: string) => `journey:${name}`;
 
 type Measured = Pick<Journal, "metrics" | "hypothesis" | "timeline" | "bucketMs"> & { faults: FaultRecord[] };
 
 export function measure(rec: Recorder, h: HypothesisSpec, faults: FaultRecord[], loadStartedAt: number): Measured {
-  const sources = rec.sources();
+  const sources = rec.hypothesisSources();
   const load = rec.totals(LOAD_SOURCE);
   const total = load.ok + load.failed;
   const loadMs = rec.closedAt - loadStartedAt;
 
   const windows = sources.map((s) => rec.alignedWindows(s));
   const windowCount = windows[0]?.length ?? 0;
-  const held = Array.from({ length: windowCount }, (_, k) => windows.every((w) => !violation(h, w[k]!)));
+  const held = Array.from({ length: windowCount }, (_, k) => windows.every((w, i) => !violation(h, w[k]!, rec.silenceHolds(sources[i]!))));
   const firstInjection = Math.min(...faults.map((f) => f.injectedAt ?? Infinity));
   const beforeCount = Number.isFinite(firstInjection)
     ? Math.min(windowCount, Math.floor((firstInjection - loadStartedAt) / h.windowMs))
     : windowCount;
 
-  const probes: Record<string, SourceMetrics> = {};
-  for (const s of sources.filter((x) => x.startsWith("probe:"))) {
-    const t = rec.totals(s);
-    const n = t.ok + t.failed;
-    probes[s.slice("probe:".length)] = { total: n, ok: t.ok, failed: t.failed, failedBy: t.failedBy, availability: n ? t.ok / n : null, latencyMs: t.latency };
-  }
+  const perSource = (prefix: string) => {
+    const out: Record<string, SourceMetrics> = {};
+    for (const s of rec.sources().filter((x) => x.startsWith(prefix))) {
+      const t = rec.totals(s);
+      const n = t.ok + t.failed;
+      out[s.slice(prefix.length)] = { total: n, ok: t.ok, failed: t.failed, failedBy: t.failedBy, availability: n ? t.ok / n : null, latencyMs: t.latency };
+    }
+    return out;
+  };
 
   return {
     metrics: {
@@ -38,7 +42,9 @@ export function measure(rec: Recorder, h: HypothesisSpec, faults: FaultRecord[],
       latencyMs: load.latency,
       throughput: loadMs > 0 ? round((load.ok * 1_000) / loadMs) : null,
       requestRate: loadMs > 0 ? round((total * 1_000) / loadMs) : null,
-      probes,
+      probes: perSource("probe:"),
+      // Failures (step, error, screenshot) are attached from the journey runner when the journal is built.
+      journeys: Object.fromEntries(Object.entries(perSource("journey:")).map(([k, m]) => [k, { ...m, failures: [], failuresOmitted: 0 }])),
     },
     hypothesis: {
       windowMs: h.windowMs,

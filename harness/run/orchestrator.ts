@@ -5,6 +5,11 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type Docker from "dockerode";
+import type { Browser } from "playwright-core";
+import { launchChromium } from "../journeys/browser.ts";
+import { journeyFn } from "../journeys/journey.ts";
+import { CHROMIUM_ANSWER_MS, startJourneys, type RunningJourneys } from "../journeys/runner.ts";
+import type { LoadReport } from "../load/engine.ts";
 import { loadEngines } from "../load/registry.ts";
 import { startHostProxies } from "../proxy/host-proxies.ts";
 import { Recorder } from "../metrics/recorder.ts";
@@ -18,10 +23,10 @@ import { checkStopConditions, type Trip } from "../slo/stop-condition.ts";
 import { FaultRunner } from "./inject.ts";
 import type { Journal, RunEvent } from "./journal.ts";
 import { buildJournal } from "./verdict.ts";
-import { LOAD_SOURCE, probeSource } from "./measure.ts";
+import { journeySource, LOAD_SOURCE, probeSource } from "./measure.ts";
 import { planFaults } from "./schedule.ts";
 import { detachedTargets, hostProxyNeeds, runTopology, trafficUrls } from "./topology.ts";
-import { Teardown, type UndoFailure } from "./teardown.ts";
+import { Teardown, withTimeout, type UndoFailure } from "./teardown.ts";
 import { UndoLog } from "./undo-log.ts";
 import { writeReports } from "../../reports/write.ts";
 
@@ -66,6 +71,8 @@ const TICK_MS = 250;
 const STOP_CHECK_MS = 100;
 
 export async function runScenario(scenario: Scenario, opts: RunOptions): Promise<RunResult> {
+  // Journey scripts load first: one that does not export a function is a usage error, before anything starts.
+  const journeyRuns = await Promise.all(scenario.journeys.map(async (spec) => ({ spec, fn: await journeyFn(spec) })));
   const runId = newRunId();
   const runDir = resolve(opts.outDir ?? join("steadystate-runs", runId));
   mkdirSync(runDir, { recursive: true });
@@ -92,6 +99,8 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
   let recorder: Recorder | undefined;
   let targets: RunningTargets | undefined;
   let faults: FaultRunner | undefined;
+  let journeys: RunningJourneys | undefined;
+  let loadReport: LoadReport | void = undefined;
   let loadStartedAt: number | null = null;
   let loadEndedAt: number | null = null;
   let error: unknown;
@@ -99,6 +108,13 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
   let undoFailures: UndoFailure[] = [];
   try {
     const docker = opts.docker ?? (await connectDocker());
+    let browser: Browser | undefined;
+    if (journeyRuns.length) {
+      // Before the targets: a missing Chromium stops the run at once (exit 3, with the install command).
+      opts.progress.phase("starting Chromium");
+      const b = (browser = await launchChromium());
+      teardown.push("close Chromium", () => b.close());
+    }
     opts.progress.phase("starting targets");
     const plan = planFaults(scenario);
     targets = await startTargets(
@@ -109,7 +125,8 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     leaveExternalAsFound(docker, targets, teardown, undoLog);
     if (!interrupted()) {
       const hostProxies = await startHostProxies(targets.replicas, hostProxyNeeds(plan), teardown, (m) => event("target", m));
-      const urls = (target: string) => trafficUrls(targets!, hostProxies, target);
+      // Where load, probes and journeys reach each target: through its host-side fault proxies when it has them.
+      const urls = Object.fromEntries(Object.keys(scenario.targets).map((name) => [name, trafficUrls(targets!, hostProxies, name)]));
       const radius = { runId, external: new Set(Object.values(targets.replicas).flat().filter((r) => r.external).map((r) => r.containerId)) };
       faults = new FaultRunner(
         {
@@ -126,15 +143,29 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
         plan,
       );
       const stopLoad = new AbortController(); // a stop condition ends the load early
-      opts.progress.phase(`load ${scenario.load.durationMs / 1_000}s on ${scenario.load.target}`);
-      loadStartedAt = Date.now();
+      const { load } = scenario;
+      const warmup = load.warmupMs ? ` after a ${load.warmupMs / 1_000}s warm-up` : "";
+      opts.progress.phase(`load ${load.durationMs / 1_000}s (${load.model === "script" ? "k6 script" : `${load.engine}, ${load.model} model`})${warmup}`);
+      // Load, probes and journeys start now; the recorder only counts from the end of the warm-up.
+      loadStartedAt = Date.now() + load.warmupMs;
       const rec = (recorder = new Recorder(loadStartedAt, { windowMs: scenario.steadyState.windowMs }));
       rec.addSource(LOAD_SOURCE);
       const stopProbes = new AbortController();
       const probes = scenario.probes.map((p) => {
         rec.addSource(probeSource(p.name));
-        return runProbe(p, urls(p.target), (at, o) => rec.record(probeSource(p.name), at, o.ok, o.latencyMs, o.ok ? undefined : o.reason), stopProbes.signal);
+        return runProbe(p, urls[p.target]!, (at, o) => rec.record(probeSource(p.name), at, o.ok, o.latencyMs, o.ok ? undefined : o.reason), stopProbes.signal);
       });
+      for (const j of scenario.journeys) rec.addSource(journeySource(j.name), { sparse: true, inHypothesis: j.hypothesis });
+      if (browser) {
+        journeys = startJourneys({
+          browser,
+          journeys: journeyRuns,
+          urls,
+          runDir,
+          record: (name, at, ok, latencyMs, reason) => rec.record(journeySource(name), at, ok, latencyMs, reason),
+          signal: stopProbes.signal,
+        });
+      }
       faults.start(loadStartedAt);
       const ticker = setInterval(() => opts.progress.tick(liveStats(rec, scenario, faults!)), TICK_MS);
       const watcher = setInterval(() => {
@@ -145,12 +176,14 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
         stopLoad.abort();
         void faults!.halt();
       }, STOP_CHECK_MS);
+      let journeysFailed: unknown;
       try {
-        await loadEngines[scenario.load.engine].run({
-          urls: urls(scenario.load.target),
-          spec: scenario.load,
+        loadReport = await loadEngines[load.engine].run({
+          urls,
+          spec: load,
           record: (at, ok, latencyMs, reason) => rec.record(LOAD_SOURCE, at, ok, latencyMs, reason),
           signal: AbortSignal.any([stopAll.signal, stopLoad.signal]),
+          runDir,
         });
       } finally {
         loadEndedAt = Date.now();
@@ -159,8 +192,12 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
         rec.close(loadEndedAt);
         stopProbes.abort();
         await Promise.allSettled(probes);
+        // Loops end at once on the signal; their last Chromium calls are bounded (close, then each open).
+        const journeysStop = withTimeout(journeys?.done ?? Promise.resolve(), 4 * CHROMIUM_ANSWER_MS, "browser journeys did not stop: Chromium stopped answering");
+        journeysFailed = await journeysStop.then(() => undefined, (e: unknown) => e);
         await faults.stop();
       }
+      if (journeysFailed) throw journeysFailed;
     }
   } catch (e) {
     error = e;
@@ -181,6 +218,8 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     loadEndedAt,
     recorder,
     faults: faults?.results() ?? [],
+    journeys: journeys?.failures() ?? {},
+    arrivals: loadReport?.arrivals ?? null,
     targets,
     events,
     undoFailures,

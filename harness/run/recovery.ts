@@ -60,7 +60,7 @@ export function stretchHolds(rec: Recorder, sources: readonly string[], h: Hypot
     const to = b0 + Math.min(j + perWindow, stretch);
     for (const source of sources) {
       const counts = rec.stats(source, from, to, { dropFirstFailures: dropFirstFailures && j === 0, latency: false });
-      if (violation({ errorRate: h.errorRate }, counts)) return false;
+      if (violation({ errorRate: h.errorRate }, counts, rec.silenceHolds(source))) return false;
     }
   }
   if (!needsLatency) return true;
@@ -68,7 +68,8 @@ export function stretchHolds(rec: Recorder, sources: readonly string[], h: Hypot
     const from = b0 + j;
     const to = b0 + Math.min(j + perWindow, stretch);
     for (const source of sources) {
-      if (violation(h, rec.stats(source, from, to, { dropFirstFailures: dropFirstFailures && j === 0 }))) return false;
+      const stats = rec.stats(source, from, to, { dropFirstFailures: dropFirstFailures && j === 0 });
+      if (violation(h, stats, rec.silenceHolds(source))) return false;
     }
   }
   return true;
@@ -96,7 +97,7 @@ function findImpact(
   const perWindow = h.windowMs / rec.bucketMs;
   const limit = Math.min(until, firstFailure ?? Infinity, rec.closedAt);
   for (let b = Math.max(0, rec.bucketIndex(injectedAt)); rec.bucketStart(b + perWindow) <= limit; b += perWindow) {
-    if (sources.some((src) => violation(h, rec.stats(src, b, b + perWindow)))) return Math.max(rec.bucketStart(b), injectedAt);
+    if (sources.some((src) => violation(h, rec.stats(src, b, b + perWindow), rec.silenceHolds(src)))) return Math.max(rec.bucketStart(b), injectedAt);
   }
   return firstFailure;
 }

@@ -7,8 +7,10 @@ import type { Scenario } from "../scenario/validate.ts";
 import type { Trip } from "../slo/stop-condition.ts";
 import { evaluateSlos } from "../slo/evaluate.ts";
 import { formatValue } from "../slo/grammar.ts";
+import type { FailureLog } from "../journeys/runner.ts";
+import type { LoadSpec } from "../load/spec.ts";
 import type { RunningTargets } from "../targets/containers.ts";
-import { JOURNAL_SCHEMA_VERSION, type FaultRecord, type Journal, type RunEvent, type Verdict } from "./journal.ts";
+import { JOURNAL_SCHEMA_VERSION, type ArrivalStats, type FaultRecord, type Journal, type LoadSummary, type RunEvent, type Verdict } from "./journal.ts";
 import { measure } from "./measure.ts";
 import type { UndoFailure } from "./teardown.ts";
 
@@ -23,6 +25,9 @@ export interface JournalInput {
   loadEndedAt: number | null;
   recorder: Recorder | undefined;
   faults: FaultRecord[];
+  /** Failed journeys' steps, errors and screenshots, by journey name. */
+  journeys: Record<string, FailureLog>;
+  arrivals: ArrivalStats | null;
   targets: RunningTargets | undefined;
   events: RunEvent[];
   undoFailures: UndoFailure[];
@@ -50,6 +55,8 @@ export function buildJournal(input: JournalInput): Journal {
       file: s.file,
       ...(s.description ? { description: s.description } : {}),
       loadDurationMs: s.load.durationMs,
+      ...(s.load.warmupMs ? { warmupMs: s.load.warmupMs } : {}),
+      load: loadSummary(s.load),
       targets: Object.fromEntries(
         Object.values(s.targets).map((t) => [
           t.name,
@@ -83,6 +90,13 @@ export function buildJournal(input: JournalInput): Journal {
         .map((r) => [`log ${r.name}`, r.log]),
     ),
   };
+
+  journal.metrics.arrivals = input.arrivals;
+  for (const [name, m] of Object.entries(journal.metrics.journeys ?? {})) {
+    const log = input.journeys[name];
+    if (log) Object.assign(m, { failures: log.failures, failuresOmitted: log.omitted });
+    for (const f of m.failures) if (f.screenshot) journal.files[`screenshot ${f.screenshot.replace(/^journeys\/|\.png$/g, "")}`] = f.screenshot;
+  }
 
   const reasons: string[] = [];
   let verdict: Verdict = "pass";
@@ -128,6 +142,19 @@ export function buildJournal(input: JournalInput): Journal {
   return journal;
 }
 
+/** The load as run, for the reader of a journal; `${VAR}` references stay unexpanded (secrets never land here). */
+function loadSummary(l: LoadSpec): LoadSummary {
+  return {
+    engine: l.engine,
+    model: l.model,
+    ...(l.rate === undefined ? {} : { rate: l.rate }),
+    ...(l.stages.length ? { stages: l.stages } : {}),
+    ...(l.connections === undefined ? {} : { connections: l.connections }),
+    ...(l.script ? { script: l.script } : {}),
+    requests: l.requests.map((r) => ({ target: r.target, method: r.method, path: r.path, weight: r.weight, headers: r.headers, ...(r.body === undefined ? {} : { body: r.body }) })),
+  };
+}
+
 function emptyMeasures(s: Scenario, faults: FaultRecord[]): Pick<Journal, "metrics" | "hypothesis" | "timeline" | "bucketMs" | "faults"> {
   return {
     metrics: {
@@ -137,6 +164,8 @@ function emptyMeasures(s: Scenario, faults: FaultRecord[]): Pick<Journal, "metri
       throughput: null,
       requestRate: null,
       probes: {},
+      journeys: {},
+      arrivals: null,
     },
     hypothesis: { windowMs: s.steadyState.windowMs, stableForMs: s.steadyState.stableForMs, conditions: [], windows: { total: 0, held: 0 }, before: null },
     faults,

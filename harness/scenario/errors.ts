@@ -7,6 +7,8 @@ export interface Issue {
   valid?: readonly string[];
   /** Point at the key itself rather than its value (unknown keys). */
   atKey?: boolean;
+  /** Already located, in another file than the scenario (an imported Compose file). */
+  at?: { file: string; line: number; col: number };
 }
 
 export interface Located extends Issue {

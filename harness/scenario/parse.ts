@@ -2,13 +2,10 @@
 // FILE:LINE:COL, field path and the valid choices.
 import { readFileSync, statSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
 import type { HostCapabilities } from "../faults/capabilities.ts";
-import { CapabilityError, ScenarioError, UsageError, type Issue, type Located } from "./errors.ts";
+import { CapabilityError, ScenarioError, UsageError } from "./errors.ts";
 import { hostIssues, validateScenario, type Scenario } from "./validate.ts";
-
-const MAX_BYTES = 1_000_000;
-const MAX_ALIASES = 100;
+import { MAX_BYTES, readYaml } from "./yaml.ts";
 
 export interface LoadOptions {
   /** Also refuse faults this machine cannot inject (CapabilityError, exit 3). */
@@ -30,67 +27,16 @@ export function loadScenario(path: string, opts: LoadOptions = {}): Scenario {
 
 /** Parses scenario text; `shownAs` is the file name used in messages. */
 export function parseScenario(text: string, file: string, shownAs = file, opts: LoadOptions = {}): Scenario {
-  const lc = new LineCounter();
-  let doc: Document;
-  let raw: unknown;
-  try {
-    doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false, strict: true });
-    if (doc.errors.length) {
-      throw new ScenarioError(
-        doc.errors.map((e) => {
-          const pos = lc.linePos(e.pos[0]);
-          return { file: shownAs, line: pos.line, col: pos.col, path: [], message: yamlMessage(e.message) };
-        }),
-      );
-    }
-    raw = doc.toJS({ maxAliasCount: MAX_ALIASES });
-  } catch (e) {
-    if (e instanceof ScenarioError) throw e;
-    const message =
-      e instanceof RangeError
-        ? "the YAML is nested too deeply"
-        : /alias/i.test((e as Error).message)
-          ? `too many YAML aliases (more than ${MAX_ALIASES}): refusing a possible alias bomb`
-          : `invalid YAML: ${(e as Error).message}`;
-    throw new ScenarioError([{ file: shownAs, line: 1, col: 1, path: [], message }]);
-  }
+  const { raw, locate } = readYaml(text, shownAs);
   const { scenario, issues } = validateScenario(raw, file, dirname(file));
   if (issues.length || !scenario) {
-    const located = issues.map((i) => locate(doc, lc, shownAs, i));
-    throw new ScenarioError(located.sort((a, b) => a.line - b.line || a.col - b.col));
+    // Issues found in another file (an imported Compose file) come already located.
+    const located = issues.map((i) => (i.at ? { ...i, ...i.at } : locate(i)));
+    throw new ScenarioError(located.sort((a, b) => Number(a.file !== shownAs) - Number(b.file !== shownAs) || a.line - b.line || a.col - b.col));
   }
   const unable = opts.capabilities ? hostIssues(scenario, opts.capabilities) : [];
-  if (unable.length) throw new CapabilityError(shownAs, unable.map((i) => locate(doc, lc, shownAs, i)));
+  if (unable.length) throw new CapabilityError(shownAs, unable.map(locate));
   return scenario;
-}
-
-function locate(doc: Document, lc: LineCounter, file: string, issue: Issue): Located {
-  let node: unknown = doc.contents;
-  let best: Node | null = (doc.contents as Node | null) ?? null;
-  for (let i = 0; i < issue.path.length; i++) {
-    const seg = issue.path[i];
-    if (isMap(node)) {
-      const pair = node.items.find((p) => (isScalar(p.key) ? String(p.key.value) : String(p.key)) === String(seg));
-      if (!pair) break;
-      const last = i === issue.path.length - 1;
-      if ((last && issue.atKey) || pair.value === null) {
-        best = pair.key as Node;
-        break;
-      }
-      node = pair.value;
-      best = pair.value as Node;
-    } else if (isSeq(node) && typeof seg === "number" && node.items[seg]) {
-      node = node.items[seg];
-      best = node as Node;
-    } else break;
-  }
-  const { line, col } = lc.linePos(best?.range?.[0] ?? 0);
-  return { ...issue, file, line, col };
-}
-
-function yamlMessage(message: string): string {
-  // yaml's messages end with a copy of the source line; the location is already given.
-  return `invalid YAML: ${message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "")}`;
 }
 
 function displayName(file: string): string {

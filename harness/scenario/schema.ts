@@ -31,8 +31,19 @@ export const targetSchema = obj({
   restart: z.enum(RESTART_POLICIES).default("no"),
   env: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)).default({}),
   command: z.array(z.string()).optional(),
-  // Targets this one calls: each answers it through a fault proxy on the run network (faults with `from`).
+  // Targets this one calls: it starts once they are ready (Compose's depends_on), and each answers it
+  // through a fault proxy on the run network (faults with `from`).
   dependsOn: z.array(z.string()).default([]),
+  // Docker's own health check (Compose's healthcheck): readiness then also waits for "healthy".
+  healthcheck: obj({
+    test: z.array(z.string()).min(2),
+    interval: positiveDuration.default(30_000),
+    timeout: positiveDuration.default(30_000),
+    retries: int(1, 100).default(3),
+    startPeriod: duration.default(0),
+  })
+    .refine((h) => ["CMD", "CMD-SHELL"].includes(h.test[0]!), { message: 'test starts with "CMD" or "CMD-SHELL"', path: ["test"] })
+    .optional(),
   // Without `health`, a target is ready as soon as its port answers HTTP at all (any status).
   health: obj({
     path: urlPath.default("/"),
@@ -47,21 +58,53 @@ export const targetSchema = obj({
     ),
 });
 
-export const loadSchema = obj({
-  engine: z.literal("autocannon").default("autocannon"),
+export const LOAD_MODELS = ["closed", "open"] as const;
+export const LOAD_ENGINES = ["autocannon", "undici", "k6"] as const;
+
+const headerName = z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, "is not a valid HTTP header name");
+const headers = z.record(headerName, z.union([z.string(), z.number()]).transform(String));
+
+/** A request body: text as is, or a mapping / list sent as JSON (`json: true`). */
+const body = z.unknown().transform((v, ctx): { text: string; json: boolean } => {
+  if (typeof v === "string") return { text: v, json: false };
+  if (v !== null && typeof v === "object") return { text: JSON.stringify(v), json: true };
+  ctx.addIssue({ code: "custom", message: `expected text, or a mapping or list sent as JSON, got ${JSON.stringify(v)}` });
+  return z.NEVER;
+});
+
+const requestShape = {
   target: z.string(),
   path: urlPath.default("/"),
   method: z.enum(HTTP_METHODS).default("GET"),
-  connections: int(1, 1000).default(10),
+  headers: headers.default({}),
+  body: body.optional(),
+};
+
+/** One entry of a weighted request mix (`load.requests[]`). */
+export const requestSchema = obj({ ...requestShape, weight: z.number().positive().max(1_000_000).default(1) });
+
+const stageSchema = obj({ duration: positiveDuration, rate: z.number().min(0).max(1_000_000) }).transform(
+  ({ duration: durationMs, rate }) => ({ durationMs, rate }),
+);
+
+/** The load section as written; `harness/load/spec.ts` resolves defaults that depend on the engine and model. */
+export const loadSchema = obj({
+  engine: z.enum(LOAD_ENGINES).optional(),
+  model: z.enum(LOAD_MODELS).optional(),
+  target: z.string().optional(),
+  path: urlPath.optional(),
+  method: z.enum(HTTP_METHODS).optional(),
+  headers: headers.optional(),
+  body: body.optional(),
+  requests: z.array(requestSchema).min(1).max(50).optional(),
+  connections: int(1, 1000).optional(),
   rate: z.number().positive().max(1_000_000).optional(),
-  duration: positiveDuration,
+  stages: z.array(stageSchema).min(1).max(100).optional(),
+  duration: positiveDuration.optional(),
+  warmup: duration.default(0),
   timeout: positiveDuration.default(2_000),
-}).transform(({ duration: durationMs, timeout, rate, ...rest }) => ({
-  ...rest,
-  durationMs,
-  timeoutMs: timeout,
-  ...(rate === undefined ? {} : { rate }),
-}));
+  script: z.string().min(1).optional(),
+});
 
 export const probeSchema = obj({
   name,
@@ -107,6 +150,7 @@ export const TOP_LEVEL_KEYS = [
   "targets",
   "load",
   "probes",
+  "journeys",
   "steadyState",
   "faults",
   "slo",
@@ -121,6 +165,7 @@ export const headerSchema = obj({
   targets: z.record(z.string(), z.unknown()),
   load: z.unknown(),
   probes: z.array(z.unknown()).default([]),
+  journeys: z.array(z.unknown()).default([]),
   steadyState: z.unknown().optional(),
   faults: z.array(z.unknown()).default([]),
   slo: z.array(z.string()).default([]),
@@ -129,6 +174,8 @@ export const headerSchema = obj({
 });
 
 export type TargetSpec = z.output<typeof targetSchema>;
-export type LoadSpec = z.output<typeof loadSchema>;
+export type LoadInput = z.output<typeof loadSchema>;
+export type RequestInput = z.output<typeof requestSchema>;
+export type { LoadSpec } from "../load/spec.ts";
 export type ProbeSpec = z.output<typeof probeSchema>;
 export type Hypothesis = z.output<typeof steadyStateSchema>;

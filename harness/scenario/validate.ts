@@ -7,6 +7,9 @@ import { z } from "zod";
 import { missing, type HostCapabilities } from "../faults/capabilities.ts";
 import { faults as faultRegistry, faultKinds } from "../faults/registry.ts";
 import type { FaultBase, FaultKind } from "../faults/fault.ts";
+import { checkJourneys, journeySchema, type JourneySpec } from "../journeys/spec.ts";
+import { loadEngines } from "../load/registry.ts";
+import { resolveLoad, type LoadSpec } from "../load/spec.ts";
 import type { HypothesisSpec } from "../metrics/hypothesis.ts";
 import { parseObjective, type Objective } from "../slo/grammar.ts";
 import { parseStopCondition, type StopCondition } from "../slo/stop-condition.ts";
@@ -23,13 +26,13 @@ import {
   reportSchema,
   steadyStateSchema,
   targetSchema,
-  type LoadSpec,
   type ProbeSpec,
   type TargetSpec,
 } from "./schema.ts";
 import { checkFaultTiming } from "./fault-timing.ts";
 import { checkTargetSource } from "./target-source.ts";
 import { formatDuration } from "./units.ts";
+import { importCompose } from "../targets/compose.ts";
 
 export interface Target extends Omit<TargetSpec, "port"> {
   name: string;
@@ -51,6 +54,7 @@ export interface Scenario {
   targets: Record<string, Target>;
   load: LoadSpec;
   probes: ProbeSpec[];
+  journeys: JourneySpec[];
   steadyState: HypothesisSpec;
   faults: FaultSpec[];
   slo: Objective[];
@@ -78,30 +82,35 @@ export function validateScenario(raw: unknown, file: string, dir: string): { sce
 
   const field = (value: unknown, key: string) => (value && typeof value === "object" ? (value as Record<string, unknown>)[key] : undefined);
   const targets: Record<string, Target> = {};
-  const rawTargets = doc.targets && typeof doc.targets === "object" ? (doc.targets as Record<string, unknown>) : {};
+  const written = doc.targets && typeof doc.targets === "object" ? (doc.targets as Record<string, unknown>) : {};
+  const { targets: rawTargets, imported, broken } = withCompose(written, dir, issues);
   for (const [key, value] of Object.entries(rawTargets)) {
+    // A service of a Compose file is reported at `fromCompose` (its own mistakes were located in that file).
+    const at: Path = imported.has(key) ? ["targets", "fromCompose", key] : ["targets", key];
     const named = nameSchema.safeParse(key);
-    if (!named.success) issues.push({ path: ["targets", key], message: `target name ${named.error.issues[0]!.message}`, atKey: true });
+    if (!named.success) issues.push({ path: at, message: `target name ${named.error.issues[0]!.message}`, atKey: true });
     if (field(value, "build") !== undefined && field(value, "image") !== undefined) {
-      issues.push({ path: ["targets", key, "image"], message: "give either build (a folder with a Dockerfile) or image (a local image), not both", atKey: true });
+      issues.push({ path: [...at, "image"], message: "give either build (a folder with a Dockerfile) or image (a local image), not both", atKey: true });
     }
+    if (broken.has(key)) continue; // its mistakes are already reported in the Compose file
     const sourceIssues = value && typeof value === "object" ? checkTargetSource(value as Record<string, unknown>, key) : [];
     issues.push(...sourceIssues);
-    const t = section(targetSchema, value, ["targets", key]);
+    const t = section(targetSchema, value, at);
     if (!t || sourceIssues.length) continue;
     const target: Target = { ...t, name: key, port: t.port ?? Number(new URL(t.url!).port || 80) };
     if (t.build !== undefined) {
       const buildDir = resolve(dir, t.build);
       if (!existsSync(buildDir) || !statSync(buildDir).isDirectory()) {
-        issues.push({ path: ["targets", key, "build"], message: `folder ${buildDir} does not exist` });
+        issues.push({ path: [...at, "build"], message: `folder ${buildDir} does not exist` });
       } else if (!existsSync(join(buildDir, "Dockerfile"))) {
-        issues.push({ path: ["targets", key, "build"], message: `${buildDir} has no Dockerfile` });
+        issues.push({ path: [...at, "build"], message: `${buildDir} has no Dockerfile` });
       } else target.buildDir = buildDir;
     }
     targets[key] = target;
   }
   if (header && Object.keys(rawTargets).length === 0) issues.push({ path: ["targets"], message: "declare at least one target" });
   const targetNames = Object.keys(rawTargets);
+  issues.push(...checkDependencies(targets, imported));
   const checkTarget = (value: unknown, path: Path) => {
     if (typeof value === "string" && !targetNames.includes(value)) {
       issues.push({ path, message: `unknown target "${value}"`, valid: targetNames });
@@ -110,6 +119,8 @@ export function validateScenario(raw: unknown, file: string, dir: string): { sce
 
   // References are checked on the raw values, so they are reported even when their section has other errors.
   checkTarget(field(doc.load, "target"), ["load", "target"]);
+  const rawRequests = field(doc.load, "requests");
+  (Array.isArray(rawRequests) ? rawRequests : []).forEach((r, i) => checkTarget(field(r, "target"), ["load", "requests", i, "target"]));
   (Array.isArray(doc.probes) ? doc.probes : []).forEach((p, i) => checkTarget(field(p, "target"), ["probes", i, "target"]));
   (Array.isArray(doc.faults) ? doc.faults : []).forEach((f, i) => {
     checkTarget(field(f, "target"), ["faults", i, "target"]);
@@ -119,14 +130,20 @@ export function validateScenario(raw: unknown, file: string, dir: string): { sce
     const raw = field(value, "dependsOn");
     const deps: unknown[] = Array.isArray(raw) ? raw : [];
     deps.forEach((d, i) => {
-      const path = ["targets", key, "dependsOn", i];
+      const path = imported.has(key) ? ["targets", "fromCompose", key, "dependsOn", i] : ["targets", key, "dependsOn", i];
       if (d === key) issues.push({ path, message: "a target cannot depend on itself" });
       else if (deps.indexOf(d) < i) issues.push({ path, message: `"${d}" is listed twice` });
       else checkTarget(d, path);
     });
   }
 
-  const load = doc.load === undefined ? undefined : section(loadSchema, doc.load, ["load"]);
+  const loadInput = doc.load === undefined ? undefined : section(loadSchema, doc.load, ["load"]);
+  let load: LoadSpec | undefined;
+  if (loadInput) {
+    const resolved = resolveLoad(loadInput, loadEngines, dir);
+    issues.push(...resolved.issues);
+    load = resolved.spec;
+  }
 
   const probes: ProbeSpec[] = [];
   const seen = new Set<string>();
@@ -137,6 +154,13 @@ export function validateScenario(raw: unknown, file: string, dir: string): { sce
     seen.add(p.name);
     probes.push(p);
   });
+
+  const journeys: JourneySpec[] = [];
+  (Array.isArray(doc.journeys) ? doc.journeys : []).forEach((value, i) => {
+    const j = section(journeySchema, value, ["journeys", i]);
+    if (j) journeys.push(j.script === undefined ? j : { ...j, script: resolve(dir, j.script) });
+  });
+  issues.push(...checkJourneys(doc.journeys, targetNames, dir));
 
   const hypothesis = section(steadyStateSchema, doc.steadyState ?? { errorRate: "< 1%" }, ["steadyState"]);
   if (hypothesis) {
@@ -197,6 +221,7 @@ export function validateScenario(raw: unknown, file: string, dir: string): { sce
       targets,
       load,
       probes,
+      journeys,
       steadyState: hypothesis,
       faults,
       slo,
@@ -232,6 +257,54 @@ export function hostIssues(scenario: Scenario, host: HostCapabilities): Issue[] 
     const what = gaps.map((g) => g.status.detail).join("; ");
     return [{ path: ["faults", f.index, "kind"], message: kind.instead ? `${what}: use ${kind.instead}` : what }];
   });
+}
+
+/** Expands `targets.fromCompose` into the Compose file's services; `imported` names them. */
+function withCompose(written: Record<string, unknown>, dir: string, issues: Issue[]) {
+  const targets: Record<string, unknown> = {};
+  const imported = new Set<string>();
+  const broken = new Set<string>();
+  for (const [key, value] of Object.entries(written)) {
+    if (key !== "fromCompose") {
+      targets[key] = value;
+      continue;
+    }
+    if (typeof value !== "string") {
+      issues.push({ path: ["targets", "fromCompose"], message: "give the path of a Compose file, e.g. fromCompose: ./docker-compose.yml" });
+      continue;
+    }
+    const compose = importCompose(resolve(dir, value));
+    issues.push(...compose.issues);
+    for (const name of compose.broken) broken.add(name);
+    for (const [name, t] of Object.entries(compose.targets)) {
+      if (name in written) issues.push({ path: ["targets", name], message: `"${name}" is also a service of ${value}`, atKey: true });
+      else {
+        targets[name] = t;
+        imported.add(name);
+      }
+    }
+  }
+  return { targets, imported, broken };
+}
+
+/** dependsOn never loops back (unknown names and self-dependencies are reported with the raw values). */
+function checkDependencies(targets: Record<string, Target>, imported: Set<string>): Issue[] {
+  const issues: Issue[] = [];
+  const names = Object.keys(targets);
+  const at = (name: string): Path => (imported.has(name) ? ["targets", "fromCompose", name, "dependsOn"] : ["targets", name, "dependsOn"]);
+  const state = new Map<string, "visiting" | "done">();
+  const visit = (name: string, trail: string[]): void => {
+    if (state.get(name) === "done" || !targets[name]) return;
+    if (state.get(name) === "visiting") {
+      issues.push({ path: at(name), message: `dependencies loop: ${[...trail.slice(trail.indexOf(name)), name].join(" → ")}` });
+      return;
+    }
+    state.set(name, "visiting");
+    for (const d of targets[name]!.dependsOn) if (d !== name) visit(d, [...trail, name]);
+    state.set(name, "done");
+  };
+  for (const name of names) visit(name, []);
+  return issues;
 }
 
 type Section = <S extends z.ZodType>(schema: S, value: unknown, path: Path, extraKeys?: string[]) => z.output<S> | undefined;

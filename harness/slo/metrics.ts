@@ -16,6 +16,18 @@ const latency = (key: "p50" | "p90" | "p95" | "p99" | "max", what: string): SloM
   measure: (j) => j.metrics.latencyMs[key] ?? null,
 });
 
+/** Journeys are judged by the worst one: the lowest availability, the highest latency quantile. */
+const journeys = (j: Journal) => Object.values(j.metrics.journeys ?? {}).filter((m) => m.total > 0);
+const worstOf = (values: (number | null | undefined)[], pick: (...v: number[]) => number) => {
+  const known = values.filter((v): v is number => typeof v === "number");
+  return known.length ? pick(...known) : null;
+};
+const journeyLatency = (key: "p50" | "p90" | "p95" | "p99" | "max", what: string): SloMetric => ({
+  unit: "duration",
+  description: `${what} journey duration, of the slowest journey (failed journeys count the time until they failed)`,
+  measure: (j) => worstOf(journeys(j).map((m) => m.latencyMs[key]), Math.max),
+});
+
 export const sloMetrics = {
   availability: {
     unit: "ratio",
@@ -51,6 +63,16 @@ export const sloMetrics = {
       return Math.max(...injected.map((f) => (f.mttrMs === null ? Infinity : f.mttrMs)));
     },
   },
+  journey_availability: {
+    unit: "ratio",
+    description: "completed journeys / all journeys, of the journey with the lowest availability",
+    measure: (j) => worstOf(journeys(j).map((m) => m.availability), Math.min),
+  },
+  journey_p50: journeyLatency("p50", "median"),
+  journey_p90: journeyLatency("p90", "90th percentile"),
+  journey_p95: journeyLatency("p95", "95th percentile"),
+  journey_p99: journeyLatency("p99", "99th percentile"),
+  journey_max: journeyLatency("max", "maximum"),
 } as const satisfies Record<string, SloMetric>;
 
 export type SloMetricName = keyof typeof sloMetrics;

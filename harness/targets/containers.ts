@@ -102,13 +102,21 @@ export async function startTargets(ctx: TargetsContext, targets: Record<string, 
   }
   const all = Object.values(running.replicas).flat();
   for (const [name, replicas] of Object.entries(running.replicas)) running.urls[name] = replicas.map((r) => r.url);
-  await Promise.all(all.filter((r) => !r.external).map((r) => docker.getContainer(r.containerId).start()));
-  ctx.log(`waiting for ${all.length} container(s) to be healthy`);
-  const urlTargets = Object.values(targets).filter((t) => t.url !== undefined);
-  await Promise.all([
-    ...all.map((r) => waitHealthy(docker, r, targets[r.target]!.health, ctx.signal)),
-    ...urlTargets.map((t) => waitHealthy(docker, { target: t.name, containerName: t.url!, url: urlTargetBase(t) }, t.health, ctx.signal)),
-  ]);
+  ctx.log(`starting ${all.filter((r) => !r.external).length} container(s) and waiting for the targets to be healthy`);
+  // A target starts once the targets it depends on are ready (validation refused cycles).
+  const ready: Record<string, Promise<unknown>> = {};
+  const readyOf = (t: Target): Promise<unknown> =>
+    (ready[t.name] ??= Promise.all(t.dependsOn.map((d) => readyOf(targets[d]!))).then(async () => {
+      if (t.url !== undefined) {
+        return waitHealthy(docker, { target: t.name, containerName: t.url, url: urlTargetBase(t) }, t.health, ctx.signal);
+      }
+      const replicas = running.replicas[t.name]!;
+      if (t.dependsOn.length) ctx.log(`starting ${t.name} (${t.dependsOn.join(", ")} ready)`);
+      await Promise.all(replicas.filter((r) => !r.external).map((r) => docker.getContainer(r.containerId).start()));
+      await Promise.all(replicas.map((r) => waitHealthy(docker, r, t.health, ctx.signal, t.healthcheck !== undefined)));
+      ctx.log(`${t.name} ready`);
+    }));
+  await Promise.all(Object.values(targets).map(readyOf));
   return running;
 }
 
@@ -130,6 +138,7 @@ async function createReplica(ctx: TargetsContext, running: RunningTargets, t: Ta
         name,
         Image: running.images[t.name],
         ...(t.command ? { Cmd: t.command } : {}),
+        ...(t.healthcheck ? { Healthcheck: dockerHealthcheck(t.healthcheck) } : {}),
         Env: Object.entries(t.env).map(([k, v]) => `${k}=${v}`),
         Labels: runLabels(ctx.runId, { [TARGET_LABEL]: t.name }),
         ExposedPorts: { [portKey]: {} },
@@ -149,6 +158,12 @@ async function createReplica(ctx: TargetsContext, running: RunningTargets, t: Ta
       throw new InfraError(`could not create container ${name}: ${(e as Error).message}`);
     }
   }
+}
+
+const NS_PER_MS = 1_000_000;
+
+function dockerHealthcheck(h: NonNullable<Target["healthcheck"]>): Docker.HealthConfig {
+  return { Test: h.test, Interval: h.interval * NS_PER_MS, Timeout: h.timeout * NS_PER_MS, Retries: h.retries, StartPeriod: h.startPeriod * NS_PER_MS };
 }
 
 async function removeReplica(ctx: TargetsContext, running: RunningTargets, replica: Replica): Promise<void> {

@@ -15,15 +15,20 @@ export interface HealthSpec {
 /** What readiness needs of a target: its URL, and its container when it has one (to tell a crash from slowness). */
 type Endpoint = Pick<Replica, "target" | "containerName" | "url"> & { containerId?: string };
 
-export async function waitHealthy(docker: Docker, replica: Endpoint, health: HealthSpec, signal: AbortSignal): Promise<void> {
+/**
+ * Ready = the health path answers (any HTTP answer without one) and, for a container with a Docker health
+ * check, Docker reports it healthy.
+ */
+export async function waitHealthy(docker: Docker, replica: Endpoint, health: HealthSpec, signal: AbortSignal, dockerCheck = false): Promise<void> {
   const deadline = Date.now() + health.timeoutMs;
   let last = "no answer yet";
   const url = replica.url + health.path;
   while (!signal.aborted && Date.now() < deadline) {
     const r = await httpGet(url, Math.min(2_000, Math.max(100, deadline - Date.now())));
-    if (r.ok || (health.anyStatus && r.status !== undefined)) return;
-    last = r.reason;
     const state = replica.containerId ? (await docker.getContainer(replica.containerId).inspect()).State : undefined;
+    const answered = r.ok || (health.anyStatus && r.status !== undefined);
+    if (answered && (!dockerCheck || state?.Health?.Status === "healthy")) return;
+    last = answered ? `Docker health check: ${state?.Health?.Status ?? "none"}` : r.reason;
     if (state && !state.Running && !state.Restarting) {
       throw new InfraError(
         `target ${replica.target} (${replica.containerName}) exited with code ${state.ExitCode} before it became healthy (GET ${url}: ${last})`,

@@ -8,5 +8,5 @@ export default async function setup(): Promise<void> {
     throw new Error(`integration tests need Docker: ${e.message}; ${e.fix ?? ""}`);
   });
   await ensureBaseImage(docker);
-  await buildTargetImage(docker, join(import.meta.dirname, "..", "..", "fixtures", "api"), "api");
+  for (const fixture of ["api", "web"]) await buildTargetImage(docker, join(import.meta.dirname, "..", "..", "fixtures", fixture), fixture);
 }

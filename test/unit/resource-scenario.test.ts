@@ -53,7 +53,7 @@ describe("resource faults, external targets, repeat and abortWhen in a scenario"
       "",
       "targets:",
       "  api: build ../fixtures/api, 2 replica(s), restart on-failure, port 8080",
-      "load: 40s of GET /work on api, 8 connection(s), 200 req/s",
+      "load: 40s; autocannon, closed model; 8 connection(s); 200 req/s; GET /work on api",
       "abortWhen: error_rate > 50% for 5s",
     ]);
     expect(text).toMatch(/^\+3s +\+7s +faults\[0\] +api-0 +throttle api to 0\.2 CPU for 4000ms +write back the prior CPU quota \(cpu\.cfs_quota_us\)$/m);

@@ -29,7 +29,18 @@ describe("scenario parsing", () => {
     expect(s.name).toBe("quickstart");
     expect(s.targets.api).toMatchObject({ port: 8080, replicas: 1, restart: "on-failure", env: { WORK_MS: "2" }, buildDir: join(root, "fixtures", "api") });
     expect(s.targets.api!.health).toEqual({ path: "/healthz", timeoutMs: 30_000, intervalMs: 100, anyStatus: false });
-    expect(s.load).toMatchObject({ target: "api", path: "/work", method: "GET", connections: 16, rate: 400, durationMs: 30_000, timeoutMs: 2_000 });
+    expect(s.load).toEqual({
+      engine: "autocannon",
+      model: "closed",
+      target: "api",
+      requests: [{ target: "api", path: "/work", method: "GET", headers: {}, weight: 1 }],
+      connections: 16,
+      rate: 400,
+      stages: [],
+      durationMs: 30_000,
+      warmupMs: 0,
+      timeoutMs: 2_000,
+    });
     expect(s.probes).toEqual([{ name: "health", target: "api", path: "/healthz", everyMs: 250, timeoutMs: 500 }]);
     expect(s.steadyState).toEqual({ windowMs: 1_000, stableForMs: 2_000, errorRate: { op: "<", value: 0.01 }, p99: { op: "<", value: 500 } });
     expect(s.faults.map((f) => [f.kind, f.target, f.atMs, f.durationMs])).toEqual([
@@ -46,7 +57,8 @@ describe("scenario parsing", () => {
   it("applies defaults", () => {
     const s = parseScenario(BASE, join(root, "scenarios", "inline.yaml"));
     expect(s.targets.api).toMatchObject({ replicas: 1, restart: "no", env: {}, health: { path: "/", timeoutMs: 30_000, intervalMs: 100, anyStatus: true } });
-    expect(s.load).toMatchObject({ path: "/", method: "GET", connections: 10, timeoutMs: 2_000, engine: "autocannon" });
+    expect(s.load).toMatchObject({ requests: [{ path: "/", method: "GET", weight: 1 }], connections: 10, timeoutMs: 2_000, warmupMs: 0, engine: "autocannon", model: "closed" });
+    expect(s.journeys).toEqual([]);
     expect(s.steadyState).toEqual({ windowMs: 1_000, stableForMs: 2_000, errorRate: { op: "<", value: 0.01 } });
     expect(s.report.formats).toEqual(["json", "markdown"]);
   });
@@ -57,7 +69,7 @@ describe("scenario parsing", () => {
       "test/invalid/many-mistakes.yaml:9:15: targets.api.replicas: must be ≥ 1",
       'test/invalid/many-mistakes.yaml:11:11: load.target: unknown target "apii" (valid: api)',
       "test/invalid/many-mistakes.yaml:12:13: load.duration: 30 is not a duration like 250ms, 5s, 2m or 1h",
-      'test/invalid/many-mistakes.yaml:13:3: load.conections: unknown key "conections" (valid: engine, target, path, method, connections, rate, duration, timeout)',
+      'test/invalid/many-mistakes.yaml:13:3: load.conections: unknown key "conections" (valid: engine, model, target, path, method, headers, body, requests, connections, rate, stages, duration, warmup, timeout, script)',
       'test/invalid/many-mistakes.yaml:15:29: probes[0].target: unknown target "db" (valid: api)',
       'test/invalid/many-mistakes.yaml:15:39: probes[0].path: must start with "/"',
       'test/invalid/many-mistakes.yaml:17:14: steadyState.errorRate: "1" is not a percentage like 99.5%',
@@ -65,7 +77,7 @@ describe("scenario parsing", () => {
       "test/invalid/many-mistakes.yaml:21:41: faults[2].duration: crash is instantaneous: remove duration",
       "test/invalid/many-mistakes.yaml:22:5: faults[3].duration: is required: pause lasts for a duration (e.g. duration: 3s)",
       'test/invalid/many-mistakes.yaml:24:5: slo[0]: availability needs a percentage like 99.5%, not "97"',
-      'test/invalid/many-mistakes.yaml:25:5: slo[1]: unknown metric "latency" (valid: availability, availability_time, error_rate, p50, p90, p95, p99, max, throughput, mttr)',
+      'test/invalid/many-mistakes.yaml:25:5: slo[1]: unknown metric "latency" (valid: availability, availability_time, error_rate, p50, p90, p95, p99, max, throughput, mttr, journey_availability, journey_p50, journey_p90, journey_p95, journey_p99, journey_max)',
       'test/invalid/many-mistakes.yaml:27:19: report.formats[1]: unknown report format "pdf" (valid: json, markdown)',
     ]);
   });
@@ -102,7 +114,7 @@ describe("scenario parsing", () => {
 
   it("names unknown top-level keys with the valid ones", () => {
     expect(inline(BASE + "fualts: []\n")).toEqual([
-      'inline.yaml:6:1: fualts: unknown key "fualts" (valid: version, name, description, targets, load, probes, steadyState, faults, slo, abortWhen, report)',
+      'inline.yaml:6:1: fualts: unknown key "fualts" (valid: version, name, description, targets, load, probes, journeys, steadyState, faults, slo, abortWhen, report)',
     ]);
   });
 

@@ -1,0 +1,78 @@
+// k6 as a load engine: the scenario's `script` runs in the k6 binary found on PATH; its JSON output is read
+// back into the recorder, so SLOs, recovery and reports work as with the other engines. The script sets
+// its own executors (model, rate, VUs); it gets the targets' loopback URLs as __ENV values.
+import { spawn } from "node:child_process";
+import { createReadStream } from "node:fs";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import which from "which";
+import { InfraError } from "../scenario/errors.ts";
+import type { LoadContext, LoadEngine } from "./engine.ts";
+import { parseK6Line } from "./k6-output.ts";
+
+const INSTALL = "https://grafana.com/docs/k6/latest/set-up/install-k6/";
+/** After the planned length, k6 gets this long (its own gracefulStop is 30 s) before it is interrupted. */
+const OVERRUN_MS = 45_000;
+/** After an interrupt (SIGINT: k6 ends its iterations and writes its output), this long before SIGKILL. */
+const KILL_AFTER_MS = 5_000;
+
+export const k6Engine: LoadEngine = {
+  kind: "k6",
+  summary: "runs `script` in the k6 binary on PATH; its JSON output is recorded like any request",
+  models: ["closed", "open"],
+  refuses: {
+    model: "the script's executors set the model",
+    rate: "the script's executors set the rate",
+    stages: "the script's executors set the stages",
+    connections: "the script's executors set the VUs",
+    requests: "the script makes the requests",
+    path: "the script makes the requests",
+    method: "the script makes the requests",
+    headers: "the script makes the requests",
+    body: "the script makes the requests",
+  },
+  unavailable: () =>
+    which.sync("k6", { nothrow: true })
+      ? undefined
+      : `k6 is not installed (no k6 on PATH): install it (${INSTALL}), or use engine: autocannon (closed model) or engine: undici (open model)`,
+  run: runK6,
+};
+
+/** `TARGET_API=http://127.0.0.1:PORT` for each target (first replica), `BASE_URL` for `load.target`, `DURATION`. */
+export function k6Args(ctx: Pick<LoadContext, "urls" | "spec">, outFile: string): string[] {
+  const env = Object.entries(ctx.urls).map(([name, urls]) => `TARGET_${name.toUpperCase().replace(/-/g, "_")}=${urls[0]}`);
+  if (ctx.spec.target !== undefined) env.push(`BASE_URL=${ctx.urls[ctx.spec.target]![0]}`);
+  env.push(`DURATION=${(ctx.spec.warmupMs + ctx.spec.durationMs) / 1_000}s`);
+  return ["run", "--quiet", "--no-color", "--out", `json=${outFile}`, ...env.flatMap((e) => ["--env", e]), ctx.spec.script!];
+}
+
+async function runK6(ctx: LoadContext): Promise<void> {
+  const outFile = join(ctx.runDir, "k6-output.json");
+  const child = spawn("k6", k6Args(ctx, outFile), { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, K6_NO_USAGE_REPORT: "true" } });
+  let stderr = "";
+  child.stderr.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4_000)));
+  let interrupted = false;
+  const interrupt = () => {
+    interrupted = true;
+    child.kill("SIGINT");
+    setTimeout(() => child.kill("SIGKILL"), KILL_AFTER_MS).unref();
+  };
+  const overrun = setTimeout(interrupt, ctx.spec.warmupMs + ctx.spec.durationMs + OVERRUN_MS);
+  ctx.signal.addEventListener("abort", interrupt, { once: true });
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once("error", (e) => reject(new InfraError(`could not start k6: ${e.message}`, `install k6 (${INSTALL}) or use engine: autocannon`)));
+    child.once("close", (c) => resolve(c));
+  }).finally(() => {
+    clearTimeout(overrun);
+    ctx.signal.removeEventListener("abort", interrupt);
+  });
+  // 99: the script's own thresholds failed; the harness judges its SLOs itself.
+  if (!interrupted && code !== 0 && code !== 99) {
+    throw new InfraError(`k6 exited with code ${code}: ${stderr.trim().split("\n").slice(-5).join(" | ")}`, `check the script with \`k6 run ${ctx.spec.script}\``);
+  }
+  const lines = createInterface({ input: createReadStream(outFile), crlfDelay: Infinity });
+  for await (const line of lines) {
+    const o = parseK6Line(line);
+    if (o) ctx.record(o.at, o.ok, o.latencyMs, o.reason);
+  }
+}

@@ -1,0 +1,80 @@
+import { createServer, type Server } from "node:http";
+import { existsSync, readFileSync } from "node:fs";
+import { networkInterfaces } from "node:os";
+import { join } from "node:path";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium } from "../../harness/journeys/browser.ts";
+import { journeyFn } from "../../harness/journeys/journey.ts";
+import { startJourneys } from "../../harness/journeys/runner.ts";
+import { journeySchema } from "../../harness/journeys/spec.ts";
+import { tempDir } from "./helpers.ts";
+
+const page = readFileSync(join(import.meta.dirname, "..", "..", "fixtures", "web", "index.html"));
+
+describe("journey runner (real Chromium, no Docker)", () => {
+  let browser: Browser;
+  let server: Server;
+  let url: string;
+  let outside: string;
+  let apiUp = true;
+  beforeAll(async () => {
+    browser = await launchChromium();
+    server = createServer((req, res) => {
+      if (!req.url!.startsWith("/api/")) return res.writeHead(200, { "content-type": "text/html" }).end(page);
+      req.resume();
+      res.writeHead(apiUp ? 200 : 503).end(apiUp ? "done" : "down");
+    });
+    // On every interface: the same server is also reachable at an address that is not loopback.
+    await new Promise<void>((r) => server.listen(0, "0.0.0.0", r));
+    const port = (server.address() as { port: number }).port;
+    url = `http://127.0.0.1:${port}`;
+    const external = Object.values(networkInterfaces()).flat().find((i) => i && i.family === "IPv4" && !i.internal);
+    outside = `http://${external!.address}:${port}`;
+  });
+  afterAll(async () => {
+    await browser?.close();
+    server?.close();
+  });
+
+  const run = async (spec: unknown, ms: number) => {
+    const parsed = journeySchema.parse(spec);
+    const j = { ...parsed, ...(parsed.script ? { script: join(import.meta.dirname, "..", "fixtures", "journeys", parsed.script) } : {}) };
+    const outcomes: { ok: boolean; latencyMs: number; reason?: string }[] = [];
+    const runDir = tempDir("journey-runner");
+    const stop = new AbortController();
+    const running = startJourneys({
+      browser,
+      journeys: [{ spec: j, fn: await journeyFn(j) }],
+      urls: { shop: [url], outside: [outside] },
+      runDir,
+      record: (_name, _at, ok, latencyMs, reason) => outcomes.push({ ok, latencyMs, ...(reason ? { reason } : {}) }),
+      signal: stop.signal,
+    });
+    await new Promise((r) => setTimeout(r, ms));
+    stop.abort();
+    await running.done;
+    return { outcomes, log: running.failures()[j.name], runDir };
+  };
+
+  it("runs a script journey whose page may only reach loopback, naming its steps", async () => {
+    apiUp = true;
+    const { outcomes, log } = await run({ name: "shop", script: "shop.mjs", every: "500ms", timeout: "5s" }, 4_000);
+    expect(log?.failures ?? [], JSON.stringify(outcomes)).toEqual([]);
+    expect(outcomes.length).toBeGreaterThanOrEqual(1);
+    expect(outcomes.every((o) => o.ok)).toBe(true);
+  });
+
+  it("fails at the step it stopped in, with the timeout in words and a screenshot of what the user saw", async () => {
+    apiUp = false;
+    const steps = [{ goto: "{{targets.shop}}/" }, { click: "text=Add to cart" }, { expectText: "Cart: 1 item" }];
+    const { outcomes, log, runDir } = await run({ name: "checkout", steps, every: "300ms", timeout: "700ms" }, 1_500);
+    expect(outcomes.length).toBeGreaterThanOrEqual(1);
+    expect(outcomes.every((o) => !o.ok && o.reason === 'steps[2] expectText "Cart: 1 item"')).toBe(true);
+    // The journey gave up at its timeout (plus the time to close the context), not earlier.
+    expect(Math.min(...outcomes.map((o) => o.latencyMs))).toBeGreaterThanOrEqual(700);
+    const first = log!.failures[0]!;
+    expect(first).toMatchObject({ step: 'steps[2] expectText "Cart: 1 item"', error: "not done within the journey's timeout (700ms)", screenshot: "journeys/checkout-1.png" });
+    expect(existsSync(join(runDir, first.screenshot!))).toBe(true);
+  });
+});

@@ -1,0 +1,57 @@
+import { describe, expect, it } from "vitest";
+import type { HypothesisSpec } from "../../harness/metrics/hypothesis.ts";
+import { Recorder } from "../../harness/metrics/recorder.ts";
+import type { FaultRecord } from "../../harness/run/journal.ts";
+import { measure } from "../../harness/run/measure.ts";
+
+const T0 = 1_700_000_000_000;
+const s = (seconds: number) => T0 + seconds * 1_000;
+const H: HypothesisSpec = { windowMs: 1_000, stableForMs: 2_000, errorRate: { op: "<", value: 0.01 } };
+
+/** Load every 10 ms, always fine; a journey ending every 2 s (sparse) at x.505 s, failing at the given ones. */
+function run(journeyFailsAt: number[], inHypothesis = true): Recorder {
+  const rec = new Recorder(T0, { windowMs: 1_000 });
+  rec.addSource("load");
+  rec.addSource("journey:checkout", { sparse: true, inHypothesis });
+  const outcomes: [number, () => void][] = [];
+  for (let t = T0; t < s(20); t += 10) outcomes.push([t, () => rec.record("load", t, true, 5)]);
+  for (let k = 0; k < 10; k++) {
+    const at = s(0.505 + 2 * k);
+    const failed = journeyFailsAt.includes(0.505 + 2 * k);
+    outcomes.push([at, () => rec.record("journey:checkout", at, !failed, failed ? 3_000 : 400, failed ? 'steps[3] expectText "Cart: 2 items"' : undefined)]);
+  }
+  for (const [, record] of outcomes.sort((a, b) => a[0] - b[0])) record();
+  rec.close(s(20));
+  return rec;
+}
+
+const fault = (injectedAt: number): FaultRecord => ({
+  id: "faults[0]", kind: "crash", target: "api", description: "crash api", victims: ["api-0"], atMs: 0, durationMs: null,
+  injectedAt, restoredAt: null, impactStartAt: null, recoveredAt: null, impactMs: null, mttrMs: null, recovered: false, undoMs: null,
+});
+
+describe("journeys in the steady-state hypothesis", () => {
+  it("a window without a journey neither holds nor breaks it: sparse sources are no evidence", () => {
+    const m = measure(run([]), H, [], T0);
+    expect(m.hypothesis.windows).toEqual({ total: 20, held: 20 });
+    expect(m.metrics.journeys).toEqual({
+      checkout: { total: 10, ok: 10, failed: 0, failedBy: {}, availability: 1, latencyMs: expect.objectContaining({ max: 400 }), failures: [], failuresOmitted: 0 },
+    });
+  });
+
+  it("a failed journey breaks its window and sets the fault's impact and recovery", () => {
+    const m = measure(run([6.505, 8.505]), H, [fault(s(5))], T0);
+    expect(m.hypothesis.windows.held).toBe(18);
+    expect(m.metrics.journeys!.checkout).toMatchObject({ total: 10, failed: 2, availability: 0.8, failedBy: { 'steps[3] expectText "Cart: 2 items"': 2 } });
+    // Recovered at the first success after the failed journey: its 2 s stretch (buckets 6.5 s to 8.5 s) ends
+    // before the next failure at 8.505 s, which costs availability, not recovery.
+    expect(m.faults[0]).toMatchObject({ impactStartAt: s(6.505), recoveredAt: s(6.51), mttrMs: 1_510, recovered: true });
+  });
+
+  it("with hypothesis: false a journey is measured and reported but does not decide recovery", () => {
+    const m = measure(run([6.505, 8.505], false), H, [fault(s(5))], T0);
+    expect(m.hypothesis.windows.held).toBe(20);
+    expect(m.metrics.journeys!.checkout!.failed).toBe(2);
+    expect(m.faults[0]).toMatchObject({ recoveredAt: s(5), mttrMs: 0 });
+  });
+});

@@ -1,0 +1,135 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { expandTargets } from "../../harness/journeys/spec.ts";
+import { ScenarioError } from "../../harness/scenario/errors.ts";
+import { loadScenario, parseScenario } from "../../harness/scenario/parse.ts";
+import { goDuration } from "../../harness/targets/compose.ts";
+
+const root = join(import.meta.dirname, "..", "..");
+const HEAD = `version: 1
+name: t
+targets:
+  web: { build: ../fixtures/web, port: 8080 }
+load: { target: web, duration: 10s }
+`;
+const inline = (yaml: string, dir = "scenarios") => parseScenario(yaml, join(root, dir, "inline.yaml"), "inline.yaml");
+const messages = (fn: () => unknown): string[] => {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof ScenarioError) return e.message.split("\n");
+    throw e;
+  }
+  throw new Error("expected a ScenarioError");
+};
+
+describe("journeys[]", () => {
+  it("reads steps with their defaults, and expands {{targets.NAME}} to the loopback URL", () => {
+    const s = inline(HEAD + `journeys:
+  - name: checkout
+    steps:
+      - goto: "{{targets.web}}/"
+      - fill: "#quantity"
+        value: "2"
+      - click: "text=Add to cart"
+      - expectText: "Cart: 2 items"
+`);
+    expect(s.journeys).toEqual([
+      {
+        name: "checkout",
+        browsers: 1,
+        everyMs: 2_000,
+        timeoutMs: 10_000,
+        hypothesis: true,
+        steps: [
+          { action: "goto", arg: "{{targets.web}}/" },
+          { action: "fill", arg: "#quantity", value: "2" },
+          { action: "click", arg: "text=Add to cart" },
+          { action: "expectText", arg: "Cart: 2 items" },
+        ],
+      },
+    ]);
+    expect(expandTargets("{{targets.web}}/cart?x={{ targets.web }}", { web: "http://127.0.0.1:4100" })).toBe("http://127.0.0.1:4100/cart?x=http://127.0.0.1:4100");
+  });
+
+  it("reports bad steps, unknown targets, pages off loopback and too many browsers, all at once", () => {
+    expect(
+      messages(() =>
+        inline(HEAD + `journeys:
+  - name: a
+    browsers: 3
+    steps:
+      - goto: "https://example.com/"
+      - { click: "#x", fill: "#y" }
+      - fill: "#q"
+      - goto: "{{targets.api}}/"
+      - tap: "#x"
+  - name: a
+    browsers: 2
+    script: ./nowhere.mjs
+  - name: b
+`),
+      ),
+    ).toEqual([
+      "inline.yaml:7:3: journeys: 6 browsers in all is more than 4: each is a Chromium renderer sharing the CPU with the targets",
+      "inline.yaml:10:15: journeys[0].steps[0].goto: journeys only visit the run's targets: start the URL with {{targets.NAME}} (or http://127.0.0.1:PORT)",
+      "inline.yaml:11:9: journeys[0].steps[1]: one action per step, not click and fill",
+      "inline.yaml:11:9: journeys[0].steps[1].value: is required with fill: the text to type",
+      "inline.yaml:12:9: journeys[0].steps[2].value: is required with fill: the text to type",
+      'inline.yaml:13:15: journeys[0].steps[3].goto: unknown target "api" in {{targets.api}} (valid: web)',
+      'inline.yaml:14:9: journeys[0].steps[4].tap: unknown key "tap" (valid: goto, click, fill, value, press, expectText, waitFor)',
+      "inline.yaml:14:9: journeys[0].steps[4]: a step needs one action: goto, click, fill, press, expectText, waitFor",
+      'inline.yaml:15:11: journeys[1].name: journey name "a" is used twice',
+      `inline.yaml:17:13: journeys[1].script: file ${join(root, "scenarios", "nowhere.mjs")} does not exist`,
+      "inline.yaml:18:5: journeys[2]: give steps (a list of actions) or script (a module exporting async (page, ctx) => {}), one of them",
+    ]);
+  });
+});
+
+describe("targets.fromCompose", () => {
+  it("imports the example's services: build, environment, the HTTP port, restart, depends_on, healthcheck", () => {
+    const s = loadScenario(join(root, "scenarios", "compose.yaml"));
+    expect(s.targets.api).toMatchObject({
+      name: "api",
+      buildDir: join(root, "fixtures", "api"),
+      port: 8080,
+      restart: "on-failure",
+      env: { WORK_MS: "1" },
+      dependsOn: [],
+      healthcheck: { test: ["CMD", "/usr/bin/node", "-e", expect.stringContaining("/healthz")], interval: 500, timeout: 2_000, retries: 3, startPeriod: 0 },
+    });
+    expect(s.targets.web).toMatchObject({ buildDir: join(root, "fixtures", "web"), port: 8080, restart: "no", env: { API_URL: "http://api:8080" }, dependsOn: ["api"] });
+    expect(s.targets.web!.healthcheck).toBeUndefined();
+  });
+
+  it("lists every unsupported Compose key as an error located in the Compose file, never ignoring one", () => {
+    const file = join("test", "fixtures", "compose", "unsupported.yml");
+    expect(
+      messages(() =>
+        inline(`version: 1
+name: t
+targets:
+  fromCompose: ./compose/unsupported.yml
+  db: { image: x:1, port: 1 }
+load: { target: api, duration: 5s }
+`, join("test", "fixtures")),
+      ),
+    ).toEqual([
+      'inline.yaml:5:3: targets.db: "db" is also a service of ./compose/unsupported.yml',
+      `${file}:4:12: services.api.ports: give exactly one port: the container port serving HTTP`,
+      `${file}:5:5: services.api.container_name: is not supported (valid: image, build, environment, ports, expose, command, restart, depends_on, healthcheck, deploy)`,
+      `${file}:6:5: services.api.volumes: is not supported (valid: image, build, environment, ports, expose, command, restart, depends_on, healthcheck, deploy)`,
+      `${file}:7:14: services.api.restart: restart "unless-stopped" is not supported (valid: no, on-failure, always)`,
+      `${file}:9:9: services.api.environment[0]: TOKEN has no value (taking it from the shell is not supported: write it in the file)`,
+      `${file}:10:9: services.api.environment[1]: URL: variable interpolation is not supported`,
+      `${file}:11:3: services.db: give ports (or expose): steadystate reaches each target over one HTTP port`,
+      `${file}:14:25: services.db.depends_on.api.condition: service_completed_successfully is not supported (targets are long-running services)`,
+      `${file}:18:16: services.db.healthcheck.timeout: "soon" is not a duration like 10s, 1m30s or 500ms`,
+      `${file}:19:1: networks: is not supported (steadystate makes one network per run and keeps no volumes) (valid: services, name, version)`,
+    ]);
+  });
+
+  it("reads Go durations as Compose writes them", () => {
+    expect([goDuration("1m30s"), goDuration("500ms"), goDuration("1.5s"), goDuration("2h"), goDuration("10"), goDuration("1x")]).toEqual([90_000, 500, 1_500, 7_200_000, undefined, undefined]);
+  });
+});
