@@ -27,8 +27,8 @@ describe("steadystate run (real Docker)", () => {
     expect(pause!.restoredAt! - pause!.injectedAt!).toBeGreaterThanOrEqual(3_000);
     expect(pause!.mttrMs).toBeGreaterThanOrEqual(2_900);
     expect(pause!.mttrMs).toBeLessThan(6_000);
-    expect(j.metrics.requests.total).toBeGreaterThan(8_000);
-    expect(j.timeline.length).toBeGreaterThanOrEqual(299);
+    expect(j.metrics.requests.total).toBeGreaterThan(5_000); // 200 req/s for 40 s, less what the faults cost
+    expect(j.timeline.length).toBeGreaterThanOrEqual(399);
     expect(j.targets.api!.replicas[0]!.restarts).toBe(1);
     expect(readFileSync(join(out, "logs", "api-0.log"), "utf8")).toMatch(/api listening on :8080[\s\S]*api listening on :8080/);
     expect(readFileSync(join(out, "summary.md"), "utf8")).toMatch(/✅ quickstart: PASS/);

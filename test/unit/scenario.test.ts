@@ -34,18 +34,18 @@ describe("scenario parsing", () => {
       model: "closed",
       target: "api",
       requests: [{ target: "api", path: "/work", method: "GET", headers: {}, weight: 1 }],
-      connections: 16,
-      rate: 400,
+      connections: 8,
+      rate: 200,
       stages: [],
-      durationMs: 30_000,
+      durationMs: 40_000,
       warmupMs: 0,
       timeoutMs: 2_000,
     });
     expect(s.probes).toEqual([{ name: "health", target: "api", path: "/healthz", everyMs: 250, timeoutMs: 500 }]);
     expect(s.steadyState).toEqual({ windowMs: 1_000, stableForMs: 2_000, errorRate: { op: "<", value: 0.01 }, p99: { op: "<", value: 500 } });
     expect(s.faults.map((f) => [f.kind, f.target, f.atMs, f.durationMs])).toEqual([
-      ["crash", "api", 8_000, undefined],
-      ["pause", "api", 18_000, 3_000],
+      ["crash", "api", 10_000, undefined],
+      ["pause", "api", 25_000, 3_000],
     ]);
     expect(s.slo.map((o) => [o.metric, o.op, o.value])).toEqual([
       ["availability", ">=", 0.95],
