@@ -32,7 +32,7 @@ export const bandwidthTc: FaultKind<BandwidthTcParams> = {
         }
         changes.push(tbf(victim, dev, p.bytesPerSecond));
       }
-      return applyChanges(ctx.docker, changes, ctx.log);
+      return applyChanges(ctx, changes);
     }),
 };
 
@@ -45,6 +45,6 @@ function tbf(replica: Replica, dev: string, bytesPerSecond: number): NetnsChange
     describe: `tc qdisc add dev ${dev} root handle ${HANDLE} ${qdisc.join(" ")}`,
     apply: ["tc", "qdisc", "add", "dev", dev, "root", "handle", HANDLE, ...qdisc],
     revert: ["tc", "qdisc", "del", "dev", dev, "root", "handle", HANDLE],
-    present: async (run) => (await run(["tc", "qdisc", "show", "dev", dev, "root"])).includes(`qdisc tbf ${HANDLE}`),
+    check: { argv: ["tc", "qdisc", "show", "dev", dev, "root"], includes: `qdisc tbf ${HANDLE}` },
   };
 }

@@ -21,7 +21,7 @@ export const loss: FaultKind<LossParams> = {
   inject: (ctx, p) =>
     onEachVictim(ctx, (victim) =>
       applyChanges(
-        ctx.docker,
+        ctx,
         [
           iptablesRule(victim, "INPUT", [
             "-p", "tcp", "--dport", String(victim.port),
@@ -29,7 +29,6 @@ export const loss: FaultKind<LossParams> = {
             "-j", "DROP",
           ]),
         ],
-        ctx.log,
       ),
     ),
 };

@@ -5,7 +5,8 @@
 import { execFile } from "node:child_process";
 import type Docker from "dockerode";
 import { hostPid, type Replica } from "../targets/replica.ts";
-import type { Undo } from "./fault.ts";
+import type { FaultContext, Undo } from "./fault.ts";
+import type { RestoreStep } from "./restore.ts";
 
 const COMMAND_TIMEOUT_MS = 10_000;
 
@@ -15,8 +16,16 @@ export interface NetnsChange {
   describe: string;
   apply: string[];
   revert: string[];
-  /** Whether the change is still in place (checked before reverting). */
-  present(run: (argv: string[]) => Promise<string>): Promise<boolean>;
+  /**
+   * Whether the change is still in place (checked before reverting): `argv` succeeds and, when given, its
+   * output includes `includes`. Plain data, so that the undo log can replay it after a SIGKILL.
+   */
+  check: NetnsCheck;
+}
+
+export interface NetnsCheck {
+  argv: string[];
+  includes?: string;
 }
 
 function exec(file: string, args: string[]): Promise<string> {
@@ -31,19 +40,41 @@ function exec(file: string, args: string[]): Promise<string> {
 
 /** Runs argv in the replica's network namespace; resolves to its stdout. */
 export async function inNetns(docker: Docker, replica: Replica, argv: string[]): Promise<string> {
-  const pid = await hostPid(docker, replica);
+  return inNetnsOfPid(await hostPid(docker, replica), argv);
+}
+
+export function inNetnsOfPid(pid: number, argv: string[]): Promise<string> {
   return exec("nsenter", ["-t", String(pid), "-n", "--", ...argv]);
 }
 
-/** Applies the changes in order; on a failure, reverts those made and throws. Resolves to the undo. */
-export async function applyChanges(docker: Docker, changes: readonly NetnsChange[], log: (m: string) => void): Promise<Undo> {
+/** Whether a change is still there, asked in the namespace through `run`. */
+export async function isPresent(check: NetnsCheck, run: (argv: string[]) => Promise<string>): Promise<boolean> {
+  try {
+    const out = await run(check.argv);
+    return check.includes === undefined || out.includes(check.includes);
+  } catch {
+    return false;
+  }
+}
+
+/** The change's undo as a restore step, for the undo log. */
+export function restoreStep(c: NetnsChange): RestoreStep {
+  return { op: "netns", container: c.replica.containerId, revert: c.revert, check: c.check };
+}
+
+/**
+ * Applies the changes in order, each logged in the undo log first; on a failure, reverts those made and
+ * throws. Resolves to the undo.
+ */
+export async function applyChanges(ctx: Pick<FaultContext, "docker" | "log" | "willChange">, changes: readonly NetnsChange[]): Promise<Undo> {
+  const { docker, log } = ctx;
   const made: NetnsChange[] = [];
   const undo: Undo = async () => {
     const errors: string[] = [];
     for (const c of made.reverse()) {
       try {
         const running = (await docker.getContainer(c.replica.containerId).inspect()).State.Running;
-        if (running && (await c.present((argv) => inNetns(docker, c.replica, argv)))) {
+        if (running && (await isPresent(c.check, (argv) => inNetns(docker, c.replica, argv)))) {
           await inNetns(docker, c.replica, c.revert);
           log(`removed from ${c.replica.containerName}: ${c.describe}`);
         } else log(`already gone from ${c.replica.containerName}: ${c.describe}`);
@@ -54,6 +85,7 @@ export async function applyChanges(docker: Docker, changes: readonly NetnsChange
     if (errors.length) throw new Error(errors.join("; "));
   };
   for (const c of changes) {
+    ctx.willChange(restoreStep(c));
     try {
       await inNetns(docker, c.replica, c.apply);
     } catch (e) {
@@ -74,7 +106,7 @@ export function iptablesRule(replica: Replica, chain: string, spec: string[]): N
     describe: `iptables -I ${chain} ${spec.join(" ")}`,
     apply: [...ipt, "-I", chain, "1", ...spec],
     revert: [...ipt, "-D", chain, ...spec],
-    present: (run) => run([...ipt, "-C", chain, ...spec]).then(() => true, () => false),
+    check: { argv: [...ipt, "-C", chain, ...spec] },
   };
 }
 

@@ -54,8 +54,7 @@ async function betweenTargets(ctx: FaultContext, from: string): Promise<Undo> {
   const [fromAddresses, targetAddresses] = await Promise.all([addresses(topology.replicas[from]!, from), addresses(ctx.victims, target)]);
   const drop = (replica: Replica, sources: string[]) => sources.map((s) => iptablesRule(replica, "INPUT", ["-s", s, "-j", "DROP"]));
   return applyChanges(
-    docker,
+    ctx,
     [...ctx.victims.flatMap((v) => drop(v, fromAddresses)), ...topology.replicas[from]!.flatMap((r) => drop(r, targetAddresses))],
-    ctx.log,
   );
 }

@@ -16,9 +16,8 @@ export const reject: FaultKind = {
   inject: (ctx) =>
     onEachVictim(ctx, (victim) =>
       applyChanges(
-        ctx.docker,
+        ctx,
         [iptablesRule(victim, "INPUT", ["-p", "tcp", "--dport", String(victim.port), "-j", "REJECT", "--reject-with", "tcp-reset"])],
-        ctx.log,
       ),
     ),
 };

@@ -6,6 +6,7 @@ import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import type Docker from "dockerode";
 import { isNotFound } from "../targets/docker.ts";
 import { sleep } from "../run/sleep.ts";
+import { inNetnsOfPid, isPresent, type NetnsCheck } from "./netns.ts";
 
 export type RestoreStep =
   /** Write back a value (a cgroup setting, an oom_score_adj); nothing to do when the file is gone. */
@@ -15,7 +16,9 @@ export type RestoreStep =
   /** End a helper process the fault started, identified by pid and start time (pids are reused). */
   | { op: "kill"; pid: number; startTime: string }
   | { op: "unpause"; container: string }
-  | { op: "start"; container: string };
+  | { op: "start"; container: string }
+  /** Revert a change in a container's network namespace (iptables rule, tc qdisc) if it is still there. */
+  | { op: "netns"; container: string; revert: string[]; check: NetnsCheck };
 
 const KILL_WAIT_MS = 2_000;
 
@@ -47,6 +50,17 @@ export async function applyStep(docker: Docker, step: RestoreStep): Promise<void
         if (!isNotFound(e)) throw e;
       }
       return;
+    case "netns":
+      try {
+        const { State } = await docker.getContainer(step.container).inspect();
+        // A stopped or restarted container took its namespace, and the change, with it.
+        if (!State.Running || !State.Pid) return;
+        const run = (argv: string[]) => inNetnsOfPid(State.Pid, argv);
+        if (await isPresent(step.check, run)) await run(step.revert);
+      } catch (e) {
+        if (!isNotFound(e)) throw e;
+      }
+      return;
   }
 }
 
@@ -71,6 +85,8 @@ export function describeStep(step: RestoreStep): string {
       return `unpause container ${step.container.slice(0, 12)}`;
     case "start":
       return `start container ${step.container.slice(0, 12)}`;
+    case "netns":
+      return `${step.revert.join(" ")} in container ${step.container.slice(0, 12)}`;
   }
 }
 

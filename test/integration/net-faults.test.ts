@@ -6,6 +6,7 @@ import { median } from "simple-statistics";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FaultKind, Topology, Undo } from "../../harness/faults/fault.ts";
 import { inNetns } from "../../harness/faults/netns.ts";
+import { applySteps, type RestoreStep } from "../../harness/faults/restore.ts";
 import { faults, type FaultKindName } from "../../harness/faults/registry.ts";
 import { startHostProxies, type HostProxy } from "../../harness/proxy/host-proxies.ts";
 import { newRunId } from "../../harness/run/orchestrator.ts";
@@ -58,11 +59,11 @@ describe("network faults (real Docker)", () => {
   });
 
   /** Injects a fault the way a run does; the test undoes it. */
-  async function inject(kind: FaultKindName, target: "api" | "db", params: Record<string, unknown> = {}): Promise<Undo> {
+  async function inject(kind: FaultKindName, target: "api" | "db", params: Record<string, unknown> = {}, steps: RestoreStep[] = []): Promise<Undo> {
     const k = faults[kind] as FaultKind<any>;
     const spec = { ...k.params.parse(params), kind, target, atMs: 0, durationMs: 60_000 };
     const undo = await k.inject(
-      { docker, victims: targets.replicas[target]!, topology, signal: stop.signal, log: () => undefined, willChange: () => undefined, tag: `net-${kind}` },
+      { docker, victims: targets.replicas[target]!, topology, signal: stop.signal, log: () => undefined, willChange: (s) => steps.push(s), tag: `net-${kind}` },
       spec,
     );
     return undo!;
@@ -102,6 +103,25 @@ describe("network faults (real Docker)", () => {
     while (Date.now() < deadline) if (await check()) return true;
     return false;
   }
+
+  it("kernel faults log their undo before acting: replaying the log (cleanup after a SIGKILL) restores the namespaces exactly", async () => {
+    const before = await kernelState();
+    const steps: RestoreStep[] = [];
+    try {
+      await inject("loss", "db", { ratio: "30%" }, steps);
+      await inject("reject", "api", {}, steps);
+      await inject("bandwidth-tc", "db", { rate: "1MB/s" }, steps); // one qdisc per interface of db
+      await inject("partition", "db", { from: "api" }, steps); // rules on both sides
+      expect(await kernelState()).not.toEqual(before);
+      expect(steps.length).toBeGreaterThanOrEqual(6);
+      expect(steps.every((st) => st.op === "netns")).toBe(true);
+    } finally {
+      await applySteps(docker, steps); // the undos themselves are never called: as after a SIGKILL
+    }
+    expect(await kernelState()).toEqual(before);
+    await applySteps(docker, steps); // replaying twice is harmless
+    expect(await kernelState()).toEqual(before);
+  });
 
   it("latency 200ms on the host side raises p50 by 200ms (±20ms), undone without dropping that or other connections", async () => {
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
