@@ -97,8 +97,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .action(async (opts: { run?: string }) => {
       const docker = await connectDocker();
       const r = await cleanup(docker, opts.run);
-      print(`removed ${r.containers.length} container(s), ${r.networks.length} network(s)\n`);
-      for (const name of [...r.containers, ...r.networks]) print(`  ${name}\n`);
+      print(`removed ${r.containers.length} container(s), ${r.networks.length} network(s)${r.processes.length ? `, ${r.processes.length} process(es)` : ""}\n`);
+      for (const name of [...r.containers, ...r.networks, ...r.processes.map((p) => `pid ${p}`)]) print(`  ${name}\n`);
       for (const e of r.errors) printErr(`could not remove ${e}\n`);
       setExit(r.errors.length ? 3 : 0);
     });

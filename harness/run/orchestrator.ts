@@ -10,7 +10,9 @@ import { Recorder } from "../metrics/recorder.ts";
 import { runProbe } from "../probes/probe.ts";
 import type { Scenario } from "../scenario/validate.ts";
 import { connectDocker } from "../targets/docker.ts";
-import { startTargets, type RunningTargets } from "../targets/containers.ts";
+import { entryUrls, startTargets, type RunningTargets } from "../targets/containers.ts";
+import { Watch } from "../detect/watch.ts";
+import { prometheusBinaries } from "../detect/prometheus.ts";
 import { FaultRunner } from "./inject.ts";
 import type { Journal, RunEvent } from "./journal.ts";
 import { buildJournal } from "./verdict.ts";
@@ -26,6 +28,8 @@ export interface LiveStats {
   errorRate: number | null;
   p99Ms: number | undefined;
   activeFaults: string[];
+  /** Alerts and detectors firing now. */
+  alerts?: string[];
 }
 
 export interface Progress {
@@ -66,8 +70,8 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
   // Written first, so that after a SIGKILL `steadystate cleanup --run <runId>` knows what to remove.
   writeFileSync(join(runDir, "run.json"), JSON.stringify({ runId, pid: process.pid, scenario: scenario.file, startedAt }, null, 2) + "\n");
   const events: RunEvent[] = [];
-  const event = (type: string, message: string) => {
-    const e = { at: Date.now(), type, message };
+  const event = (type: string, message: string, at = Date.now()) => {
+    const e = { at, type, message };
     events.push(e);
     opts.progress.event(e);
   };
@@ -84,19 +88,24 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
   let recorder: Recorder | undefined;
   let targets: RunningTargets | undefined;
   let faults: FaultRunner | undefined;
+  let watch: Watch | undefined;
   let loadStartedAt: number | null = null;
   let loadEndedAt: number | null = null;
   let error: unknown;
   let undoFailures: UndoFailure[] = [];
   try {
     const docker = opts.docker ?? (await connectDocker());
+    if (scenario.detection?.prometheus?.mode === "local") prometheusBinaries(); // missing: exit 3 before anything starts
     opts.progress.phase("starting targets");
-    targets = await startTargets(
-      { docker, runId, runDir, teardown, signal: stopAll.signal, log: (m) => event("target", m) },
-      scenario.targets,
-    );
+    const targetsCtx = { docker, runId, runDir, teardown, signal: stopAll.signal, log: (m: string) => event("target", m), event };
+    targets = await startTargets(targetsCtx, scenario.targets);
     if (!interrupted()) {
-      const urls = (target: string) => targets!.replicas[target]!.map((r) => r.url);
+      opts.progress.phase("starting monitoring");
+      watch = await Watch.start({ docker, runId, runDir, teardown, signal: stopAll.signal, targets: targetsCtx, event }, scenario, targets);
+    }
+    if (!interrupted()) {
+      const w = watch!;
+      const urls = (target: string) => entryUrls(targets!, target);
       faults = new FaultRunner(
         { docker, teardown, replicas: targets.replicas, signal: stopAll.signal, event },
         planFaults(scenario),
@@ -108,15 +117,27 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
       const stopProbes = new AbortController();
       const probes = scenario.probes.map((p) => {
         rec.addSource(probeSource(p.name));
-        return runProbe(p, urls(p.target), (at, o) => rec.record(probeSource(p.name), at, o.ok, o.latencyMs, o.ok ? undefined : o.reason), stopProbes.signal);
+        return runProbe(
+          p,
+          urls(p.target),
+          (at, o) => {
+            rec.record(probeSource(p.name), at, o.ok, o.latencyMs, o.ok ? undefined : o.reason);
+            w.observe(probeSource(p.name), p.target, o.ok, o.latencyMs, o.ok ? undefined : o.reason);
+          },
+          stopProbes.signal,
+        );
       });
       faults.start(loadStartedAt);
-      const ticker = setInterval(() => opts.progress.tick(liveStats(rec, scenario, faults!)), TICK_MS);
+      w.beginLoad(rec);
+      const ticker = setInterval(() => opts.progress.tick({ ...liveStats(rec, scenario, faults!), alerts: w.alerts.active() }), TICK_MS);
       try {
         await loadEngines[scenario.load.engine].run({
           urls: urls(scenario.load.target),
           spec: scenario.load,
-          record: (at, ok, latencyMs, reason) => rec.record(LOAD_SOURCE, at, ok, latencyMs, reason),
+          record: (at, ok, latencyMs, reason) => {
+            rec.record(LOAD_SOURCE, at, ok, latencyMs, reason);
+            w.observe(LOAD_SOURCE, scenario.load.target, ok, latencyMs, reason);
+          },
           signal: stopAll.signal,
         });
       } finally {
@@ -125,6 +146,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
         rec.close(loadEndedAt);
         stopProbes.abort();
         await Promise.allSettled(probes);
+        await w.endLoad();
         await faults.stop();
       }
     }
@@ -132,6 +154,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     error = e;
     event("error", (e as Error).message);
   } finally {
+    await watch?.endLoad().catch(() => undefined);
     await faults?.stop().catch(() => undefined);
     opts.progress.phase("undoing faults and removing containers");
     undoFailures = await teardown.unwind();
@@ -152,6 +175,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     undoFailures,
     error,
     interrupted: interrupted() ? String(opts.signal?.reason ?? "interrupted") : undefined,
+    ...(watch ? { watch: watch.results() } : {}),
   });
   const reports = writeReports(journal, runDir, opts.formats ?? scenario.report.formats);
   return { journal, runDir, reports };

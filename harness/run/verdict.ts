@@ -9,6 +9,8 @@ import { formatValue } from "../slo/grammar.ts";
 import type { RunningTargets } from "../targets/containers.ts";
 import { JOURNAL_SCHEMA_VERSION, type FaultRecord, type Journal, type RunEvent, type Verdict } from "./journal.ts";
 import { measure } from "./measure.ts";
+import { detectionParts, detectionReasons } from "../detect/journal.ts";
+import type { WatchResults } from "../detect/watch.ts";
 import type { UndoFailure } from "./teardown.ts";
 
 export const VERSION: string = createRequire(import.meta.url)("../../package.json").version;
@@ -27,6 +29,8 @@ export interface JournalInput {
   undoFailures: UndoFailure[];
   error: unknown;
   interrupted: string | undefined;
+  /** What monitoring, alerting, detectors and the healer recorded (absent when the run stopped before). */
+  watch?: WatchResults;
 }
 
 export const EXIT_CODES: Record<Verdict, number> = { pass: 0, fail: 1, error: 3, interrupted: 130 };
@@ -71,11 +75,17 @@ export function buildJournal(input: JournalInput): Journal {
     ...measured,
     events: input.events,
     targets: Object.fromEntries(Object.entries(input.targets?.reports ?? {}).map(([k, replicas]) => [k, { replicas }])),
-    files: Object.fromEntries(
-      Object.values(input.targets?.reports ?? {})
+    files: Object.fromEntries([
+      ...Object.values(input.targets?.reports ?? {})
         .flat()
         .map((r) => [`log ${r.name}`, r.log]),
-    ),
+      ...Object.values(input.targets?.balancers ?? {}).flatMap((b) => [
+        [`log ${b.containerName}`, b.log],
+        [`config ${b.containerName}`, b.config],
+      ]),
+      ...Object.entries(input.watch?.files ?? {}),
+    ]),
+    ...detectionParts(s, measured.faults, measured.timeline, input.loadEndedAt, input.watch),
   };
 
   const reasons: string[] = [];
@@ -108,6 +118,10 @@ export function buildJournal(input: JournalInput): Journal {
     for (const f of journal.faults.filter((x) => x.injectedAt !== null && !x.recovered)) {
       verdict = "fail";
       reasons.push(`${f.description} never recovered: the steady-state hypothesis did not hold for ${s.steadyState.stableForMs}ms before the load ended`);
+    }
+    for (const r of detectionReasons(journal)) {
+      verdict = "fail";
+      reasons.push(r);
     }
   }
   journal.verdict = verdict;

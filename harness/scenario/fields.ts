@@ -1,7 +1,7 @@
 // Zod building blocks shared by every section of the scenario and by plug-in parameter schemas,
 // so that a duration or an unknown key reads the same wherever it appears.
 import { z } from "zod";
-import { DURATION_HINT, parseDuration, parsePercent } from "./units.ts";
+import { DURATION_HINT, parseBytes, parseDuration, parsePercent, SIZE_HINT } from "./units.ts";
 
 /** Marker carrying an object's valid keys through zod's issue message (see parse.ts). */
 export const VALID_KEYS_PREFIX = "valid-keys:";
@@ -31,6 +31,16 @@ export const ratio = z.unknown().transform((v, ctx): number => {
   const value = typeof v === "string" ? parsePercent(v) : typeof v === "number" && v >= 0 && v <= 1 ? v : undefined;
   if (value === undefined) {
     ctx.addIssue({ code: "custom", message: `${JSON.stringify(v)} is not a percentage like 12.5% (or a fraction 0..1)` });
+    return z.NEVER;
+  }
+  return value;
+});
+
+/** Bytes from "256MiB" / "1GB", or a number of bytes. */
+export const bytes = z.unknown().transform((v, ctx): number => {
+  const value = typeof v === "string" ? parseBytes(v) : typeof v === "number" && Number.isInteger(v) && v >= 0 ? v : undefined;
+  if (value === undefined) {
+    ctx.addIssue({ code: "custom", message: `${JSON.stringify(v)} is not ${SIZE_HINT} (or a number of bytes)` });
     return z.NEVER;
   }
   return value;

@@ -5,6 +5,7 @@ import { parseComparison, type Comparison, type Unit } from "../slo/grammar.ts";
 import { duration, int, name, obj, positiveDuration, select, urlPath } from "./fields.ts";
 
 export const RESTART_POLICIES = ["no", "on-failure", "always"] as const;
+export const BALANCERS = ["haproxy"] as const;
 export const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"] as const;
 
 const comparison = (unit: Unit) =>
@@ -25,6 +26,13 @@ export const targetSchema = obj({
   restart: z.enum(RESTART_POLICIES).default("no"),
   env: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)).default({}),
   command: z.array(z.string()).optional(),
+  // A real load balancer in front of the replicas; load and probes go through it.
+  balancer: z.enum(BALANCERS).optional(),
+  // What Prometheus scrapes on each replica (when detection.prometheus runs one), or "none".
+  metrics: z
+    .string()
+    .refine((m) => m === "none" || m.startsWith("/"), { message: 'must be a path like /metrics, or "none"' })
+    .default("/metrics"),
   // Without `health`, a target is ready as soon as its port answers HTTP at all (any status).
   health: obj({
     path: urlPath.default("/"),
@@ -103,6 +111,8 @@ export const TOP_LEVEL_KEYS = [
   "faults",
   "slo",
   "report",
+  "detection",
+  "heal",
 ] as const;
 
 export const headerSchema = obj({
@@ -116,6 +126,8 @@ export const headerSchema = obj({
   faults: z.array(z.unknown()).default([]),
   slo: z.array(z.string()).default([]),
   report: z.unknown().optional(),
+  detection: z.unknown().optional(),
+  heal: z.array(z.unknown()).default([]),
 });
 
 export type TargetSpec = z.output<typeof targetSchema>;

@@ -1,5 +1,6 @@
-// Text forms of the quantities a scenario uses: durations ("250ms", "5s", "2m", "1h", "1.5s")
-// and ratios ("99.5%"). Code works in milliseconds and fractions; these are the only parsers.
+// Text forms of the quantities a scenario uses: durations ("250ms", "5s", "2m", "1h", "1.5s"),
+// ratios ("99.5%") and sizes ("256MiB", "1GB"). Code works in milliseconds, fractions and bytes; these are
+// the only parsers.
 
 const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/;
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
@@ -17,12 +18,23 @@ export function parseDuration(text: string | number): number | undefined {
 
 const PERCENT = /^(\d+(?:\.\d+)?)%$/;
 
-/** A fraction in [0, 1] from "99.5%", or undefined. */
-export function parsePercent(text: string): number | undefined {
+/** A fraction in [0, max] from "99.5%" (max 1 unless given: CPU use can exceed one core), or undefined. */
+export function parsePercent(text: string, max = 1): number | undefined {
   const m = PERCENT.exec(text.trim());
   if (!m) return undefined;
   const value = Number(m[1]) / 100;
-  return value <= 1 ? value : undefined;
+  return value <= max ? value : undefined;
+}
+
+const SIZE = /^(\d+(?:\.\d+)?)(B|KB|MB|GB|KiB|MiB|GiB)$/;
+const UNIT_BYTES: Record<string, number> = { B: 1, KB: 1e3, MB: 1e6, GB: 1e9, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 };
+
+export const SIZE_HINT = "a size like 256MiB, 1GiB or 500MB";
+
+/** Bytes from "256MiB" (binary) or "500MB" (decimal), or undefined when the text is not a size. */
+export function parseBytes(text: string): number | undefined {
+  const m = SIZE.exec(text.trim());
+  return m ? Math.round(Number(m[1]) * UNIT_BYTES[m[2]!]!) : undefined;
 }
 
 /** Shortest exact text for a duration: 8000 → "8s", 250 → "250ms", 90000 → "1.5m". */
