@@ -96,13 +96,15 @@ const DETECTOR_BASE_KEYS = Object.keys(detectorBaseShape);
 
 export function validateDetection(raw: unknown, ctx: DetectionContext, issues: Issue[], section: Section): DetectionSpec | undefined {
   const d = section(detectionSchema, raw, ["detection"]);
-  if (!d) return undefined;
-  const prometheus = d.prometheus === undefined ? null : validatePrometheus(d.prometheus, ctx.dir, issues, section);
+  // The parts are checked even when another key of the section is wrong, so every problem shows at once.
+  const parts = isMapping(raw) ? raw : {};
+  const list = (v: unknown) => (Array.isArray(v) ? v : []);
+  const prometheus = parts.prometheus === undefined ? null : validatePrometheus(parts.prometheus, ctx.dir, issues, section);
   const ruleAlerts = prometheus?.spec.mode === "external" ? null : (prometheus?.alerts ?? []);
 
   const canQuery = prometheus !== null && (prometheus.spec.mode === "local" || prometheus.spec.url !== null);
   const detectors: DetectorSpec[] = [];
-  d.detectors.forEach((value, i) => {
+  list(parts.detectors).forEach((value, i) => {
     const det = validateDetector(value, ["detection", "detectors", i], ctx, canQuery, issues, section);
     if (!det) return;
     if (detectors.some((x) => x.name === det.name)) issues.push({ path: ["detection", "detectors", i, "name"], message: `detector name "${det.name}" is used twice` });
@@ -112,7 +114,7 @@ export function validateDetection(raw: unknown, ctx: DetectionContext, issues: I
 
   const known = ruleAlerts === null ? null : [...ruleAlerts, ...detectors.map((x) => x.name)];
   const expects: ExpectSpec[] = [];
-  d.expect.forEach((value, i) => {
+  list(parts.expect).forEach((value, i) => {
     const path: Path = ["detection", "expect", i];
     const e = section(expectSchema, value, path);
     if (!e) return;
@@ -135,6 +137,7 @@ export function validateDetection(raw: unknown, ctx: DetectionContext, issues: I
     expects.push({ index: i, alert: e.alert, for: e.for, withinMs: e.within });
   });
 
+  if (!d) return undefined;
   return { prometheus: prometheus?.spec ?? null, expect: expects, quietBefore: d.quietBefore, settleMs: d.settle, detectors, ruleAlerts };
 }
 

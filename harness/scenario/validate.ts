@@ -171,6 +171,7 @@ export function validateScenario(raw: unknown, file: string, dir: string): { sce
           issues,
           section,
         );
+  // Heal rules name alerts and detectors: checked against them when the rule files are known.
   const triggers = detection === null ? [] : detection?.ruleAlerts ? [...detection.ruleAlerts, ...detection.detectors.map((d) => d.name)] : null;
   const heal = validateHeal(Array.isArray(doc.heal) ? doc.heal : [], { targets, triggers }, issues, section);
   for (const t of Object.values(targets)) t.maxReplicas = maxReplicas(t.name, t.replicas, heal);
