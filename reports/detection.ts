@@ -2,7 +2,7 @@
 // fast, what the healer did, where the anomaly showed first; each alert path's time to detect; expectations,
 // false alarms, balancer ejections and container resources. Pure functions of the journal.
 import type { Journal } from "../harness/run/journal.ts";
-import { formatDuration } from "../harness/scenario/units.ts";
+import { formatBytes, formatDuration } from "../harness/scenario/units.ts";
 import { detects, ms, offset } from "./format.ts";
 
 type Table = (head: string[], rows: string[][]) => string;
@@ -78,7 +78,7 @@ export function detectionSection(j: Journal, table: Table): string[] {
           r.target,
           String(r.samples.length),
           `${Math.max(...r.samples.map((s) => s.cpuPercent)).toFixed(1)}%`,
-          `${(Math.max(...r.samples.map((s) => s.memoryBytes)) / 1024 ** 2).toFixed(1)} MiB`,
+          formatBytes(Math.max(...r.samples.map((s) => s.memoryBytes))),
           String(r.samples.at(-1)!.restarts),
         ]),
       ),

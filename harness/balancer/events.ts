@@ -6,6 +6,8 @@ export interface BalancerChange {
   server: string;
   state: "down" | "up";
   reason: string;
+  /** A slot's first time in rotation (a replica added while the run lasts). */
+  added: boolean;
 }
 
 const DOWN = /Server [^/\s]+\/(\S+) (?:is DOWN|is going DOWN for maintenance|was DOWN and now enters maintenance)(?:, reason: ([^,]+)| \(([^)]+)\))?/;
@@ -15,6 +17,7 @@ const TIMESTAMP = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z) /;
 
 export class BalancerLog {
   private readonly state = new Map<string, "down" | "up">();
+  private readonly waiting = new Set<string>();
 
   /** The change a log line reports, if it changes a server's state. Lines carry Docker's timestamps. */
   read(line: string, fallbackAt: number): BalancerChange | undefined {
@@ -22,6 +25,7 @@ export class BalancerLog {
     const unresolved = UNRESOLVED.exec(line);
     if (unresolved) {
       this.state.set(unresolved[1]!, "down");
+      this.waiting.add(unresolved[1]!);
       return undefined;
     }
     const down = DOWN.exec(line);
@@ -33,12 +37,14 @@ export class BalancerLog {
     // Servers start in rotation.
     if ((this.state.get(server) ?? "up") === state) return undefined;
     this.state.set(server, state);
+    const added = state === "up" && this.waiting.delete(server);
     const ts = TIMESTAMP.exec(line);
-    return { at: ts ? Date.parse(ts[1]!) : fallbackAt, server, state, reason: (m[2] ?? m[3] ?? "").trim() };
+    return { at: ts ? Date.parse(ts[1]!) : fallbackAt, server, state, reason: (m[2] ?? m[3] ?? "").trim(), added };
   }
 }
 
 export function describeChange(c: BalancerChange): string {
   const why = c.reason ? ` (${c.reason})` : "";
-  return c.state === "down" ? `${c.server} ejected by the balancer${why}` : `${c.server} back in rotation${why}`;
+  if (c.state === "down") return `${c.server} ejected by the balancer${why}`;
+  return c.added ? `${c.server} added to the rotation${why}` : `${c.server} back in rotation${why}`;
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { bytes, obj } from "../scenario/fields.ts";
+import { formatBytes } from "../scenario/units.ts";
 import type { HealAction } from "./action.ts";
 
 interface ResourcesParams {
@@ -18,7 +19,7 @@ export const resources: HealAction<ResourcesParams> = {
   ),
   scope: "target",
   describe: (p, target) =>
-    `set ${target} limits to ${[p.memory !== undefined ? `memory ${p.memory} bytes` : "", p.cpus !== undefined ? `${p.cpus} CPUs` : ""].filter(Boolean).join(", ")}`,
+    `set ${target} limits to ${[p.memory !== undefined ? `memory ${formatBytes(p.memory)}` : "", p.cpus !== undefined ? `${p.cpus} CPUs` : ""].filter(Boolean).join(", ")}`,
   run: async (ctx, p) => {
     const update = {
       ...(p.memory !== undefined ? { Memory: p.memory, MemorySwap: -1 } : {}),

@@ -37,6 +37,14 @@ export function parseBytes(text: string): number | undefined {
   return m ? Math.round(Number(m[1]) * UNIT_BYTES[m[2]!]!) : undefined;
 }
 
+/** A size in the largest binary unit that keeps it readable: 268435456 → "256MiB", 1536 → "1.5KiB". */
+export function formatBytes(bytes: number): string {
+  for (const [unit, size] of [["GiB", 1024 ** 3], ["MiB", 1024 ** 2], ["KiB", 1024]] as const) {
+    if (bytes >= size) return `${round(bytes / size, 2)}${unit}`;
+  }
+  return `${bytes}B`;
+}
+
 /** Shortest exact text for a duration: 8000 → "8s", 250 → "250ms", 90000 → "1.5m". */
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms)) return String(ms);

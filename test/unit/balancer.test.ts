@@ -21,7 +21,7 @@ describe("HAProxy's log as balancer events", () => {
     const log = new BalancerLog();
     const changes = LINES.map((l) => log.read(l, 0)).filter((c) => c !== undefined);
     expect(changes.map((c) => [new Date(c.at).toISOString(), describeChange(c)])).toEqual([
-      ["2026-11-23T16:58:08.694Z", "api-2 back in rotation (resolves again)"],
+      ["2026-11-23T16:58:08.694Z", "api-2 added to the rotation (resolves again)"],
       ["2026-11-23T16:58:12.272Z", "api-0 ejected by the balancer (Layer4 timeout)"],
       ["2026-11-23T16:58:14.070Z", "api-0 back in rotation (resolves again)"],
       ["2026-11-23T16:58:20.100Z", "api-1 ejected by the balancer (Layer7 timeout)"],

@@ -30,8 +30,8 @@ describe("detection and heal in the scenario", () => {
     expect(d.prometheus).toEqual({ mode: "local", rules: [join(root, "fixtures", "alerts.yml")], scrapeIntervalMs: 1_000, evaluationIntervalMs: 1_000 });
     expect(d.ruleAlerts).toEqual(["ApiDown", "ApiErrors", "ApiReplicaUnreachable"]);
     expect(d.expect).toEqual([
-      { index: 0, alert: "ApiDown", for: "crash", withinMs: 6_000 },
-      { index: 1, alert: "ApiDown", for: "stop", withinMs: 6_000 },
+      { index: 0, alert: "ApiDown", for: "stop", withinMs: 6_000 },
+      { index: 1, alert: "ApiDown", for: "crash", withinMs: 6_000 },
     ]);
     expect(d.quietBefore).toBe(true);
     expect(d.settleMs).toBe(10_000);

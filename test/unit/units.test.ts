@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDuration, parseDuration, parsePercent } from "../../harness/scenario/units.ts";
+import { formatBytes, formatDuration, parseBytes, parseDuration, parsePercent } from "../../harness/scenario/units.ts";
 
 describe("durations", () => {
   it.each([
@@ -28,4 +28,24 @@ describe("percentages", () => {
     expect(parsePercent("100%")).toBe(1);
   });
   it.each(["99.5", "101%", "-1%", "%", "half"])("rejects %j", (text) => expect(parsePercent(text)).toBeUndefined());
+});
+
+describe("sizes", () => {
+  it.each([
+    ["256MiB", 268_435_456],
+    ["1.5GiB", 1_610_612_736],
+    ["500MB", 500_000_000],
+    ["64KiB", 65_536],
+    ["10B", 10],
+  ])("%s is %i bytes", (text, bytes) => expect(parseBytes(text)).toBe(bytes));
+
+  it.each(["256", "256 MiB", "256mb", "-1MiB", "1TiB"])("rejects %j", (text) => expect(parseBytes(text)).toBeUndefined());
+
+  it("formats in the largest readable binary unit", () => {
+    expect([268_435_456, 1_536, 10, 3 * 1024 ** 3].map(formatBytes)).toEqual(["256MiB", "1.5KiB", "10B", "3GiB"]);
+  });
+
+  it("reads percentages above 100% when asked (CPU over several cores)", () => {
+    expect(parsePercent("150%", Infinity)).toBe(1.5);
+  });
 });
