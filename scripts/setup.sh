@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what steadystate needs on a Debian/Ubuntu machine, skipping what is already there:
-# Docker (installed from the distribution, daemon started if it is not running) and the npm dependencies.
+# Docker (installed from the distribution, daemon started if it is not running), Prometheus, Alertmanager
+# and HAProxy (detection and balancer scenarios run them from the distribution's binaries) and the npm
+# dependencies.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,6 +11,9 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 packages=()
 command -v dockerd >/dev/null 2>&1 || packages+=(docker.io)
 command -v iptables >/dev/null 2>&1 || packages+=(iptables)
+command -v prometheus >/dev/null 2>&1 || packages+=(prometheus)
+command -v prometheus-alertmanager >/dev/null 2>&1 || packages+=(prometheus-alertmanager)
+[ -x /usr/sbin/haproxy ] || command -v haproxy >/dev/null 2>&1 || packages+=(haproxy)
 if [ "${#packages[@]}" -gt 0 ]; then
   echo "setup: installing ${packages[*]}"
   as_root apt-get update -qq

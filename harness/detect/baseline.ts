@@ -12,7 +12,7 @@ export interface Baseline {
 
 /** Keys every statistical detector shares. */
 export const baselineShape = (unit: SignalUnit) => ({
-  baseline: positiveDuration.default(10_000),
+  baseline: positiveDuration.default(30_000),
   direction: z.enum(DIRECTIONS as [Direction, ...Direction[]]).default("up"),
   minSigma: unit.value.default(unit.minSigma),
   for: duration.default(0),

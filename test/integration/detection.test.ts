@@ -8,7 +8,7 @@ import { AlertLog } from "../../harness/detect/alert-log.ts";
 import { startLocalStack, type LocalStack } from "../../harness/detect/prometheus.ts";
 import { startWebhook, type WebhookReceiver } from "../../harness/detect/webhook.ts";
 import { Teardown } from "../../harness/run/teardown.ts";
-import { leftovers, readJournal, ROOT, runCli, runProcesses, tempDir } from "./helpers.ts";
+import { leftovers, readJournal, readRunId, ROOT, runCli, runProcesses, startCli, tempDir } from "./helpers.ts";
 
 describe("expected alerts and false alarms (real Prometheus and Alertmanager)", () => {
   it("an expected alert whose rule cannot fire fails the run with exit 1, naming it", async () => {
@@ -47,6 +47,22 @@ describe("expected alerts and false alarms (real Prometheus and Alertmanager)", 
     expect(r.stderr.trim()).toBe(
       `${join(dir, "s.yaml")}:7:24: detection.prometheus.rules: promtool check rules: 5:15: group "a", rule 1, "Broken": could not parse expression: 1:16: parse error: unclosed left parenthesis`,
     );
+  });
+
+  it("after a SIGKILL, `cleanup --run` also ends the run's Prometheus and Alertmanager, and nothing else", async () => {
+    const out = tempDir("sigkill-prometheus");
+    const cli = startCli(["run", "test/scenarios/alert-never-fires.yaml", "--out", out]);
+    await cli.waitFor(/load 8s on api/);
+    const runId = readRunId(out);
+    expect(runProcesses(runId)).toHaveLength(2);
+    cli.child.kill("SIGKILL");
+    await cli.done;
+    const r = await runCli(["cleanup", "--run", runId]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^removed 1 container\(s\), 1 network\(s\), 2 process\(es\)/);
+    for (let i = 0; i < 50 && runProcesses(runId).length; i++) await new Promise((res) => setTimeout(res, 100));
+    expect(runProcesses(runId)).toEqual([]);
+    expect(await leftovers(runId)).toEqual({ containers: [], networks: [] });
   });
 
   it("exits 3 with the install command when Prometheus is not on the machine, before starting anything", async () => {

@@ -50,9 +50,9 @@ function falseFirings(kind: Kind, raw: object): number {
 
 const DEFAULTS: [Kind, object][] = [
   ["threshold", { op: ">", value: 13.5 }],
-  ["ksigma", { baseline: "30s" }],
-  ["ewma", { baseline: "30s" }],
-  ["cusum", { baseline: "30s" }],
+  ["ksigma", {}],
+  ["ewma", {}],
+  ["cusum", {}],
 ];
 
 describe("detectors on synthetic step changes", () => {
@@ -63,8 +63,8 @@ describe("detectors on synthetic step changes", () => {
   });
 
   it("a 1σ shift: CUSUM accumulates it, the trailing k·σ baseline absorbs it", () => {
-    const cusum = delays("cusum", { baseline: "30s" }, 1);
-    const ksigma = delays("ksigma", { baseline: "30s" }, 1);
+    const cusum = delays("cusum", {}, 1);
+    const ksigma = delays("ksigma", {}, 1);
     // Page's CUSUM with k = 0.5σ, h = 5σ has an out-of-control run length of about 10 points at δ = 1σ;
     // a baseline of 30 points widens it.
     expect(cusum.missed).toBeLessThanOrEqual(5);
@@ -72,10 +72,10 @@ describe("detectors on synthetic step changes", () => {
     expect(ksigma.missed).toBeGreaterThan(cusum.missed * 3);
   });
 
-  it("a longer baseline means fewer false alarms (σ is estimated better)", () => {
+  it("a longer baseline means fewer false alarms (σ is estimated better); the default is 30 s", () => {
     for (const kind of ["ksigma", "ewma", "cusum"] as const) {
       const short = falseFirings(kind, { baseline: "10s" });
-      const long = falseFirings(kind, { baseline: "30s" });
+      const long = falseFirings(kind, {});
       expect(long, kind).toBeLessThan(short);
       // In-control false alarm rates of the ideal charts are 1–2 per 1000 points; estimation adds to it.
       expect(long, kind).toBeLessThan(5);
@@ -97,18 +97,18 @@ describe("detectors on synthetic step changes", () => {
       expect(last.state, kind).toBe("resolved");
       return (last.at - 90_000) / 1_000;
     };
-    expect(resolvedAfter("ksigma", { baseline: "30s" })).toBeLessThanOrEqual(1);
+    expect(resolvedAfter("ksigma", {})).toBeLessThanOrEqual(1);
     expect(resolvedAfter("threshold", { op: ">", value: 13.5 })).toBeLessThanOrEqual(1);
-    expect(resolvedAfter("cusum", { baseline: "30s" })).toBeLessThanOrEqual((2 * 5) / 0.5 + 1);
+    expect(resolvedAfter("cusum", {})).toBeLessThanOrEqual((2 * 5) / 0.5 + 1);
     // EWMA decays by (1 − λ) per point: from about 6σ to inside L·σ·√(λ/(2−λ)) ≈ 1.3σ takes ~5 points at λ = 0.3.
-    expect(resolvedAfter("ewma", { baseline: "30s" })).toBeLessThanOrEqual(8);
+    expect(resolvedAfter("ewma", {})).toBeLessThanOrEqual(8);
   });
 
   it("a constant baseline (σ = 0, as an error rate of 0) fires on the first change, or beyond minSigma", () => {
     const zeros = (jumpAt: number, to: number) => Array.from({ length: 30 }, (_, i) => ({ at: i * 1_000, value: i >= jumpAt ? to : 0 }));
     for (const kind of ["ksigma", "ewma", "cusum"] as const) {
-      expect(run(kind, {}, zeros(20, 0.02))[0], kind).toEqual({ at: 20_000, state: "firing", value: 0.02 });
-      expect(run(kind, { minSigma: 0.01, for: "0" }, zeros(20, 0.005)), kind).toEqual([]);
+      expect(run(kind, { baseline: "10s" }, zeros(20, 0.02))[0], kind).toEqual({ at: 20_000, state: "firing", value: 0.02 });
+      expect(run(kind, { baseline: "10s", minSigma: 0.01 }, zeros(20, 0.005)), kind).toEqual([]);
     }
   });
 });
