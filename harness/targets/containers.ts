@@ -1,9 +1,7 @@
 // Starts a scenario's targets: one labelled network per run, replicas with loopback ports fixed for the run
 // (so they survive restarts), each container's removal (log saved first) pushed on the teardown stack.
-import { createWriteStream, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { Readable, Writable } from "node:stream";
-import { finished } from "node:stream/promises";
 import type Docker from "dockerode";
 import type { Teardown } from "../run/teardown.ts";
 import type { Target } from "../scenario/validate.ts";
@@ -11,6 +9,7 @@ import { InfraError } from "../scenario/errors.ts";
 import { waitHealthy } from "./health.ts";
 import { buildTargetImage, ensureBaseImage, requireLocalImage } from "./images.ts";
 import { runLabels, TARGET_LABEL } from "./labels.ts";
+import { saveLogs } from "./logs.ts";
 import { freePort } from "./ports.ts";
 import type { Replica } from "./replica.ts";
 import { startBalancer, type Balancer } from "../balancer/haproxy.ts";
@@ -140,16 +139,4 @@ export async function removeReplica(ctx: TargetsContext, running: RunningTargets
   });
   if (info.State.Paused) await container.unpause();
   await container.remove({ force: true, v: true });
-}
-
-/** The container's whole log (all restarts, stdout and stderr, with timestamps) into one file. */
-export async function saveLogs(container: Docker.Container, file: string): Promise<void> {
-  const raw = (await container.logs({ stdout: true, stderr: true, timestamps: true, follow: false })) as unknown as Buffer;
-  const out = createWriteStream(file);
-  const sink = new Writable({ write: (chunk, _enc, cb) => (out.write(chunk), cb()) });
-  const source = Readable.from([raw]);
-  container.modem.demuxStream(source, sink, sink);
-  await finished(source);
-  out.end();
-  await finished(out);
 }

@@ -8,6 +8,7 @@ import { AlertLog } from "../../harness/detect/alert-log.ts";
 import { startLocalStack, type LocalStack } from "../../harness/detect/prometheus.ts";
 import { startWebhook, type WebhookReceiver } from "../../harness/detect/webhook.ts";
 import { Teardown } from "../../harness/run/teardown.ts";
+import { formatDuration } from "../../harness/scenario/units.ts";
 import { leftovers, readJournal, readRunId, ROOT, runCli, runProcesses, startCli, tempDir } from "./helpers.ts";
 
 describe("expected alerts and false alarms (real Prometheus and Alertmanager)", () => {
@@ -32,7 +33,8 @@ describe("expected alerts and false alarms (real Prometheus and Alertmanager)", 
     expect(j.detection!.falseAlarms.map((a) => a.name)).toEqual(["AlwaysFiring"]);
     expect(j.detection!.falseAlarms[0]!.at).toBeLessThan(j.faults[0]!.injectedAt!);
     expect(j.slo).toEqual([{ objective: "false_alarms < 1", metric: "false_alarms", op: "<", goal: 1, measured: 1, unit: "count", pass: false }]);
-    expect(j.reasons).toContain(`false alarm: AlwaysFiring fired at +${((j.detection!.falseAlarms[0]!.at - j.loadStartedAt!) / 1_000).toString()}s, before the first fault (quietBefore)`);
+    const offset = j.detection!.falseAlarms[0]!.at - j.loadStartedAt!;
+    expect(j.reasons).toContain(`false alarm: AlwaysFiring fired at ${offset < 0 ? "−" : "+"}${formatDuration(Math.abs(offset))}, before the first fault (quietBefore)`);
   });
 
   it("stops before anything runs when promtool rejects a rule file (exit 2)", async () => {
