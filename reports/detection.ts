@@ -8,7 +8,7 @@ import { detects, ms, offset } from "./format.ts";
 type Table = (head: string[], rows: string[][]) => string;
 
 /** Time from each fault's injection to the first firing of each alert or detector in its window. */
-export function detectionDelays(j: Journal): { name: string; delays: (number | null)[] }[] {
+function detectionDelays(j: Journal): { name: string; delays: (number | null)[] }[] {
   const injected = j.faults.filter((f) => f.injectedAt !== null).sort((a, b) => a.injectedAt! - b.injectedAt!);
   const names = [...new Set(j.alerts.filter((a) => a.state === "firing").map((a) => a.name))];
   return names.map((name) => ({

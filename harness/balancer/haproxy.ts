@@ -21,9 +21,9 @@ import { freePort } from "../targets/ports.ts";
 import { BalancerLog, describeChange } from "./events.ts";
 import { haproxyConfig } from "./haproxy-config.ts";
 
-export const HAPROXY_IMAGE = "steadystate/haproxy:local";
+const HAPROXY_IMAGE = "steadystate/haproxy:local";
 const VERSION_LABEL = "steadystate.haproxy-version";
-export const HAPROXY_FIX = "apt-get install haproxy (the harness packs the host's haproxy into an image; no registry is needed)";
+const HAPROXY_FIX = "apt-get install haproxy (the harness packs the host's haproxy into an image; no registry is needed)";
 
 export interface Balancer {
   target: string;

@@ -28,7 +28,7 @@ interface Candidate {
   container: boolean;
 }
 
-export const SAMPLE_MS = 1_000;
+const SAMPLE_MS = 1_000;
 const BASELINE_MS = 10_000;
 
 export function localise(fault: FaultRecord, input: LocaliseInput): Localisation | null {

@@ -11,7 +11,7 @@ import { InfraError } from "../scenario/errors.ts";
 import { freePort } from "../targets/ports.ts";
 import { alertmanagerConfig, prometheusConfig, scrapeTargets, type ScrapeTarget } from "./prometheus-config.ts";
 
-export const PROMETHEUS_FIX = "apt-get install prometheus prometheus-alertmanager";
+const PROMETHEUS_FIX = "apt-get install prometheus prometheus-alertmanager";
 
 export interface StackContext {
   runId: string;

@@ -4,7 +4,7 @@
 import { spawn } from "node:child_process";
 import { closeSync, openSync, readdirSync, readFileSync } from "node:fs";
 
-export const RUN_ENV = "STEADYSTATE_RUN";
+const RUN_ENV = "STEADYSTATE_RUN";
 
 export interface HostProcess {
   pid: number;

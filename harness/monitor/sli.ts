@@ -15,7 +15,7 @@ export interface SliExporter {
   close(): Promise<void>;
 }
 
-export const SLI_BUCKETS_S = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+const SLI_BUCKETS_S = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 export async function startSliExporter(): Promise<SliExporter> {
   const registry = new Registry();
