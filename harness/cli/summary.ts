@@ -1,5 +1,6 @@
 // The table printed at the end of a run: each objective with goal, measured value and result; each fault
-// with its MTTR. Plain text, aligned, no colours (CI logs keep it readable).
+// with its MTTR (and, when alerts or detectors watch the run, what detected it, how fast, and the healer's
+// action). Plain text, aligned, no colours (CI logs keep it readable).
 import type { Journal } from "../run/journal.ts";
 import { detects, goalText, measuredText, ms, mttrText, offset, verdictWord } from "../../reports/format.ts";
 

@@ -78,7 +78,8 @@ export function buildJournal(input: JournalInput): Journal {
     files: Object.fromEntries([
       ...Object.values(input.targets?.reports ?? {})
         .flat()
-        .map((r) => [`log ${r.name}`, r.log]),
+        // A replaced replica's containers share a name: the later ones are told apart by their log file.
+        .map((r, i, all) => [all.findIndex((x) => x.name === r.name) === i ? `log ${r.name}` : `log ${r.name} (${r.log})`, r.log]),
       ...Object.values(input.targets?.balancers ?? {}).flatMap((b) => [
         [`log ${b.containerName}`, b.log],
         [`config ${b.containerName}`, b.config],
