@@ -40,3 +40,9 @@ export function pct(value: number | null | undefined): string {
 export function count(n: number): string {
   return n.toLocaleString("en-US");
 }
+
+/** Whether anything in the run could detect a fault (alerts or detectors configured). */
+export function detects(j: Journal): boolean {
+  const d = j.detection;
+  return d !== null && (d.prometheusUrl !== null || d.alertmanagerUrl !== null || d.detectors.length > 0);
+}

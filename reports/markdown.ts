@@ -2,6 +2,7 @@
 import type { Journal } from "../harness/run/journal.ts";
 import { count, goalText, measuredText, ms, mttrText, offset, pct, verdictWord } from "./format.ts";
 import type { Reporter } from "./reporter.ts";
+import { detectionSection } from "./detection.ts";
 
 const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 const row = (cells: string[]) => `| ${cells.map(cell).join(" | ")} |`;
@@ -43,6 +44,8 @@ export function renderMarkdown(j: Journal): string {
       ),
     );
   }
+
+  out.push(...detectionSection(j, table));
 
   out.push("", "## What users saw", "");
   const failedBy = Object.entries(m.requests.failedBy).map(([k, v]) => `${k}: ${count(v)}`).join(", ");

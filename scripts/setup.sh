@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what steadystate needs on a Debian/Ubuntu machine, skipping what is already there:
 # Docker (installed from the distribution, daemon started if it is not running), the kernel tools network
-# faults use (iptables, tc, nsenter), Chromium for browser journeys (driven by playwright-core, which
-# downloads no browser) and the npm dependencies.
+# faults use (iptables, tc, nsenter), Prometheus, Alertmanager and HAProxy (detection and balancer
+# scenarios run the distribution's binaries), Chromium for browser journeys (driven by playwright-core,
+# which downloads no browser) and the npm dependencies.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +14,9 @@ command -v dockerd >/dev/null 2>&1 || packages+=(docker.io)
 command -v iptables >/dev/null 2>&1 || packages+=(iptables)
 command -v tc >/dev/null 2>&1 || packages+=(iproute2)
 command -v nsenter >/dev/null 2>&1 || packages+=(util-linux)
+command -v prometheus >/dev/null 2>&1 || packages+=(prometheus)
+command -v prometheus-alertmanager >/dev/null 2>&1 || packages+=(prometheus-alertmanager)
+[ -x /usr/sbin/haproxy ] || command -v haproxy >/dev/null 2>&1 || packages+=(haproxy)
 if [ "${#packages[@]}" -gt 0 ]; then
   echo "setup: installing ${packages[*]}"
   as_root apt-get update -qq

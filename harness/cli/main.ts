@@ -118,8 +118,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
       const docker = await connectDocker();
       const dir = runDir ?? (opts.run && existsSync(defaultRunDir(opts.run)) ? defaultRunDir(opts.run) : undefined);
       const r = dir ? await cleanupRun(docker, dir) : { undone: [], ...(await cleanup(docker, opts.run)) };
-      print(`removed ${r.containers.length} container(s), ${r.networks.length} network(s)\n`);
-      for (const name of [...r.containers, ...r.networks]) print(`  ${name}\n`);
+      print(`removed ${r.containers.length} container(s), ${r.networks.length} network(s)${r.processes.length ? `, ${r.processes.length} process(es)` : ""}\n`);
+      for (const name of [...r.containers, ...r.networks, ...r.processes.map((p) => `pid ${p}`)]) print(`  ${name}\n`);
       if (dir) print(`undid ${r.undone.length} fault(s) from ${dir}/undo.json\n`);
       for (const label of r.undone) print(`  ${label}\n`);
       for (const e of r.errors) printErr(`could not ${e.startsWith("undo ") ? "" : "remove "}${e}\n`);

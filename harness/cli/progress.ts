@@ -47,5 +47,6 @@ export function statusText(s: LiveStats): string {
     `p99 ${s.p99Ms === undefined ? "—" : s.p99Ms.toFixed(1) + "ms"}`,
   ];
   if (s.activeFaults.length) parts.push(`fault: ${s.activeFaults.join(", ")}`);
+  if (s.alerts?.length) parts.push(`firing: ${s.alerts.join(", ")}`);
   return parts.join(" · ");
 }

@@ -1,7 +1,8 @@
 // The table printed at the end of a run: each objective with goal, measured value and result; each fault
-// with its MTTR. Plain text, aligned, no colours (CI logs keep it readable).
+// with its MTTR (and, when alerts or detectors watch the run, what detected it, how fast, and the healer's
+// action). Plain text, aligned, no colours (CI logs keep it readable).
 import type { Journal } from "../run/journal.ts";
-import { goalText, measuredText, ms, mttrText, offset, pct, verdictWord } from "../../reports/format.ts";
+import { detects, goalText, measuredText, ms, mttrText, offset, pct, verdictWord } from "../../reports/format.ts";
 
 export function table(head: string[], rows: string[][]): string {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
@@ -27,11 +28,19 @@ export function renderSummary(j: Journal, runDir: string): string {
     );
   }
   if (j.faults.length) {
+    const detecting = detects(j);
     out.push(
       "",
       table(
-        ["fault", "injected", "impact from", "recovered", "MTTR"],
-        j.faults.map((f) => [f.description, offset(j, f.injectedAt), offset(j, f.impactStartAt), offset(j, f.recoveredAt), mttrText(f)]),
+        ["fault", "injected", "impact from", ...(detecting ? ["detected by", "MTTD", "action"] : []), "recovered", "MTTR"],
+        j.faults.map((f) => [
+          f.description,
+          offset(j, f.injectedAt),
+          offset(j, f.impactStartAt),
+          ...(detecting ? [f.detectedBy ?? "—", ms(f.mttdMs), f.action ? `${f.action} ${offset(j, f.actionAt)}` : "—"] : []),
+          offset(j, f.recoveredAt),
+          mttrText(f),
+        ]),
       ),
     );
   }

@@ -168,3 +168,9 @@ export function arrivalsBy(spec: Pick<LoadSpec, "rate" | "stages" | "warmupMs">,
 export function peakRate(spec: Pick<LoadSpec, "rate" | "stages">): number {
   return Math.max(spec.rate ?? 0, ...spec.stages.map((s) => s.rate));
 }
+
+/** The target a load is reported under: the one it hits, or "mixed" for a mix over several targets. */
+export function loadTargetName(spec: LoadSpec): string {
+  const targets = new Set(spec.requests.map((r) => r.target));
+  return spec.target ?? (targets.size === 1 ? [...targets][0]! : "mixed");
+}

@@ -53,6 +53,13 @@ export class FaultRunner {
         impactMs: null,
         mttrMs: null,
         recovered: false,
+        detectedAt: null,
+        detectedBy: null,
+        actionAt: null,
+        action: null,
+        mttdMs: null,
+        mttaMs: null,
+        localisation: null,
       });
     }
   }

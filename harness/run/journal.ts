@@ -3,6 +3,9 @@
 import type { LatencySummary } from "../metrics/histogram.ts";
 import type { TimelineRow } from "../metrics/recorder.ts";
 import type { Unit } from "../slo/grammar.ts";
+import type { AlertEvent } from "../detect/alert-log.ts";
+import type { HealRecord } from "../heal/healer.ts";
+import type { ResourceSample } from "../monitor/docker-stats.ts";
 
 export const JOURNAL_SCHEMA_VERSION = 1;
 
@@ -51,6 +54,53 @@ export interface FaultRecord {
   mttrMs: number | null;
   recovered: boolean;
   error?: string;
+  /** First alert or detector firing attributed to the fault (see docs/detection.md), and its name. */
+  detectedAt: number | null;
+  detectedBy: string | null;
+  /** First heal action after the detection, and its name (restart, replace, scale, resources). */
+  actionAt: number | null;
+  action: string | null;
+  /** detectedAt − injectedAt; actionAt − detectedAt. */
+  mttdMs: number | null;
+  mttaMs: number | null;
+  /** The target and signal that became anomalous first after the injection. */
+  localisation: Localisation | null;
+}
+
+export interface Localisation {
+  target: string;
+  signal: string;
+  at: number;
+  matchesInjected: boolean;
+}
+
+export interface ContainerResources {
+  target: string;
+  samples: ResourceSample[];
+}
+
+export interface Expectation {
+  alert: string;
+  /** The fault's id (faults[i]). */
+  fault: string;
+  withinMs: number;
+  /** First firing after the injection (before the next fault), null when none. */
+  firedAt: number | null;
+  delayMs: number | null;
+  met: boolean;
+}
+
+export interface DetectionSummary {
+  /** Where the harness served its SLI metrics during the run. */
+  sliUrl: string | null;
+  prometheusUrl: string | null;
+  alertmanagerUrl: string | null;
+  quietBefore: boolean;
+  settleMs: number;
+  detectors: { name: string; description: string }[];
+  expectations: Expectation[];
+  /** Firings not attributable to a fault: before the first one, or more than settleMs after a recovery. */
+  falseAlarms: AlertEvent[];
 }
 
 export interface SourceMetrics {
@@ -152,4 +202,11 @@ export interface Journal {
   events: RunEvent[];
   targets: Record<string, { replicas: { name: string; restarts: number; status: string; exitCode: number | null; log: string }[] }>;
   files: Record<string, string>;
+  /** Per container: about one sample per second from the Docker stats API. */
+  resources: Record<string, ContainerResources>;
+  /** Alert and detector edges during the run (Alertmanager or polling; detectors carry a `detector` label). */
+  alerts: AlertEvent[];
+  /** Actions of the healer. */
+  heal: HealRecord[];
+  detection: DetectionSummary | null;
 }

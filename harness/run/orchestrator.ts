@@ -20,6 +20,9 @@ import { startTargets, type RunningTargets } from "../targets/containers.ts";
 import { checkBlastRadius } from "../faults/blast-radius.ts";
 import { applySteps, type RestoreStep } from "../faults/restore.ts";
 import { checkStopConditions, type Trip } from "../slo/stop-condition.ts";
+import { Watch } from "../detect/watch.ts";
+import { prometheusBinaries } from "../detect/prometheus.ts";
+import { loadTargetName } from "../load/spec.ts";
 import { FaultRunner } from "./inject.ts";
 import type { Journal, RunEvent } from "./journal.ts";
 import { buildJournal } from "./verdict.ts";
@@ -37,6 +40,8 @@ export interface LiveStats {
   errorRate: number | null;
   p99Ms: number | undefined;
   activeFaults: string[];
+  /** Alerts and detectors firing now. */
+  alerts?: string[];
 }
 
 export interface Progress {
@@ -80,8 +85,8 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
   // Written first, so that after a SIGKILL `steadystate cleanup --run <runId>` knows what to remove.
   writeFileSync(join(runDir, "run.json"), JSON.stringify({ runId, pid: process.pid, scenario: scenario.file, startedAt }, null, 2) + "\n");
   const events: RunEvent[] = [];
-  const event = (type: string, message: string) => {
-    const e = { at: Date.now(), type, message };
+  const event = (type: string, message: string, at = Date.now()) => {
+    const e = { at, type, message };
     events.push(e);
     opts.progress.event(e);
   };
@@ -101,6 +106,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
   let faults: FaultRunner | undefined;
   let journeys: RunningJourneys | undefined;
   let loadReport: LoadReport | void = undefined;
+  let watch: Watch | undefined;
   let loadStartedAt: number | null = null;
   let loadEndedAt: number | null = null;
   let error: unknown;
@@ -108,6 +114,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
   let undoFailures: UndoFailure[] = [];
   try {
     const docker = opts.docker ?? (await connectDocker());
+    if (scenario.detection?.prometheus?.mode === "local") prometheusBinaries(); // missing: exit 3 before anything starts
     let browser: Browser | undefined;
     if (journeyRuns.length) {
       // Before the targets: a missing Chromium stops the run at once (exit 3, with the install command).
@@ -117,15 +124,17 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     }
     opts.progress.phase("starting targets");
     const plan = planFaults(scenario);
-    targets = await startTargets(
-      { docker, runId, runDir, teardown, signal: stopAll.signal, log: (m) => event("target", m) },
-      scenario.targets,
-      { portNetwork: detachedTargets(plan) },
-    );
+    const targetsCtx = { docker, runId, runDir, teardown, signal: stopAll.signal, log: (m: string) => event("target", m), event };
+    targets = await startTargets(targetsCtx, scenario.targets, { portNetwork: detachedTargets(plan) });
     leaveExternalAsFound(docker, targets, teardown, undoLog);
     if (!interrupted()) {
+      opts.progress.phase("starting monitoring");
+      watch = await Watch.start({ docker, runId, runDir, teardown, signal: stopAll.signal, targets: targetsCtx, event }, scenario, targets);
+    }
+    if (!interrupted()) {
+      const w = watch!;
       const hostProxies = await startHostProxies(targets.replicas, hostProxyNeeds(plan), teardown, (m) => event("target", m));
-      // Where load, probes and journeys reach each target: through its host-side fault proxies when it has them.
+      // Where load, probes and journeys reach each target: its balancer, or its host-side fault proxies.
       const urls = Object.fromEntries(Object.keys(scenario.targets).map((name) => [name, trafficUrls(targets!, hostProxies, name)]));
       const radius = { runId, external: new Set(Object.values(targets.replicas).flat().filter((r) => r.external).map((r) => r.containerId)) };
       faults = new FaultRunner(
@@ -153,7 +162,15 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
       const stopProbes = new AbortController();
       const probes = scenario.probes.map((p) => {
         rec.addSource(probeSource(p.name));
-        return runProbe(p, urls[p.target]!, (at, o) => rec.record(probeSource(p.name), at, o.ok, o.latencyMs, o.ok ? undefined : o.reason), stopProbes.signal);
+        return runProbe(
+          p,
+          urls[p.target]!,
+          (at, o) => {
+            rec.record(probeSource(p.name), at, o.ok, o.latencyMs, o.ok ? undefined : o.reason);
+            w.observe(probeSource(p.name), p.target, o.ok, o.latencyMs, o.ok ? undefined : o.reason);
+          },
+          stopProbes.signal,
+        );
       });
       for (const j of scenario.journeys) rec.addSource(journeySource(j.name), { sparse: true, inHypothesis: j.hypothesis });
       if (browser) {
@@ -167,7 +184,8 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
         });
       }
       faults.start(loadStartedAt);
-      const ticker = setInterval(() => opts.progress.tick(liveStats(rec, scenario, faults!)), TICK_MS);
+      w.beginLoad(rec);
+      const ticker = setInterval(() => opts.progress.tick({ ...liveStats(rec, scenario, faults!), alerts: w.alerts.active() }), TICK_MS);
       const watcher = setInterval(() => {
         const trip = tripped ? undefined : checkStopConditions(rec, LOAD_SOURCE, scenario.abortWhen, Date.now());
         if (!trip) return;
@@ -176,12 +194,16 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
         stopLoad.abort();
         void faults!.halt();
       }, STOP_CHECK_MS);
+      const sliTarget = loadTargetName(load);
       let journeysFailed: unknown;
       try {
         loadReport = await loadEngines[load.engine].run({
           urls,
           spec: load,
-          record: (at, ok, latencyMs, reason) => rec.record(LOAD_SOURCE, at, ok, latencyMs, reason),
+          record: (at, ok, latencyMs, reason) => {
+            rec.record(LOAD_SOURCE, at, ok, latencyMs, reason);
+            w.observe(LOAD_SOURCE, sliTarget, ok, latencyMs, reason);
+          },
           signal: AbortSignal.any([stopAll.signal, stopLoad.signal]),
           runDir,
         });
@@ -195,6 +217,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
         // Loops end at once on the signal; their last Chromium calls are bounded (close, then each open).
         const journeysStop = withTimeout(journeys?.done ?? Promise.resolve(), 4 * CHROMIUM_ANSWER_MS, "browser journeys did not stop: Chromium stopped answering");
         journeysFailed = await journeysStop.then(() => undefined, (e: unknown) => e);
+        await w.endLoad();
         await faults.stop();
       }
       if (journeysFailed) throw journeysFailed;
@@ -203,6 +226,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     error = e;
     event("error", (e as Error).message);
   } finally {
+    await watch?.endLoad().catch(() => undefined);
     await faults?.stop().catch(() => undefined);
     opts.progress.phase("undoing faults and removing containers");
     undoFailures = await teardown.unwind();
@@ -226,6 +250,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     error,
     stopped: tripped,
     interrupted: interrupted() ? String(opts.signal?.reason ?? "interrupted") : undefined,
+    ...(watch ? { watch: watch.results() } : {}),
   });
   const reports = writeReports(journal, runDir, opts.formats ?? scenario.report.formats);
   return { journal, runDir, reports };

@@ -28,8 +28,13 @@ export function runTopology(targets: RunningTargets, hostProxies: ReadonlyMap<st
   };
 }
 
-/** Where the load and probes send a target's traffic: its host-side proxies when it has them. */
+/**
+ * Where the load, probes and journeys send a target's traffic: its load balancer when it has one, else its
+ * replicas, through their host-side fault proxies when they have them.
+ */
 export function trafficUrls(targets: RunningTargets, hostProxies: ReadonlyMap<string, HostProxy>, target: string): string[] {
+  const balancer = targets.balancers[target];
+  if (balancer) return [balancer.url];
   const replicas = targets.replicas[target];
   if (!replicas) return targets.urls[target]!; // a url target: no container, hence no proxy
   return replicas.map((r) => hostProxies.get(r.containerId)?.url ?? r.url);

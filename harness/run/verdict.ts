@@ -12,6 +12,8 @@ import type { LoadSpec } from "../load/spec.ts";
 import type { RunningTargets } from "../targets/containers.ts";
 import { JOURNAL_SCHEMA_VERSION, type ArrivalStats, type FaultRecord, type Journal, type LoadSummary, type RunEvent, type Verdict } from "./journal.ts";
 import { measure } from "./measure.ts";
+import { detectionParts, detectionReasons } from "../detect/journal.ts";
+import type { WatchResults } from "../detect/watch.ts";
 import type { UndoFailure } from "./teardown.ts";
 
 export const VERSION: string = createRequire(import.meta.url)("../../package.json").version;
@@ -35,6 +37,8 @@ export interface JournalInput {
   /** The stop condition (abortWhen) that ended the run early, if one did. */
   stopped?: Trip | undefined;
   interrupted: string | undefined;
+  /** What monitoring, alerting, detectors and the healer recorded (absent when the run stopped before). */
+  watch?: WatchResults;
 }
 
 export const EXIT_CODES: Record<Verdict, number> = { pass: 0, fail: 1, error: 3, interrupted: 130 };
@@ -84,11 +88,18 @@ export function buildJournal(input: JournalInput): Journal {
     ...measured,
     events: input.events,
     targets: Object.fromEntries(Object.entries(input.targets?.reports ?? {}).map(([k, replicas]) => [k, { replicas }])),
-    files: Object.fromEntries(
-      Object.values(input.targets?.reports ?? {})
+    files: Object.fromEntries([
+      ...Object.values(input.targets?.reports ?? {})
         .flat()
-        .map((r) => [`log ${r.name}`, r.log]),
-    ),
+        // A replaced replica's containers share a name: the later ones are told apart by their log file.
+        .map((r, i, all) => [all.findIndex((x) => x.name === r.name) === i ? `log ${r.name}` : `log ${r.name} (${r.log})`, r.log]),
+      ...Object.values(input.targets?.balancers ?? {}).flatMap((b) => [
+        [`log ${b.containerName}`, b.log],
+        [`config ${b.containerName}`, b.config],
+      ]),
+      ...Object.entries(input.watch?.files ?? {}),
+    ]),
+    ...detectionParts(s, measured.faults, measured.timeline, input.loadEndedAt, input.watch),
   };
 
   journal.metrics.arrivals = input.arrivals;
@@ -135,6 +146,10 @@ export function buildJournal(input: JournalInput): Journal {
         verdict = "fail";
         reasons.push(`${f.description} never recovered: the steady-state hypothesis did not hold for ${s.steadyState.stableForMs}ms before the load ended`);
       }
+    }
+    for (const r of detectionReasons(journal)) {
+      verdict = "fail";
+      reasons.push(r);
     }
   }
   journal.verdict = verdict;

@@ -5,6 +5,7 @@ import { parseComparison, type Comparison, type Unit } from "../slo/grammar.ts";
 import { duration, int, name, obj, positiveDuration, select, size, urlPath } from "./fields.ts";
 
 export const RESTART_POLICIES = ["no", "on-failure", "always"] as const;
+export const BALANCERS = ["haproxy"] as const;
 export const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"] as const;
 
 const comparison = (unit: Unit) =>
@@ -44,6 +45,13 @@ export const targetSchema = obj({
   })
     .refine((h) => ["CMD", "CMD-SHELL"].includes(h.test[0]!), { message: 'test starts with "CMD" or "CMD-SHELL"', path: ["test"] })
     .optional(),
+  // A real load balancer in front of the replicas; load and probes go through it.
+  balancer: z.enum(BALANCERS).optional(),
+  // What Prometheus scrapes on each replica (when detection.prometheus runs one), or "none".
+  metrics: z
+    .string()
+    .refine((m) => m === "none" || m.startsWith("/"), { message: 'must be a path like /metrics, or "none"' })
+    .default("/metrics"),
   // Without `health`, a target is ready as soon as its port answers HTTP at all (any status).
   health: obj({
     path: urlPath.default("/"),
@@ -156,6 +164,8 @@ export const TOP_LEVEL_KEYS = [
   "slo",
   "abortWhen",
   "report",
+  "detection",
+  "heal",
 ] as const;
 
 export const headerSchema = obj({
@@ -171,6 +181,8 @@ export const headerSchema = obj({
   slo: z.array(z.string()).default([]),
   abortWhen: z.array(z.string()).default([]),
   report: z.unknown().optional(),
+  detection: z.unknown().optional(),
+  heal: z.array(z.unknown()).default([]),
 });
 
 export type TargetSpec = z.output<typeof targetSchema>;

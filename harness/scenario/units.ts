@@ -1,5 +1,6 @@
-// Text forms of the quantities a scenario uses: durations ("250ms", "5s", "2m", "1h", "1.5s")
-// and ratios ("99.5%"). Code works in milliseconds and fractions; these are the only parsers.
+// Text forms of the quantities a scenario uses: durations ("250ms", "5s", "2m", "1h", "1.5s"),
+// ratios ("99.5%") and sizes ("256MiB", "1GB"). Code works in milliseconds, fractions and bytes; these are
+// the only parsers.
 
 const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/;
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
@@ -17,12 +18,12 @@ export function parseDuration(text: string | number): number | undefined {
 
 const PERCENT = /^(\d+(?:\.\d+)?)%$/;
 
-/** A fraction in [0, 1] from "99.5%", or undefined. */
-export function parsePercent(text: string): number | undefined {
+/** A fraction in [0, max] from "99.5%" (max 1 unless given: CPU use can exceed one core), or undefined. */
+export function parsePercent(text: string, max = 1): number | undefined {
   const m = PERCENT.exec(text.trim());
   if (!m) return undefined;
   const value = Number(m[1]) / 100;
-  return value <= 1 ? value : undefined;
+  return value <= max ? value : undefined;
 }
 
 /** Shortest exact text for a duration: 8000 → "8s", 250 → "250ms", 90000 → "1.5m". */

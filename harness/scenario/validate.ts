@@ -18,6 +18,7 @@ import { reporters } from "../../reports/registry.ts";
 import type { Issue } from "./errors.ts";
 import { name as nameSchema, obj } from "./fields.ts";
 import { fromZod, type Path } from "./issues.ts";
+import { splitKeys, type Section } from "./plugin.ts";
 import {
   faultBaseShape,
   headerSchema,
@@ -33,6 +34,8 @@ import { checkFaultTiming } from "./fault-timing.ts";
 import { checkTargetSource } from "./target-source.ts";
 import { formatDuration } from "./units.ts";
 import { importCompose } from "../targets/compose.ts";
+import { validateDetection, type DetectionSpec } from "../detect/scenario.ts";
+import { maxReplicas, validateHeal, type HealRule } from "../heal/scenario.ts";
 
 export interface Target extends Omit<TargetSpec, "port"> {
   name: string;
@@ -40,6 +43,8 @@ export interface Target extends Omit<TargetSpec, "port"> {
   port: number;
   /** Absolute build folder, when the target is built from a Dockerfile. */
   buildDir?: string;
+  /** Replicas it may reach when the healer scales it (its balancer declares that many slots). */
+  maxReplicas: number;
 }
 
 export type FaultSpec = FaultBase & Record<string, unknown> & { index: number };
@@ -61,6 +66,9 @@ export interface Scenario {
   /** Stop conditions: when one holds, the run stops its faults and fails. */
   abortWhen: StopCondition[];
   report: { formats: string[] };
+  /** Alerting and built-in detectors (null: no detection configured). */
+  detection: DetectionSpec | null;
+  heal: HealRule[];
 }
 
 const BUCKET_MS = 100;
@@ -97,7 +105,7 @@ export function validateScenario(raw: unknown, file: string, dir: string): { sce
     issues.push(...sourceIssues);
     const t = section(targetSchema, value, at);
     if (!t || sourceIssues.length) continue;
-    const target: Target = { ...t, name: key, port: t.port ?? Number(new URL(t.url!).port || 80) };
+    const target: Target = { ...t, name: key, port: t.port ?? Number(new URL(t.url!).port || 80), maxReplicas: t.replicas };
     if (t.build !== undefined) {
       const buildDir = resolve(dir, t.build);
       if (!existsSync(buildDir) || !statSync(buildDir).isDirectory()) {
@@ -204,12 +212,30 @@ export function validateScenario(raw: unknown, file: string, dir: string): { sce
     else issues.push({ path: ["slo", i], message: o.message, valid: o.valid });
   });
 
+  const detection =
+    doc.detection === undefined
+      ? null
+      : validateDetection(
+          doc.detection,
+          { dir, targetNames, probeNames: probes.map((p) => p.name), faults, loadDurationMs: load?.durationMs },
+          issues,
+          section,
+        );
+  // Heal rules name alerts and detectors: checked against them when the rule files are known.
+  const triggers = detection === null ? [] : detection?.ruleAlerts ? [...detection.ruleAlerts, ...detection.detectors.map((d) => d.name)] : null;
+  const heal = validateHeal(Array.isArray(doc.heal) ? doc.heal : [], { targets, triggers }, issues, section);
+  for (const t of Object.values(targets)) t.maxReplicas = maxReplicas(t.name, t.replicas, heal);
+  const burn = slo.findIndex((o) => o.metric === "error_budget_burn");
+  if (burn >= 0 && !slo.some((o) => o.metric === "availability")) {
+    issues.push({ path: ["slo", burn], message: "error_budget_burn is measured against the availability objective: add one (e.g. availability >= 99.5%)" });
+  }
+
   const report = section(reportSchema, doc.report ?? {}, ["report"]);
   report?.formats.forEach((f, i) => {
     if (!(f in reporters)) issues.push({ path: ["report", "formats", i], message: `unknown report format "${f}"`, valid: Object.keys(reporters) });
   });
 
-  if (issues.length || !header || !load || !hypothesis || !report) return { issues };
+  if (issues.length || !header || !load || !hypothesis || !report || detection === undefined) return { issues };
   return {
     issues,
     scenario: {
@@ -227,6 +253,8 @@ export function validateScenario(raw: unknown, file: string, dir: string): { sce
       slo,
       abortWhen,
       report,
+      detection,
+      heal,
     },
   };
 }
@@ -307,8 +335,6 @@ function checkDependencies(targets: Record<string, Target>, imported: Set<string
   return issues;
 }
 
-type Section = <S extends z.ZodType>(schema: S, value: unknown, path: Path, extraKeys?: string[]) => z.output<S> | undefined;
-
 const baseSchema = obj(faultBaseShape);
 const BASE_KEYS = Object.keys(faultBaseShape);
 
@@ -323,8 +349,7 @@ function validateFault(value: unknown, path: Path, issues: Issue[], section: Sec
   if (kindName === undefined) issues.push({ path: [...path, "kind"], message: "is required", valid: faultKinds });
   else if (!kind) issues.push({ path: [...path, "kind"], message: `unknown fault kind ${JSON.stringify(kindName)}`, valid: faultKinds });
 
-  const baseRaw = Object.fromEntries(Object.entries(raw).filter(([k]) => BASE_KEYS.includes(k)));
-  const paramsRaw = Object.fromEntries(Object.entries(raw).filter(([k]) => !BASE_KEYS.includes(k)));
+  const { base: baseRaw, params: paramsRaw } = splitKeys(raw, BASE_KEYS);
   const base = section(baseSchema, baseRaw, path);
   const params = kind ? section(kind.params, paramsRaw, path, BASE_KEYS) : undefined;
   if (!base || !kind || !params) return undefined;

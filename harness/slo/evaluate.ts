@@ -6,7 +6,7 @@ import { sloMetrics, type SloMetric } from "./metrics.ts";
 export function evaluateSlos(objectives: readonly Objective[], journal: Journal): SloResult[] {
   return objectives.map((o) => {
     const metric = (sloMetrics as Record<string, SloMetric>)[o.metric];
-    const measured = metric ? metric.measure(journal) : null;
+    const measured = metric ? metric.measure(journal, objectives) : null;
     const never = measured === Infinity;
     return {
       objective: o.text,

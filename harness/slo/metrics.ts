@@ -1,13 +1,16 @@
 // The metrics an SLO can name, their unit, and how each is read from a journal. One table: the grammar,
 // validation messages ("valid: …") and evaluation all come from it.
 import type { Journal } from "../run/journal.ts";
-import type { Unit } from "./grammar.ts";
+import type { Objective, Unit } from "./grammar.ts";
 
 export interface SloMetric {
   unit: Unit;
   description: string;
-  /** null = not measurable in this run; Infinity = never (e.g. a fault that never recovered). */
-  measure(j: Journal): number | null;
+  /**
+   * null = not measurable in this run; Infinity = never (e.g. a fault that never recovered). `objectives`
+   * are the run's other objectives (error_budget_burn reads the availability one).
+   */
+  measure(j: Journal, objectives: readonly Objective[]): number | null;
 }
 
 const latency = (key: "p50" | "p90" | "p95" | "p99" | "max", what: string): SloMetric => ({
@@ -73,6 +76,30 @@ export const sloMetrics = {
   journey_p95: journeyLatency("p95", "95th percentile"),
   journey_p99: journeyLatency("p99", "99th percentile"),
   journey_max: journeyLatency("max", "maximum"),
+  mttd: {
+    unit: "duration",
+    description: "worst time to detect over all faults (first attributed alert or detector firing − injected); a fault nothing detected is never",
+    measure: (j) => {
+      const injected = j.faults.filter((f) => f.injectedAt !== null);
+      if (!injected.length || !j.detection) return null;
+      return Math.max(...injected.map((f) => (f.mttdMs === null ? Infinity : f.mttdMs)));
+    },
+  },
+  false_alarms: {
+    unit: "count",
+    description: "alert and detector firings not attributable to a fault (before the first one, or settle after a recovery)",
+    measure: (j) => (j.detection ? j.detection.falseAlarms.length : null),
+  },
+  error_budget_burn: {
+    unit: "ratio",
+    description: "share of the availability objective's error budget this run consumed: (1 − availability) / (1 − goal)",
+    measure: (j, objectives) => {
+      const goal = objectives.find((o) => o.metric === "availability")?.value;
+      const a = j.metrics.availability.request;
+      if (goal === undefined || a === null) return null;
+      return goal >= 1 ? (a >= 1 ? 0 : Infinity) : (1 - a) / (1 - goal);
+    },
+  },
 } as const satisfies Record<string, SloMetric>;
 
 export type SloMetricName = keyof typeof sloMetrics;

@@ -1,17 +1,28 @@
 // Removes what runs left behind (after a SIGKILL, say): only objects labelled steadystate.run, optionally of
-// one run. Paused containers are unpaused first so their processes end cleanly.
+// one run. Paused containers are unpaused first so their processes end cleanly. Host processes a run started
+// (Prometheus, Alertmanager) carry the run id in their environment and are ended too.
 import type Docker from "dockerode";
 import { RUN_LABEL } from "./labels.ts";
+import { runProcesses } from "../host/processes.ts";
 
 export interface CleanupResult {
   containers: string[];
   networks: string[];
+  processes: number[];
   errors: string[];
 }
 
 export async function cleanup(docker: Docker, runId?: string): Promise<CleanupResult> {
   const filters = JSON.stringify({ label: [runId ? `${RUN_LABEL}=${runId}` : RUN_LABEL] });
-  const result: CleanupResult = { containers: [], networks: [], errors: [] };
+  const result: CleanupResult = { containers: [], networks: [], processes: [], errors: [] };
+  for (const pid of runProcesses(runId)) {
+    try {
+      process.kill(pid, "SIGTERM");
+      result.processes.push(pid);
+    } catch (e) {
+      result.errors.push(`process ${pid}: ${(e as Error).message}`);
+    }
+  }
   for (const c of await docker.listContainers({ all: true, filters })) {
     const name = c.Names[0]?.replace(/^\//, "") ?? c.Id;
     try {

@@ -1,11 +1,9 @@
 // Starts a scenario's targets: one labelled network per run, replicas with loopback ports fixed for the run
 // (so they survive restarts), each container's removal (log saved first) pushed on the teardown stack.
-import { createWriteStream, mkdirSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { Readable, Writable } from "node:stream";
-import { finished } from "node:stream/promises";
+import { join } from "node:path";
 import type Docker from "dockerode";
-import { dependencies, startLinkProxies, type LinkProxy } from "../proxy/link-proxies.ts";
+import { startBalancer, type Balancer } from "../balancer/haproxy.ts";
+import { startLinkProxies, type LinkProxy } from "../proxy/link-proxies.ts";
 import type { Teardown } from "../run/teardown.ts";
 import type { Target } from "../scenario/validate.ts";
 import { InfraError } from "../scenario/errors.ts";
@@ -13,6 +11,7 @@ import { waitHealthy } from "./health.ts";
 import { attachContainer, urlTargetBase } from "./external.ts";
 import { buildTargetImage, ensureBaseImage, requireLocalImage } from "./images.ts";
 import { runLabels, TARGET_LABEL } from "./labels.ts";
+import { saveLogs } from "./logs.ts";
 import { freePort } from "./ports.ts";
 import type { Replica } from "./replica.ts";
 
@@ -23,6 +22,8 @@ export interface TargetsContext {
   teardown: Teardown;
   signal: AbortSignal;
   log(message: string): void;
+  /** A timeline event of another type (e.g. `balancer`), at a given time when it is known exactly. */
+  event?(type: string, message: string, at?: number): void;
 }
 
 export interface ReplicaReport {
@@ -37,8 +38,10 @@ export interface RunningTargets {
   network: string;
   images: Record<string, string>;
   replicas: Record<string, Replica[]>;
-  /** Base URLs load and probes use, per target: its replicas', or a url target's. */
+  /** Base URLs of each target: its replicas', or a url target's. */
   urls: Record<string, string[]>;
+  /** Load balancers in front of targets that have one (`balancer: haproxy`). */
+  balancers: Record<string, Balancer>;
   /** Filled as containers are removed: restarts, final state and log file of each replica. */
   reports: Record<string, ReplicaReport[]>;
   /** Fault proxies answering on the names of targets others depend on. */
@@ -67,22 +70,11 @@ export async function startTargets(ctx: TargetsContext, targets: Record<string, 
   }
 
   const network = `steadystate-${ctx.runId}`;
-  await docker.createNetwork({ Name: network, Driver: "bridge", Labels: runLabels(ctx.runId) });
-  ctx.teardown.push(`remove network ${network}`, async () => {
-    await docker.getNetwork(network).remove();
-  });
+  await createRunNetwork(ctx, network);
+  for (const t of opts.portNetwork ?? []) await createRunNetwork(ctx, portNetworkName(ctx.runId, t));
 
-  for (const t of opts.portNetwork ?? []) {
-    const name = portNetworkName(ctx.runId, t);
-    await docker.createNetwork({ Name: name, Driver: "bridge", Labels: runLabels(ctx.runId) });
-    ctx.teardown.push(`remove network ${name}`, async () => {
-      await docker.getNetwork(name).remove();
-    });
-  }
-
-  const running: RunningTargets = { network, images, replicas: {}, urls: {}, reports: {}, links: {} };
+  const running: RunningTargets = { network, images, replicas: {}, urls: {}, balancers: {}, reports: {}, links: {} };
   running.links = await startLinkProxies(ctx, running, targets);
-  const deps = dependencies(targets);
   for (const t of Object.values(targets)) {
     if (t.url !== undefined) running.urls[t.name] = [urlTargetBase(t)];
     if (t.container !== undefined) {
@@ -95,7 +87,7 @@ export async function startTargets(ctx: TargetsContext, targets: Record<string, 
     running.replicas[t.name] = [];
     running.reports[t.name] = [];
     for (let index = 0; index < t.replicas; index++) {
-      const replica = await createReplica(ctx, running, t, index, deps.has(t.name));
+      const replica = await createReplica(ctx, running, t, index);
       if (opts.portNetwork?.has(t.name)) await docker.getNetwork(portNetworkName(ctx.runId, t.name)).connect({ Container: replica.containerId });
       running.replicas[t.name]!.push(replica);
     }
@@ -117,7 +109,17 @@ export async function startTargets(ctx: TargetsContext, targets: Record<string, 
       ctx.log(`${t.name} ready`);
     }));
   await Promise.all(Object.values(targets).map(readyOf));
+  for (const t of owned) {
+    if (t.balancer && !ctx.signal.aborted) running.balancers[t.name] = await startBalancer(ctx, running, t);
+  }
   return running;
+}
+
+async function createRunNetwork(ctx: TargetsContext, name: string): Promise<void> {
+  await ctx.docker.createNetwork({ Name: name, Driver: "bridge", Labels: runLabels(ctx.runId) });
+  ctx.teardown.push(`remove network ${name}`, async () => {
+    await ctx.docker.getNetwork(name).remove();
+  });
 }
 
 /** "ss-…" sorts before the run network's "steadystate-…" (see TargetsOptions.portNetwork). */
@@ -128,29 +130,14 @@ export function replicaAliases(target: string, index: number, isDependency: bool
   return isDependency ? [`${target}-${index}`] : [target, `${target}-${index}`];
 }
 
-async function createReplica(ctx: TargetsContext, running: RunningTargets, t: Target, index: number, isDependency: boolean): Promise<Replica> {
+/** Creates (does not start) replica `index` of a target on a free loopback port; its removal goes on the stack. */
+export async function createReplica(ctx: TargetsContext, running: RunningTargets, t: Target, index: number): Promise<Replica> {
   const name = `ss-${ctx.runId}-${t.name}-${index}`;
-  const portKey = `${t.port}/tcp`;
   for (let attempt = 1; ; attempt++) {
     const hostPort = await freePort();
     try {
-      const container = await ctx.docker.createContainer({
-        name,
-        Image: running.images[t.name],
-        ...(t.command ? { Cmd: t.command } : {}),
-        ...(t.healthcheck ? { Healthcheck: dockerHealthcheck(t.healthcheck) } : {}),
-        Env: Object.entries(t.env).map(([k, v]) => `${k}=${v}`),
-        Labels: runLabels(ctx.runId, { [TARGET_LABEL]: t.name }),
-        ExposedPorts: { [portKey]: {} },
-        HostConfig: {
-          PortBindings: { [portKey]: [{ HostIp: "127.0.0.1", HostPort: String(hostPort) }] },
-          RestartPolicy: { Name: t.restart === "no" ? "" : t.restart },
-          NetworkMode: running.network,
-          ...(Object.keys(t.tmpfs).length ? { Tmpfs: Object.fromEntries(Object.entries(t.tmpfs).map(([path, size]) => [path, `size=${size}`])) } : {}),
-        },
-        NetworkingConfig: { EndpointsConfig: { [running.network]: { Aliases: replicaAliases(t.name, index, isDependency) } } },
-      });
-      const replica: Replica = { target: t.name, index, containerId: container.id, containerName: name, port: t.port, hostPort, url: `http://127.0.0.1:${hostPort}` };
+      const containerId = await createContainer(ctx, running, t, index, hostPort);
+      const replica: Replica = { target: t.name, index, containerId, containerName: name, port: t.port, hostPort, url: `http://127.0.0.1:${hostPort}` };
       ctx.teardown.push(`remove container ${name}`, () => removeReplica(ctx, running, replica));
       return replica;
     } catch (e) {
@@ -160,37 +147,49 @@ async function createReplica(ctx: TargetsContext, running: RunningTargets, t: Ta
   }
 }
 
+/** A new container for a replica (same name, port and aliases as any earlier one); returns its id. */
+export async function createContainer(ctx: TargetsContext, running: RunningTargets, t: Target, index: number, hostPort: number): Promise<string> {
+  const portKey = `${t.port}/tcp`;
+  const container = await ctx.docker.createContainer({
+    name: `ss-${ctx.runId}-${t.name}-${index}`,
+    Image: running.images[t.name],
+    ...(t.command ? { Cmd: t.command } : {}),
+    ...(t.healthcheck ? { Healthcheck: dockerHealthcheck(t.healthcheck) } : {}),
+    Env: Object.entries(t.env).map(([k, v]) => `${k}=${v}`),
+    Labels: runLabels(ctx.runId, { [TARGET_LABEL]: t.name }),
+    ExposedPorts: { [portKey]: {} },
+    HostConfig: {
+      PortBindings: { [portKey]: [{ HostIp: "127.0.0.1", HostPort: String(hostPort) }] },
+      RestartPolicy: { Name: t.restart === "no" ? "" : t.restart },
+      NetworkMode: running.network,
+      ...(Object.keys(t.tmpfs).length ? { Tmpfs: Object.fromEntries(Object.entries(t.tmpfs).map(([path, size]) => [path, `size=${size}`])) } : {}),
+    },
+    NetworkingConfig: { EndpointsConfig: { [running.network]: { Aliases: replicaAliases(t.name, index, t.name in running.links) } } },
+  });
+  return container.id;
+}
+
 const NS_PER_MS = 1_000_000;
 
 function dockerHealthcheck(h: NonNullable<Target["healthcheck"]>): Docker.HealthConfig {
   return { Test: h.test, Interval: h.interval * NS_PER_MS, Timeout: h.timeout * NS_PER_MS, Retries: h.retries, StartPeriod: h.startPeriod * NS_PER_MS };
 }
 
-async function removeReplica(ctx: TargetsContext, running: RunningTargets, replica: Replica): Promise<void> {
+/** Saves the replica's log and final state, then removes its container. */
+export async function removeReplica(ctx: TargetsContext, running: RunningTargets, replica: Replica): Promise<void> {
   const container = ctx.docker.getContainer(replica.containerId);
   const info = await container.inspect();
-  const log = join(ctx.runDir, "logs", `${replica.target}-${replica.index}.log`);
-  await saveLogs(container, log).catch(() => undefined); // a missing log must not block the removal
+  // A replaced replica leaves one log per container: api-0.log, then api-0.1.log, …
+  const earlier = running.reports[replica.target]!.filter((r) => r.name === replica.containerName).length;
+  const log = `logs/${replica.target}-${replica.index}${earlier ? `.${earlier}` : ""}.log`;
+  await saveLogs(container, join(ctx.runDir, log)).catch(() => undefined); // a missing log must not block the removal
   running.reports[replica.target]!.push({
     name: replica.containerName,
     restarts: info.RestartCount,
     status: info.State.Status,
     exitCode: info.State.Running ? null : info.State.ExitCode,
-    log: `logs/${replica.target}-${replica.index}.log`,
+    log,
   });
   if (info.State.Paused) await container.unpause();
   await container.remove({ force: true, v: true });
-}
-
-/** The container's whole log (all restarts, stdout and stderr, with timestamps) into one file. */
-export async function saveLogs(container: Docker.Container, file: string): Promise<void> {
-  mkdirSync(dirname(file), { recursive: true });
-  const raw = (await container.logs({ stdout: true, stderr: true, timestamps: true, follow: false })) as unknown as Buffer;
-  const out = createWriteStream(file);
-  const sink = new Writable({ write: (chunk, _enc, cb) => (out.write(chunk), cb()) });
-  const source = Readable.from([raw]);
-  container.modem.demuxStream(source, sink, sink);
-  await finished(source);
-  out.end();
-  await finished(out);
 }

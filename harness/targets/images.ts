@@ -15,7 +15,7 @@ import { IMAGE_LABEL } from "./labels.ts";
 export const BASE_IMAGE = "steadystate/node:local";
 const NODE_VERSION_LABEL = "steadystate.node-version";
 
-async function imageLabels(docker: Docker, name: string): Promise<Record<string, string> | undefined> {
+export async function imageLabels(docker: Docker, name: string): Promise<Record<string, string> | undefined> {
   try {
     const info = await docker.getImage(name).inspect();
     return info.Config?.Labels ?? {};
@@ -29,37 +29,66 @@ async function imageLabels(docker: Docker, name: string): Promise<Record<string,
 export async function ensureBaseImage(docker: Docker): Promise<string> {
   const labels = await imageLabels(docker, BASE_IMAGE);
   if (labels?.[NODE_VERSION_LABEL] === process.version) return BASE_IMAGE;
-  const root = mkdtempSync(join(tmpdir(), "steadystate-base-"));
   try {
-    const node = realpathSync(process.execPath);
-    const { stdout } = await promisify(execFile)("ldd", [node]);
-    const libs = [...stdout.matchAll(/(\/\S+\.so[\w.]*)/g)].map((m) => m[1]!);
-    for (const [from, to] of [[node, "/usr/bin/node"], ...libs.map((l) => [l, l])] as [string, string][]) {
+    await packImage(docker, {
+      image: BASE_IMAGE,
+      binaries: [[realpathSync(process.execPath), "/usr/bin/node"]],
+      dirs: ["app"],
+      changes: [`LABEL ${IMAGE_LABEL}=base ${NODE_VERSION_LABEL}=${process.version}`, "WORKDIR /app", 'CMD ["/usr/bin/node"]'],
+    });
+  } catch (e) {
+    throw new InfraError(`could not build the base image ${BASE_IMAGE}: ${(e as Error).message}`, "check that `ldd` and Docker work on this machine");
+  }
+  return BASE_IMAGE;
+}
+
+export interface PackSpec {
+  image: string;
+  /** [host path, path in the image]; every library `ldd` names comes along. */
+  binaries: [string, string][];
+  /** Extra files: path in the image → content. */
+  files?: Record<string, string>;
+  /** Extra empty folders. */
+  dirs?: string[];
+  /** Dockerfile instructions applied on import (LABEL, CMD, …). */
+  changes: string[];
+}
+
+/**
+ * An image without a registry: host binaries, their libraries, minimal /etc/passwd and /etc/group, and a
+ * world-writable /tmp, imported as one layer (ENVIRONMENT: "Images without a registry").
+ */
+export async function packImage(docker: Docker, spec: PackSpec): Promise<void> {
+  const root = mkdtempSync(join(tmpdir(), "steadystate-image-"));
+  try {
+    const copies: [string, string][] = [];
+    for (const [from, to] of spec.binaries) {
+      const { stdout } = await promisify(execFile)("ldd", [from]);
+      const libs = [...stdout.matchAll(/(\/\S+\.so[\w.]*)/g)].map((m) => m[1]!);
+      copies.push([from, to], ...libs.map((l): [string, string] => [l, l]));
+    }
+    for (const [from, to] of copies) {
       mkdirSync(join(root, dirname(to)), { recursive: true });
       copyFileSync(realpathSync(from), join(root, to));
     }
     mkdirSync(join(root, "etc"), { recursive: true });
     mkdirSync(join(root, "tmp"), { recursive: true, mode: 0o1777 });
-    mkdirSync(join(root, "app"), { recursive: true });
-    writeFileSync(join(root, "etc/passwd"), "root:x:0:0:root:/root:/sbin/nologin\nnobody:x:65534:65534:nobody:/:/sbin/nologin\n");
-    writeFileSync(join(root, "etc/group"), "root:x:0:\nnogroup:x:65534:\n");
-    const [repo, tag] = BASE_IMAGE.split(":") as [string, string];
-    const stream: NodeJS.ReadableStream = await docker.importImage(tarOf(root), {
-      repo,
-      tag,
-      changes: [
-        `LABEL ${IMAGE_LABEL}=base ${NODE_VERSION_LABEL}=${process.version}`,
-        "WORKDIR /app",
-        'CMD ["/usr/bin/node"]',
-      ],
-    } as object);
+    for (const d of spec.dirs ?? []) mkdirSync(join(root, d), { recursive: true });
+    const files: Record<string, string> = {
+      "/etc/passwd": "root:x:0:0:root:/root:/sbin/nologin\nnobody:x:65534:65534:nobody:/:/sbin/nologin\n",
+      "/etc/group": "root:x:0:\nnogroup:x:65534:\n",
+      ...spec.files,
+    };
+    for (const [path, content] of Object.entries(files)) {
+      mkdirSync(join(root, dirname(path)), { recursive: true });
+      writeFileSync(join(root, path), content);
+    }
+    const [repo, tag] = spec.image.split(":") as [string, string];
+    const stream: NodeJS.ReadableStream = await docker.importImage(tarOf(root), { repo, tag, changes: spec.changes } as object);
     await followProgress(docker, stream);
-  } catch (e) {
-    throw new InfraError(`could not build the base image ${BASE_IMAGE}: ${(e as Error).message}`, "check that `ldd` and Docker work on this machine");
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
-  return BASE_IMAGE;
 }
 
 // tar-fs returns a streamx stream; Docker's client pipes it like any Node stream.

@@ -1,9 +1,10 @@
 // Runs the real command line in a child process, as a user or CI would.
 import { spawn, type ChildProcess } from "node:child_process";
 import { request } from "node:http";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
+import { parse, stringify } from "yaml";
 import Docker from "dockerode";
 import type { Journal } from "../../harness/run/journal.ts";
 
@@ -99,4 +100,21 @@ export async function containerEvents(id: string, sinceMs: number, untilMs = Dat
     .filter(Boolean)
     .map((line) => JSON.parse(line) as { Action: string; Actor: { Attributes: Record<string, string> } })
     .map((e) => ({ action: e.Action, ...(e.Actor.Attributes.exitCode ? { exitCode: e.Actor.Attributes.exitCode } : {}) }));
+}
+
+/** Host processes (Prometheus, Alertmanager) still carrying this run's id. */
+export { runProcesses } from "../../harness/host/processes.ts";
+
+/** Writes a copy of a scenario with `edit` applied into a temporary folder, relative paths made absolute. */
+export function scenarioVariant(file: string, edit: (doc: Record<string, any>) => void): string {
+  const src = join(ROOT, file);
+  const doc = parse(readFileSync(src, "utf8")) as Record<string, any>;
+  const abs = (p: string) => resolve(dirname(src), p);
+  for (const t of Object.values(doc.targets as Record<string, { build?: string }>)) if (t.build) t.build = abs(t.build);
+  const rules = doc.detection?.prometheus?.rules;
+  if (rules) doc.detection.prometheus.rules = Array.isArray(rules) ? rules.map(abs) : abs(rules);
+  edit(doc);
+  const out = join(tempDir("scenario"), basename(file));
+  writeFileSync(out, stringify(doc));
+  return out;
 }

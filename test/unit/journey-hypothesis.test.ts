@@ -28,6 +28,7 @@ function run(journeyFailsAt: number[], inHypothesis = true): Recorder {
 const fault = (injectedAt: number): FaultRecord => ({
   id: "faults[0]", kind: "crash", target: "api", description: "crash api", victims: ["api-0"], atMs: 0, durationMs: null,
   injectedAt, restoredAt: null, impactStartAt: null, recoveredAt: null, impactMs: null, mttrMs: null, recovered: false, undoMs: null,
+  detectedAt: null, detectedBy: null, actionAt: null, action: null, mttdMs: null, mttaMs: null, localisation: null,
 });
 
 describe("journeys in the steady-state hypothesis", () => {

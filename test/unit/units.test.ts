@@ -54,3 +54,10 @@ describe("sizes and rates", () => {
     expect([512, 96 * 2 ** 20, 1.5 * 2 ** 30].map((b) => formatSize(b, "binary"))).toEqual(["512B", "96MiB", "1.5GiB"]);
   });
 });
+
+describe("percentages above 100%", () => {
+  it("are read when asked (CPU over several cores)", () => {
+    expect(parsePercent("150%", Infinity)).toBe(1.5);
+    expect(parsePercent("150%")).toBeUndefined();
+  });
+});

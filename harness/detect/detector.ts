@@ -1,0 +1,63 @@
+// The one shape of a built-in detector: a pure, online state machine over a series of points. `step` takes
+// the state and the next point and returns the next state and whether the detector is alarmed; nothing
+// else. The same code runs live during a run (one step per evaluation, so detection time is real) and over
+// recorded or synthetic series in tests (`evaluate`).
+import type { z } from "zod";
+
+export interface Point {
+  at: number;
+  value: number;
+}
+
+/** Which side of the baseline counts as anomalous. */
+export type Direction = "up" | "down" | "both";
+export const DIRECTIONS: readonly Direction[] = ["up", "down", "both"];
+
+/** How a signal's quantities are written, and the smallest σ worth standardising by. */
+export interface SignalUnit {
+  value: z.ZodType<number>;
+  minSigma: number;
+}
+
+export interface Step<S> {
+  state: S;
+  alarm: boolean;
+}
+
+export interface Detector<P, S> {
+  kind: string;
+  /** One line for docs and the "valid kinds" list. */
+  summary: string;
+  /** The kind's own keys, strict; quantities are read in the unit of the watched signal. */
+  params(unit: SignalUnit): z.ZodType<P>;
+  describe(p: P): string;
+  init(p: P): S;
+  step(state: S, point: Point, p: P): Step<S>;
+}
+
+export interface Detection {
+  at: number;
+  state: "firing" | "resolved";
+  value: number;
+}
+
+/** Runs a detector over a whole series; returns its edges (firing, then resolved, …) in order. */
+export function evaluate<P, S>(d: Detector<P, S>, p: P, series: readonly Point[]): Detection[] {
+  const out: Detection[] = [];
+  let state = d.init(p);
+  let alarmed = false;
+  for (const point of series) {
+    const next = d.step(state, point, p);
+    state = next.state;
+    if (next.alarm !== alarmed) out.push({ at: point.at, state: next.alarm ? "firing" : "resolved", value: point.value });
+    alarmed = next.alarm;
+  }
+  return out;
+}
+
+/** True when a standardised deviation `z` lies beyond `limit` on the watched side. */
+export function beyond(z: number, limit: number, direction: Direction): boolean {
+  if (direction === "up") return z > limit;
+  if (direction === "down") return z < -limit;
+  return Math.abs(z) > limit;
+}

@@ -1,0 +1,233 @@
+// The `detection` section: Prometheus (started for the run, or the user's own), the alerts expected after
+// each fault, the quiet period, and the built-in detectors. Checked against the rest of the scenario
+// (targets, probes, faults, load length) and against the rule files themselves.
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { z } from "zod";
+import { faultKinds } from "../faults/registry.ts";
+import type { Issue } from "../scenario/errors.ts";
+import { duration, name, obj, positiveDuration } from "../scenario/fields.ts";
+import type { Path } from "../scenario/issues.ts";
+import { isMapping, splitKeys, type Section } from "../scenario/plugin.ts";
+import { formatDuration } from "../scenario/units.ts";
+import type { Detector } from "./detector.ts";
+import { detectorKinds, detectors as detectorRegistry } from "./registry.ts";
+import { checkRuleFile } from "./rules.ts";
+import { QUERY_SIGNAL, signalNames, signals, type SignalInfo, type SignalName } from "./signals.ts";
+
+export type PrometheusSpec =
+  | { mode: "local"; rules: string[]; scrapeIntervalMs: number; evaluationIntervalMs: number }
+  | { mode: "external"; url: string | null; alertmanagerUrl: string | null; pollIntervalMs: number };
+
+export interface ExpectSpec {
+  index: number;
+  alert: string;
+  /** A fault kind, or "any". */
+  for: string;
+  withinMs: number;
+}
+
+export interface DetectorSpec {
+  index: number;
+  name: string;
+  kind: string;
+  signal: SignalName | null;
+  query: string | null;
+  /** For user-facing signals: "load" or "probe:NAME". */
+  source: string;
+  /** For container signals. */
+  target: string | null;
+  everyMs: number;
+  params: object;
+  description: string;
+}
+
+export interface DetectionSpec {
+  prometheus: PrometheusSpec | null;
+  expect: ExpectSpec[];
+  quietBefore: boolean;
+  settleMs: number;
+  detectors: DetectorSpec[];
+  /** Alert names the rule files define; null when the rules live in the user's own Prometheus. */
+  ruleAlerts: string[] | null;
+}
+
+export interface DetectionContext {
+  dir: string;
+  targetNames: string[];
+  probeNames: string[];
+  faults: readonly { kind: string; atMs: number; index: number }[];
+  loadDurationMs: number | undefined;
+}
+
+const BUCKET_MS = 100;
+const httpUrl = z.string().regex(/^https?:\/\/[^\s/]+/, "must be an http:// or https:// URL");
+
+const detectionSchema = obj({
+  prometheus: z.unknown().optional(),
+  expect: z.array(z.unknown()).default([]),
+  quietBefore: z.boolean().default(false),
+  settle: duration.default(10_000),
+  detectors: z.array(z.unknown()).default([]),
+});
+
+const prometheusSchema = obj({
+  rules: z.preprocess((v) => (typeof v === "string" ? [v] : v), z.array(z.string().min(1))).default([]),
+  scrapeInterval: positiveDuration.default(1_000),
+  evaluationInterval: positiveDuration.default(1_000),
+  url: httpUrl.optional(),
+  alertmanagerUrl: httpUrl.optional(),
+  pollInterval: positiveDuration.default(1_000),
+});
+
+const expectSchema = obj({ alert: z.string().min(1), for: z.string().default("any"), within: positiveDuration });
+
+const detectorBaseShape = {
+  name,
+  kind: z.string(),
+  signal: z.string().optional(),
+  query: z.string().min(1).optional(),
+  source: z.string().optional(),
+  target: z.string().optional(),
+  every: positiveDuration.default(1_000),
+};
+const detectorBase = obj(detectorBaseShape);
+const DETECTOR_BASE_KEYS = Object.keys(detectorBaseShape);
+
+export function validateDetection(raw: unknown, ctx: DetectionContext, issues: Issue[], section: Section): DetectionSpec | undefined {
+  const d = section(detectionSchema, raw, ["detection"]);
+  // The parts are checked even when another key of the section is wrong, so every problem shows at once.
+  const parts = isMapping(raw) ? raw : {};
+  const list = (v: unknown) => (Array.isArray(v) ? v : []);
+  const prometheus = parts.prometheus === undefined ? null : validatePrometheus(parts.prometheus, ctx.dir, issues, section);
+  const ruleAlerts = prometheus?.spec.mode === "external" ? null : (prometheus?.alerts ?? []);
+
+  const canQuery = prometheus !== null && (prometheus.spec.mode === "local" || prometheus.spec.url !== null);
+  const detectors: DetectorSpec[] = [];
+  list(parts.detectors).forEach((value, i) => {
+    const det = validateDetector(value, ["detection", "detectors", i], ctx, canQuery, issues, section);
+    if (!det) return;
+    if (detectors.some((x) => x.name === det.name)) issues.push({ path: ["detection", "detectors", i, "name"], message: `detector name "${det.name}" is used twice` });
+    if (ruleAlerts?.includes(det.name)) issues.push({ path: ["detection", "detectors", i, "name"], message: `"${det.name}" is also an alert in the rule files: give the detector another name` });
+    detectors.push({ ...det, index: i });
+  });
+
+  const known = ruleAlerts === null ? null : [...ruleAlerts, ...detectors.map((x) => x.name)];
+  const expects: ExpectSpec[] = [];
+  list(parts.expect).forEach((value, i) => {
+    const path: Path = ["detection", "expect", i];
+    const e = section(expectSchema, value, path);
+    if (!e) return;
+    if (known && !known.includes(e.alert)) {
+      issues.push({ path: [...path, "alert"], message: `no alert or detector is named "${e.alert}"`, valid: known });
+    }
+    const kinds = ["any", ...faultKinds];
+    if (!kinds.includes(e.for)) issues.push({ path: [...path, "for"], message: `unknown fault kind "${e.for}"`, valid: kinds });
+    const matching = ctx.faults.filter((f) => e.for === "any" || f.kind === e.for);
+    if (kinds.includes(e.for) && matching.length === 0) {
+      issues.push({ path: [...path, "for"], message: `no fault of kind ${e.for} is scheduled in faults` });
+    }
+    const late = ctx.loadDurationMs === undefined ? undefined : matching.find((f) => f.atMs + e.within > ctx.loadDurationMs!);
+    if (late && ctx.loadDurationMs !== undefined) {
+      issues.push({
+        path: [...path, "within"],
+        message: `${formatDuration(e.within)} after faults[${late.index}] (at ${formatDuration(late.atMs)}) ends after the load (${formatDuration(ctx.loadDurationMs)})`,
+      });
+    }
+    expects.push({ index: i, alert: e.alert, for: e.for, withinMs: e.within });
+  });
+
+  if (!d) return undefined;
+  return { prometheus: prometheus?.spec ?? null, expect: expects, quietBefore: d.quietBefore, settleMs: d.settle, detectors, ruleAlerts };
+}
+
+function validatePrometheus(raw: unknown, dir: string, issues: Issue[], section: Section): { spec: PrometheusSpec; alerts: string[] } | null {
+  const path: Path = ["detection", "prometheus"];
+  const p = section(prometheusSchema, raw, path);
+  if (!p) return null;
+  const keys = isMapping(raw) ? Object.keys(raw) : [];
+  if (p.url !== undefined || p.alertmanagerUrl !== undefined) {
+    for (const key of ["rules", "scrapeInterval", "evaluationInterval"].filter((k) => keys.includes(k))) {
+      issues.push({ path: [...path, key], message: `is for the Prometheus the harness starts; with url/alertmanagerUrl your own instance has its rules and intervals`, atKey: true });
+    }
+    return { spec: { mode: "external", url: p.url ?? null, alertmanagerUrl: p.alertmanagerUrl ?? null, pollIntervalMs: p.pollInterval }, alerts: [] };
+  }
+  if (keys.includes("pollInterval")) issues.push({ path: [...path, "pollInterval"], message: "is for polling your own instances (url, alertmanagerUrl)", atKey: true });
+  const alerts: string[] = [];
+  const listed = Array.isArray((raw as { rules?: unknown }).rules);
+  const rules = p.rules.map((rel, i) => {
+    const file = resolve(dir, rel);
+    const at: Path = [...path, "rules", ...(listed ? [i] : [])];
+    if (!existsSync(file)) {
+      issues.push({ path: at, message: `file ${file} does not exist` });
+      return file;
+    }
+    const check = checkRuleFile(file);
+    for (const problem of check.problems) issues.push({ path: at, message: problem });
+    alerts.push(...check.alerts);
+    return file;
+  });
+  return { spec: { mode: "local", rules, scrapeIntervalMs: p.scrapeInterval, evaluationIntervalMs: p.evaluationInterval }, alerts };
+}
+
+function validateDetector(
+  value: unknown,
+  path: Path,
+  ctx: DetectionContext,
+  hasPrometheus: boolean,
+  issues: Issue[],
+  section: Section,
+): Omit<DetectorSpec, "index"> | undefined {
+  if (!isMapping(value)) {
+    issues.push({ path, message: "a detector is a mapping like { name: errors, kind: threshold, signal: error_rate, op: \">\", value: 5% }" });
+    return undefined;
+  }
+  const { base: baseRaw, params: paramsRaw } = splitKeys(value, DETECTOR_BASE_KEYS);
+  const base = section(detectorBase, baseRaw, path);
+  const kind = typeof value.kind === "string" ? (detectorRegistry as Record<string, Detector<any, any>>)[value.kind] : undefined;
+  if (value.kind === undefined) issues.push({ path: [...path, "kind"], message: "is required", valid: detectorKinds });
+  else if (!kind) issues.push({ path: [...path, "kind"], message: `unknown detector kind ${JSON.stringify(value.kind)}`, valid: detectorKinds });
+
+  let info: SignalInfo | undefined;
+  if (base?.signal !== undefined && base.query !== undefined) {
+    issues.push({ path: [...path, "query"], message: "give signal or query, not both", atKey: true });
+  } else if (base && base.signal === undefined && base.query === undefined) {
+    issues.push({ path, message: "give signal (what the harness measures) or query (PromQL)", valid: signalNames });
+  } else if (base?.signal !== undefined) {
+    info = (signals as Record<string, SignalInfo>)[base.signal];
+    if (!info) issues.push({ path: [...path, "signal"], message: `unknown signal "${base.signal}"`, valid: signalNames });
+  } else if (base?.query !== undefined) {
+    info = QUERY_SIGNAL;
+    if (!hasPrometheus) issues.push({ path: [...path, "query"], message: "needs a Prometheus: give detection.prometheus (rules, or the url of yours)" });
+  }
+  if (base && info) {
+    const sources = ["load", ...ctx.probeNames];
+    if (info.scope === "user") {
+      if (base.target !== undefined) issues.push({ path: [...path, "target"], message: `${base.signal} is measured on a source (load or a probe), not a target: use source`, atKey: true });
+      if (base.source !== undefined && !sources.includes(base.source)) issues.push({ path: [...path, "source"], message: `unknown source "${base.source}"`, valid: sources });
+      if (base.every % BUCKET_MS !== 0) issues.push({ path: [...path, "every"], message: `must be a multiple of ${BUCKET_MS}ms for ${base.signal}` });
+    } else if (info.scope === "container") {
+      if (base.source !== undefined) issues.push({ path: [...path, "source"], message: `${base.signal} is measured on a target: use target`, atKey: true });
+      if (base.target === undefined) issues.push({ path: [...path, "target"], message: `is required for ${base.signal}`, valid: ctx.targetNames });
+      else if (!ctx.targetNames.includes(base.target)) issues.push({ path: [...path, "target"], message: `unknown target "${base.target}"`, valid: ctx.targetNames });
+    } else {
+      for (const key of ["source", "target"] as const) {
+        if (base[key] !== undefined) issues.push({ path: [...path, key], message: "does not apply to a query", atKey: true });
+      }
+    }
+  }
+  const params = kind && info ? section(kind.params(info.unit), paramsRaw, path, DETECTOR_BASE_KEYS) : undefined;
+  if (!base || !kind || !info || !params) return undefined;
+  const source = base.source ?? "load";
+  return {
+    name: base.name,
+    kind: kind.kind,
+    signal: (base.signal as SignalName | undefined) ?? null,
+    query: base.query ?? null,
+    source: source === "load" ? "load" : `probe:${source}`,
+    target: base.target ?? null,
+    everyMs: base.every,
+    params,
+    description: `${kind.kind} on ${base.query ? `query ${base.query}` : `${base.signal} of ${base.target ?? source}`}: ${kind.describe(params)}`,
+  };
+}

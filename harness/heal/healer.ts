@@ -1,0 +1,110 @@
+// The healer: when an alert or a detector fires, each `heal` rule on that name runs its action on its
+// target. Actions on one target run one after another (two restarts must not race); each rule acts at most
+// `limit` times. Every action is journaled with the time it began, so MTTR splits into time to detect, time
+// to act and time to recover.
+import type Docker from "dockerode";
+import { httpGet } from "../probes/http.ts";
+import type { Target } from "../scenario/validate.ts";
+import type { RunningTargets, TargetsContext } from "../targets/containers.ts";
+import type { Replica } from "../targets/replica.ts";
+import type { AlertEvent, AlertLog } from "../detect/alert-log.ts";
+import type { HealAction } from "./action.ts";
+import { healActions } from "./registry.ts";
+import type { HealRule } from "./scenario.ts";
+
+export interface HealRecord {
+  at: number;
+  rule: string;
+  /** The alert or detector that triggered it. */
+  on: string;
+  action: string;
+  target: string;
+  /** Containers acted on. */
+  replicas: string[];
+  ok: boolean;
+  /** What was done. */
+  detail?: string;
+  error?: string;
+}
+
+export interface HealerContext {
+  docker: Docker;
+  targets: TargetsContext;
+  running: RunningTargets;
+  specs: Record<string, Target>;
+  added(replica: Replica): void;
+  event(type: string, message: string): void;
+}
+
+const HEALTH_TIMEOUT_MS = 500;
+
+export class Healer {
+  readonly records: HealRecord[] = [];
+  private readonly used = new Map<number, number>();
+  private readonly queues = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly rules: readonly HealRule[],
+    private readonly ctx: HealerContext,
+    log: AlertLog,
+  ) {
+    log.onEdge((e) => {
+      if (e.state !== "firing") return;
+      for (const rule of this.rules.filter((r) => r.on === e.name)) this.enqueue(rule, e);
+    });
+  }
+
+  /** Waits for the actions under way. */
+  async settle(): Promise<void> {
+    await Promise.allSettled([...this.queues.values()]);
+  }
+
+  private enqueue(rule: HealRule, trigger: AlertEvent): void {
+    const used = this.used.get(rule.index) ?? 0;
+    if (used >= rule.limit) {
+      this.ctx.event("heal", `${rule.description}: not acting on ${trigger.name}, the rule already acted ${rule.limit} time(s) (limit)`);
+      return;
+    }
+    this.used.set(rule.index, used + 1);
+    const previous = this.queues.get(rule.target) ?? Promise.resolve();
+    this.queues.set(rule.target, previous.then(() => this.act(rule, trigger)));
+  }
+
+  private async act(rule: HealRule, trigger: AlertEvent): Promise<void> {
+    const action = (healActions as Record<string, HealAction<object>>)[rule.action]!;
+    const target = this.ctx.specs[rule.target]!;
+    const at = Date.now();
+    const record: HealRecord = { at, rule: rule.description, on: trigger.name, action: rule.action, target: rule.target, replicas: [], ok: false };
+    try {
+      const replicas = action.scope === "target" ? [...this.ctx.running.replicas[rule.target]!] : await this.chooseReplicas(target, trigger);
+      record.replicas = replicas.map((r) => r.containerName);
+      record.detail = await action.run(
+        { docker: this.ctx.docker, targets: this.ctx.targets, running: this.ctx.running, target, replicas, added: this.ctx.added },
+        rule.params,
+      );
+      record.ok = true;
+      this.ctx.event("heal", `${rule.description} on ${trigger.name}: ${record.detail} in ${Date.now() - at}ms`);
+    } catch (e) {
+      record.error = (e as Error).message;
+      this.ctx.event("heal-failed", `${rule.description} on ${trigger.name}: ${record.error}`);
+    }
+    this.records.push(record);
+  }
+
+  /** The replica the alert names (label `replica`), else those failing their health check now, else all. */
+  private async chooseReplicas(target: Target, trigger: AlertEvent): Promise<Replica[]> {
+    const all = this.ctx.running.replicas[target.name]!;
+    const named = all.filter((r) => `${r.target}-${r.index}` === trigger.labels.replica);
+    if (named.length) return named;
+    const healthy = await Promise.all(
+      all.map(async (r) => {
+        const state = (await this.ctx.docker.getContainer(r.containerId).inspect()).State;
+        if (!state.Running || state.Paused) return false;
+        const answer = await httpGet(r.url + target.health.path, HEALTH_TIMEOUT_MS);
+        return answer.ok || (target.health.anyStatus && answer.status !== undefined);
+      }),
+    );
+    const sick = all.filter((_, i) => !healthy[i]);
+    return sick.length ? sick : [...all];
+  }
+}

@@ -1,0 +1,105 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ScenarioError } from "../../harness/scenario/errors.ts";
+import { loadScenario, parseScenario } from "../../harness/scenario/parse.ts";
+
+const root = join(import.meta.dirname, "..", "..");
+const messages = (fn: () => unknown): string[] => {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof ScenarioError) return e.message.split("\n");
+    throw e;
+  }
+  throw new Error("expected a ScenarioError");
+};
+const inline = (yaml: string) => messages(() => parseScenario(yaml, join(root, "scenarios", "inline.yaml"), "inline.yaml"));
+const BASE = `version: 1
+name: t
+targets:
+  api: { build: ../fixtures/api, port: 8080 }
+load: { target: api, duration: 20s }
+faults:
+  - { kind: crash, target: api, at: 5s }
+`;
+
+describe("detection and heal in the scenario", () => {
+  it("reads detect-and-heal.yaml: Prometheus for the run, expectations, detectors in the signal's units, heal rules", () => {
+    const s = loadScenario(join(root, "scenarios", "detect-and-heal.yaml"));
+    const d = s.detection!;
+    expect(d.prometheus).toEqual({ mode: "local", rules: [join(root, "fixtures", "alerts.yml")], scrapeIntervalMs: 1_000, evaluationIntervalMs: 1_000 });
+    expect(d.ruleAlerts).toEqual(["ApiDown", "ApiErrors", "ApiReplicaUnreachable"]);
+    expect(d.expect).toEqual([
+      { index: 0, alert: "ApiDown", for: "stop", withinMs: 6_000 },
+      { index: 1, alert: "ApiDown", for: "crash", withinMs: 6_000 },
+    ]);
+    expect(d.quietBefore).toBe(true);
+    expect(d.settleMs).toBe(10_000);
+    expect(d.detectors.map((x) => [x.name, x.kind, x.signal, x.source, x.everyMs, x.params])).toEqual([
+      ["errors-threshold", "threshold", "error_rate", "load", 1_000, { op: ">", value: 0.05, forMs: 0 }],
+      ["errors-ksigma", "ksigma", "error_rate", "load", 1_000, { k: 3, baselineMs: 8_000, direction: "up", minSigma: 0.01, forMs: 0 }],
+      ["errors-ewma", "ewma", "error_rate", "load", 1_000, { lambda: 0.3, L: 3, baselineMs: 8_000, direction: "up", minSigma: 0.01, forMs: 0 }],
+      ["errors-cusum", "cusum", "error_rate", "load", 1_000, { drift: 0.5, threshold: 5, baselineMs: 8_000, direction: "up", minSigma: 0.01, forMs: 0 }],
+    ]);
+    expect(s.heal).toEqual([
+      { index: 0, on: "ApiDown", action: "restart", target: "api", limit: 3, params: { graceMs: 1_000 }, description: "heal[0]: on ApiDown, restart api (grace 1000ms)" },
+    ]);
+    expect(s.slo.map((o) => o.metric)).toEqual(["mttd", "mttr", "false_alarms", "availability", "error_budget_burn"]);
+  });
+
+  it("reads lb-replicas.yaml: a balancer, and room for no more replicas than declared", () => {
+    const s = loadScenario(join(root, "scenarios", "lb-replicas.yaml"));
+    expect(s.targets.api).toMatchObject({ replicas: 3, balancer: "haproxy", metrics: "/metrics", maxReplicas: 3 });
+    expect(s.detection).toBeNull();
+  });
+
+  it("gives a scaled target as many balancer slots as its scale rules allow", () => {
+    const s = parseScenario(
+      BASE.replace("port: 8080 }", "port: 8080, replicas: 2, balancer: haproxy }") +
+        "detection:\n  detectors:\n    - { name: busy, kind: threshold, signal: cpu, target: api, op: \">\", value: 80% }\nheal:\n  - { on: busy, action: scale, target: api, by: 2 }\n",
+      join(root, "scenarios", "inline.yaml"),
+    );
+    expect(s.targets.api!.maxReplicas).toBe(4);
+    expect(s.detection!.detectors[0]!.params).toEqual({ op: ">", value: 0.8, forMs: 0 });
+  });
+
+  it("reports every mistake at once, located, with the valid choices", () => {
+    expect(messages(() => loadScenario(join(root, "test", "invalid", "detection-mistakes.yaml")))).toEqual([
+      'test/invalid/detection-mistakes.yaml:5:59: targets.api.balancer: "nginx" is not allowed (valid: haproxy)',
+      'test/invalid/detection-mistakes.yaml:5:75: targets.api.metrics: must be a path like /metrics, or "none"',
+      'test/invalid/detection-mistakes.yaml:13:16: detection.expect[0].alert: no alert or detector is named "ApiDwn" (valid: ApiDown, ApiErrors, ApiReplicaUnreachable, e2)',
+      "test/invalid/detection-mistakes.yaml:13:44: detection.expect[0].within: 10s after faults[0] (at 15s) ends after the load (20s)",
+      'test/invalid/detection-mistakes.yaml:14:30: detection.expect[1].for: no fault of kind latency is scheduled in faults',
+      'test/invalid/detection-mistakes.yaml:15:16: detection.quietBefore: expected true or false, got "yes"',
+      'test/invalid/detection-mistakes.yaml:17:25: detection.detectors[0].kind: unknown detector kind "thresold" (valid: threshold, ksigma, ewma, cusum)',
+      "test/invalid/detection-mistakes.yaml:18:7: detection.detectors[1].target: is required for cpu (valid: api, db)",
+      'test/invalid/detection-mistakes.yaml:19:39: detection.detectors[2].signal: unknown signal "errors" (valid: error_rate, requests, p50, p90, p95, p99, max, cpu, memory, restarts, network)',
+      'test/invalid/detection-mistakes.yaml:20:55: detection.detectors[3].minSigma: "5%" is not a duration like 250ms, 5s, 2m or 1h',
+      "test/invalid/detection-mistakes.yaml:20:66: detection.detectors[3].every: must be a multiple of 100ms for p99",
+      "test/invalid/detection-mistakes.yaml:21:15: detection.detectors[4].name: must be lowercase letters, digits and dashes, starting with a letter (≤ 31 chars)",
+      'test/invalid/detection-mistakes.yaml:23:28: heal[0].action: unknown action "reboot" (valid: restart, replace, scale, resources)',
+      "test/invalid/detection-mistakes.yaml:24:23: heal[1].action: scale needs a balancer in front of db (targets.db.balancer: haproxy): without one, new replicas get no traffic",
+      "test/invalid/detection-mistakes.yaml:25:5: heal[2]: give memory (e.g. 512MiB) and/or cpus (e.g. 1.5)",
+      "test/invalid/detection-mistakes.yaml:27:5: slo[0]: error_budget_burn is measured against the availability objective: add one (e.g. availability >= 99.5%)",
+    ]);
+  });
+
+  it("checks the user's own Prometheus form, queries and heal triggers", () => {
+    expect(
+      inline(
+        BASE +
+          "detection:\n  prometheus: { url: http://127.0.0.1:9090, rules: x.yml, pollInterval: 2s }\n  detectors:\n    - { name: q, kind: ksigma, query: 'sum(up)', source: load }\nheal:\n  - { on: Anything, action: restart, target: db }\n",
+      ),
+    ).toEqual([
+      "inline.yaml:9:45: detection.prometheus.rules: is for the Prometheus the harness starts; with url/alertmanagerUrl your own instance has its rules and intervals",
+      "inline.yaml:11:50: detection.detectors[0].source: does not apply to a query",
+      'inline.yaml:13:46: heal[0].target: unknown target "db" (valid: api)',
+    ]);
+    expect(inline(BASE + "detection:\n  detectors:\n    - { name: q, kind: threshold, query: 'sum(up)', op: '<', value: 1 }\n")).toEqual([
+      "inline.yaml:10:42: detection.detectors[0].query: needs a Prometheus: give detection.prometheus (rules, or the url of yours)",
+    ]);
+    expect(inline(BASE + "detection:\n  detectors:\n    - { name: d, kind: threshold, signal: error_rate, op: '>', value: 0.1 }\nheal:\n  - { on: D, action: restart, target: api }\n")).toEqual([
+      'inline.yaml:12:11: heal[0].on: no alert or detector is named "D" (valid: d)',
+    ]);
+  });
+});

@@ -1,0 +1,150 @@
+// The built-in detectors on synthetic series with known change points: N(10, 1) noise, one point per second,
+// a step of `shift` σ at a known point. Measured: detection delay (points after the change until alarmed)
+// and false firings on stationary series. Bounds come from the statistics of each chart, with the slack
+// that a baseline estimated from few points adds; the figures are those quoted in docs/detection.md.
+import fc from "fast-check";
+import { uniformFloat64 } from "pure-rand/distribution/uniformFloat64";
+import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { evaluate, type Detector, type Point } from "../../harness/detect/detector.ts";
+import { detectors } from "../../harness/detect/registry.ts";
+
+const unit = { value: z.number(), minSigma: 0 };
+type Kind = keyof typeof detectors;
+const params = (kind: Kind, raw: object) => (detectors[kind] as Detector<any, any>).params(unit).parse(raw);
+const run = (kind: Kind, raw: object, series: Point[]) => evaluate(detectors[kind] as Detector<any, any>, params(kind, raw), series);
+
+/** Standard normal noise from a seed (Box-Muller), so every series is reproducible. */
+function gaussian(seed: number): () => number {
+  const rng = xoroshiro128plus(seed);
+  return () => Math.sqrt(-2 * Math.log(1 - uniformFloat64(rng))) * Math.cos(2 * Math.PI * uniformFloat64(rng));
+}
+
+const CHANGE = 60;
+function stepSeries(seed: number, shift: number, length = 120, end = length): Point[] {
+  const g = gaussian(seed);
+  return Array.from({ length }, (_, i) => ({ at: i * 1_000, value: 10 + g() + (i >= CHANGE && i < end ? shift : 0) }));
+}
+
+/** Points from the change until the detector is alarmed (Infinity when it never is before the end). */
+function delay(kind: Kind, raw: object, series: Point[]): number {
+  let alarmed = false;
+  for (const e of run(kind, raw, series)) {
+    if (e.at >= CHANGE * 1_000 && (alarmed || e.state === "firing")) return (Math.max(e.at, CHANGE * 1_000) - CHANGE * 1_000) / 1_000;
+    alarmed = e.state === "firing";
+  }
+  return alarmed ? 0 : Infinity;
+}
+
+const SEEDS = Array.from({ length: 50 }, (_, i) => i + 1);
+function delays(kind: Kind, raw: object, shift: number) {
+  const all = SEEDS.map((seed) => delay(kind, raw, stepSeries(seed, shift)));
+  const found = all.filter(Number.isFinite);
+  return { mean: found.reduce((a, b) => a + b, 0) / found.length, max: Math.max(...found), missed: all.length - found.length };
+}
+function falseFirings(kind: Kind, raw: object): number {
+  const total = SEEDS.reduce((n, seed) => n + run(kind, raw, stepSeries(seed, 0, 1_000)).filter((e) => e.state === "firing").length, 0);
+  return total / SEEDS.length; // per 1000 points
+}
+
+const DEFAULTS: [Kind, object][] = [
+  ["threshold", { op: ">", value: 13.5 }],
+  ["ksigma", {}],
+  ["ewma", {}],
+  ["cusum", {}],
+];
+
+describe("detectors on synthetic step changes", () => {
+  it.each(DEFAULTS)("%s sees a 6σ step within 2 points in every series", (kind, raw) => {
+    const d = delays(kind, raw, 6);
+    expect(d.missed).toBe(0);
+    expect(d.max).toBeLessThanOrEqual(2);
+  });
+
+  it("a 1σ shift: CUSUM accumulates it, the trailing k·σ baseline absorbs it", () => {
+    const cusum = delays("cusum", {}, 1);
+    const ksigma = delays("ksigma", {}, 1);
+    // Page's CUSUM with k = 0.5σ, h = 5σ has an out-of-control run length of about 10 points at δ = 1σ;
+    // a baseline of 30 points widens it.
+    expect(cusum.missed).toBeLessThanOrEqual(5);
+    expect(cusum.mean).toBeLessThan(25);
+    expect(ksigma.missed).toBeGreaterThan(cusum.missed * 3);
+  });
+
+  it("a longer baseline means fewer false alarms (σ is estimated better); the default is 30 s", () => {
+    for (const kind of ["ksigma", "ewma", "cusum"] as const) {
+      const short = falseFirings(kind, { baseline: "10s" });
+      const long = falseFirings(kind, {});
+      expect(long, kind).toBeLessThan(short);
+      // In-control false alarm rates of the ideal charts are 1–2 per 1000 points; estimation adds to it.
+      expect(long, kind).toBeLessThan(5);
+    }
+    // A fixed limit at μ + 3.5σ: P(x > 13.5) = 2.3e-4 per point.
+    expect(falseFirings("threshold", { op: ">", value: 13.5 })).toBeLessThan(1);
+  });
+
+  it("`for` delays a threshold by exactly that long on a clean step", () => {
+    const clean = Array.from({ length: 20 }, (_, i) => ({ at: i * 1_000, value: i >= 10 ? 5 : 0 }));
+    expect(run("threshold", { op: ">", value: 1 }, clean)).toEqual([{ at: 10_000, state: "firing", value: 5 }]);
+    expect(run("threshold", { op: ">", value: 1, for: "2s" }, clean)).toEqual([{ at: 12_000, state: "firing", value: 5 }]);
+  });
+
+  it("each resolves once the shift ends; CUSUM within 2h/k points (its sums are capped at 2h)", () => {
+    const series = stepSeries(7, 6, 160, 90);
+    const resolvedAfter = (kind: Kind, raw: object) => {
+      const last = run(kind, raw, series).at(-1)!;
+      expect(last.state, kind).toBe("resolved");
+      return (last.at - 90_000) / 1_000;
+    };
+    expect(resolvedAfter("ksigma", {})).toBeLessThanOrEqual(1);
+    expect(resolvedAfter("threshold", { op: ">", value: 13.5 })).toBeLessThanOrEqual(1);
+    expect(resolvedAfter("cusum", {})).toBeLessThanOrEqual((2 * 5) / 0.5 + 1);
+    // EWMA decays by (1 − λ) per point: from about 6σ to inside L·σ·√(λ/(2−λ)) ≈ 1.3σ takes ~5 points at λ = 0.3.
+    expect(resolvedAfter("ewma", {})).toBeLessThanOrEqual(8);
+  });
+
+  it("a constant baseline (σ = 0, as an error rate of 0) fires on the first change, or beyond minSigma", () => {
+    const zeros = (jumpAt: number, to: number) => Array.from({ length: 30 }, (_, i) => ({ at: i * 1_000, value: i >= jumpAt ? to : 0 }));
+    for (const kind of ["ksigma", "ewma", "cusum"] as const) {
+      expect(run(kind, { baseline: "10s" }, zeros(20, 0.02))[0], kind).toEqual({ at: 20_000, state: "firing", value: 0.02 });
+      expect(run(kind, { baseline: "10s", minSigma: 0.01 }, zeros(20, 0.005)), kind).toEqual([]);
+    }
+  });
+});
+
+describe("detector properties", () => {
+  const seriesArb = fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { minLength: 1, maxLength: 200 }).map((values) => values.map((value, i) => ({ at: i * 1_000, value })));
+
+  it("edges alternate, firing first, in time order", () => {
+    fc.assert(
+      fc.property(seriesArb, fc.constantFrom(...DEFAULTS), (series, [kind, raw]) => {
+        const edges = run(kind, raw, series);
+        edges.forEach((e, i) => expect(e.state).toBe(i % 2 === 0 ? "firing" : "resolved"));
+        for (let i = 1; i < edges.length; i++) expect(edges[i]!.at).toBeGreaterThan(edges[i - 1]!.at);
+      }),
+    );
+  });
+
+  it("a threshold never fires when no value crosses its limit", () => {
+    fc.assert(fc.property(seriesArb, (series) => {
+      const limit = Math.max(...series.map((p) => p.value));
+      expect(run("threshold", { op: ">", value: limit }, series)).toEqual([]);
+    }));
+  });
+
+  it("statistical detectors never fire on a constant series", () => {
+    fc.assert(
+      fc.property(fc.double({ min: -1e6, max: 1e6, noNaN: true }), fc.integer({ min: 1, max: 300 }), fc.constantFrom("ksigma", "ewma", "cusum" as const), (value, n, kind) => {
+        const series = Array.from({ length: n }, (_, i) => ({ at: i * 1_000, value }));
+        expect(run(kind as Kind, {}, series)).toEqual([]);
+      }),
+    );
+  });
+
+  it("a detector is pure: the same series gives the same edges", () => {
+    fc.assert(fc.property(seriesArb, fc.constantFrom(...DEFAULTS), (series, [kind, raw]) => {
+      expect(run(kind, raw, series)).toEqual(run(kind, raw, series));
+    }));
+  });
+});
