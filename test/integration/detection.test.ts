@@ -54,7 +54,7 @@ describe("expected alerts and false alarms (real Prometheus and Alertmanager)", 
   it("after a SIGKILL, `cleanup --run` also ends the run's Prometheus and Alertmanager, and nothing else", async () => {
     const out = tempDir("sigkill-prometheus");
     const cli = startCli(["run", "test/scenarios/alert-never-fires.yaml", "--out", out]);
-    await cli.waitFor(/load 8s on api/);
+    await cli.waitFor(/load 8s \(/);
     const runId = readRunId(out);
     expect(runProcesses(runId)).toHaveLength(2);
     cli.child.kill("SIGKILL");

@@ -104,7 +104,7 @@ describe(`rollback under random kills (seed ${SEED}; ${SIGNAL_KILLS} SIGINT/SIGT
   async function killRun(signal: NodeJS.Signals) {
     const out = tempDir("kill");
     const cli = startCli(["run", file, "--out", out]);
-    await cli.waitFor(/load 20s on ext/, 60_000);
+    await cli.waitFor(/load 20s \(/, 60_000);
     const loadSeenAt = Date.now();
     const delay = randomInt(300, 1_500);
     await new Promise((r) => setTimeout(r, delay));
