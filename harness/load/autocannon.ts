@@ -19,6 +19,8 @@ export const autocannonEngine: LoadEngine = {
   kind: "autocannon",
   summary: "closed model, in-process: `connections` each send the next request when the previous ends (rate = cap)",
   models: ["closed"],
+  // autocannon refuses a timeout under one second.
+  minTimeoutMs: 1_000,
   refuses: {
     stages: "autocannon keeps one rate cap for the whole run; ramps need model: open",
     script: "scripts are for engine: k6",

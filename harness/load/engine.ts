@@ -28,6 +28,8 @@ export interface LoadEngine {
   models: readonly LoadModel[];
   /** Scenario keys the engine cannot honour, with why: each one given is a validation error. */
   refuses: Partial<Record<keyof LoadInput, string>>;
+  /** The shortest request timeout the engine can enforce (validation refuses shorter ones). */
+  minTimeoutMs?: number;
   /** Why the engine cannot run on this machine (e.g. its binary is missing), checked at validation. */
   unavailable?(): string | undefined;
   run(ctx: LoadContext): Promise<LoadReport | void>;

@@ -7,6 +7,7 @@ import { resolve } from "node:path";
 import type { Issue } from "../scenario/errors.ts";
 import type { Path } from "../scenario/issues.ts";
 import type { LoadInput, RequestInput } from "../scenario/schema.ts";
+import { formatDuration } from "../scenario/units.ts";
 import { LOAD_ENGINES, LOAD_MODELS } from "../scenario/schema.ts";
 import type { LoadEngine } from "./engine.ts";
 import { envReferences } from "./env-template.ts";
@@ -74,6 +75,10 @@ export function resolveLoad(
   }
   for (const [key, why] of Object.entries(engine.refuses)) {
     if (input[key as keyof LoadInput] !== undefined) issues.push({ path: at(key), message: `engine ${engineName} does not take ${key}: ${why}`, atKey: true });
+  }
+
+  if (engine.minTimeoutMs !== undefined && input.timeout < engine.minTimeoutMs) {
+    issues.push({ path: at("timeout"), message: `engine ${engineName} cannot time requests out before ${formatDuration(engine.minTimeoutMs)}; give at least that, or use model: open (engine undici)` });
   }
 
   if (input.requests) {

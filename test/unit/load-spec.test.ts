@@ -41,6 +41,13 @@ describe("load section", () => {
     });
   });
 
+  it("refuses a timeout autocannon cannot enforce, and names the engine that can", () => {
+    expect(messages("load: { target: api, duration: 5s, timeout: 500ms }\n")).toEqual([
+      "inline.yaml:6:45: load.timeout: engine autocannon cannot time requests out before 1s; give at least that, or use model: open (engine undici)",
+    ]);
+    expect(parse("load: { target: api, model: open, rate: 10, duration: 5s, timeout: 500ms }\n").load.timeoutMs).toBe(500);
+  });
+
   it("reads an open model with stages, a weighted mix, bodies, headers and a warm-up", () => {
     vi.stubEnv("API_TOKEN", "s3cret");
     const s = parse(`load:
