@@ -16,7 +16,7 @@ const printErr = (text: string) => process.stderr.write(text);
 
 function parseFormats(value: string): string[] {
   const formats = value.split(",").map((f) => f.trim()).filter(Boolean);
-  const unknown = formats.filter((f) => !(f in reporters));
+  const unknown = formats.filter((f) => !Object.hasOwn(reporters, f));
   if (unknown.length) throw new UsageError(`--report: unknown format ${unknown.join(", ")} (valid: ${Object.keys(reporters).join(", ")})`);
   return formats;
 }
@@ -92,13 +92,13 @@ export function buildProgram(setExit: (code: number) => void): Command {
 
   program
     .command("cleanup")
-    .description("remove containers and networks left by runs (labelled steadystate.run); never touches anything else")
+    .description("remove containers, networks and volumes left by runs (labelled steadystate.run); never touches anything else")
     .option("--run <runId>", "only what this run created")
     .action(async (opts: { run?: string }) => {
       const docker = await connectDocker();
       const r = await cleanup(docker, opts.run);
-      print(`removed ${r.containers.length} container(s), ${r.networks.length} network(s)\n`);
-      for (const name of [...r.containers, ...r.networks]) print(`  ${name}\n`);
+      print(`removed ${r.containers.length} container(s), ${r.networks.length} network(s), ${r.volumes.length} volume(s)\n`);
+      for (const name of [...r.containers, ...r.networks, ...r.volumes]) print(`  ${name}\n`);
       for (const e of r.errors) printErr(`could not remove ${e}\n`);
       setExit(r.errors.length ? 3 : 0);
     });

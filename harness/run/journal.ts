@@ -65,7 +65,10 @@ export interface Journal {
     file: string;
     description?: string;
     loadDurationMs: number;
-    targets: Record<string, { image: string; replicas: number; restart: string; port: number; env: Record<string, string> }>;
+    targets: Record<
+      string,
+      { image: string; replicas: number; restart: string; port: number; env: Record<string, string>; volumes?: Record<string, string> }
+    >;
   };
   startedAt: number;
   endedAt: number;

@@ -57,6 +57,7 @@ export function buildJournal(input: JournalInput): Journal {
             port: t.port,
             // Values can be secrets: only the names are kept.
             env: Object.fromEntries(Object.keys(t.env).map((k) => [k, "<redacted>"])),
+            ...(Object.keys(t.volumes).length ? { volumes: t.volumes } : {}),
           },
         ]),
       ),

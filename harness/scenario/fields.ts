@@ -1,7 +1,11 @@
 // Zod building blocks shared by every section of the scenario and by plug-in parameter schemas,
 // so that a duration or an unknown key reads the same wherever it appears.
 import { z } from "zod";
+import { quote } from "./errors.ts";
 import { DURATION_HINT, parseDuration, parsePercent } from "./units.ts";
+
+/** A wrong value as shown in a message: strings quoted and escaped, anything else as JSON. */
+const describeValue = (v: unknown): string => (typeof v === "string" ? quote(v) : (JSON.stringify(v) ?? String(v)));
 
 /** Marker carrying an object's valid keys through zod's issue message (see parse.ts). */
 export const VALID_KEYS_PREFIX = "valid-keys:";
@@ -17,8 +21,7 @@ export function obj<T extends z.core.$ZodLooseShape>(shape: T) {
 export const duration = z.unknown().transform((v, ctx): number => {
   const ms = typeof v === "string" || typeof v === "number" ? parseDuration(v) : undefined;
   if (ms === undefined) {
-    const shown = typeof v === "string" ? `"${v}"` : JSON.stringify(v);
-    ctx.addIssue({ code: "custom", message: `${shown} is not ${DURATION_HINT}` });
+    ctx.addIssue({ code: "custom", message: v === undefined ? "is required" : `${describeValue(v)} is not ${DURATION_HINT}` });
     return z.NEVER;
   }
   return ms;
@@ -30,7 +33,10 @@ export const positiveDuration = duration.refine((ms) => ms > 0, { message: "must
 export const ratio = z.unknown().transform((v, ctx): number => {
   const value = typeof v === "string" ? parsePercent(v) : typeof v === "number" && v >= 0 && v <= 1 ? v : undefined;
   if (value === undefined) {
-    ctx.addIssue({ code: "custom", message: `${JSON.stringify(v)} is not a percentage like 12.5% (or a fraction 0..1)` });
+    ctx.addIssue({
+      code: "custom",
+      message: v === undefined ? "is required" : `${describeValue(v)} is not a percentage like 12.5% (or a fraction 0..1)`,
+    });
     return z.NEVER;
   }
   return value;
@@ -39,6 +45,9 @@ export const ratio = z.unknown().transform((v, ctx): number => {
 export const name = z
   .string()
   .regex(/^[a-z][a-z0-9-]{0,30}$/, "must be lowercase letters, digits and dashes, starting with a letter (≤ 31 chars)");
+
+/** One line of text: a folder or image name with a newline or a tab in it is a mistake. */
+export const singleLine = z.string().min(1).regex(/^[^\u0000-\u001f\u007f]*$/, "must not contain control characters (newlines, tabs, …)");
 
 export const urlPath = z.string().regex(/^\//, 'must start with "/"');
 

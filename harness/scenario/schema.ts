@@ -2,7 +2,7 @@
 // never renamed. Durations become `*Ms` numbers, percentages fractions.
 import { z } from "zod";
 import { parseComparison, type Comparison, type Unit } from "../slo/grammar.ts";
-import { duration, int, name, obj, positiveDuration, select, urlPath } from "./fields.ts";
+import { duration, int, name, obj, positiveDuration, select, singleLine, urlPath } from "./fields.ts";
 
 export const RESTART_POLICIES = ["no", "on-failure", "always"] as const;
 export const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"] as const;
@@ -18,13 +18,15 @@ const comparison = (unit: Unit) =>
   });
 
 export const targetSchema = obj({
-  build: z.string().min(1).optional(),
-  image: z.string().min(1).optional(),
+  build: singleLine.optional(),
+  image: singleLine.optional(),
   port: int(1, 65535),
   replicas: int(1, 50).default(1),
   restart: z.enum(RESTART_POLICIES).default("no"),
   env: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)).default({}),
   command: z.array(z.string()).optional(),
+  // NAME: mount path. Each replica gets its own labelled volume per NAME, removed with the run.
+  volumes: z.record(name, z.string().regex(/^\/[^\0:]*[^/\0:]$/, "must be an absolute path inside the container, such as /data")).default({}),
   // Without `health`, a target is ready as soon as its port answers HTTP at all (any status).
   health: obj({
     path: urlPath.default("/"),

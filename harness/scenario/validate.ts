@@ -10,7 +10,7 @@ import type { HypothesisSpec } from "../metrics/hypothesis.ts";
 import { parseObjective, type Objective } from "../slo/grammar.ts";
 import { sloUnits } from "../slo/metrics.ts";
 import { reporters } from "../../reports/registry.ts";
-import type { Issue } from "./errors.ts";
+import { quote, type Issue } from "./errors.ts";
 import { name as nameSchema, obj } from "./fields.ts";
 import { fromZod, type Path } from "./issues.ts";
 import {
@@ -92,9 +92,10 @@ export function validateScenario(raw: unknown, file: string, dir: string): { sce
   }
   if (header && Object.keys(rawTargets).length === 0) issues.push({ path: ["targets"], message: "declare at least one target" });
   const targetNames = Object.keys(rawTargets);
+  const validTargetNames = targetNames.filter((t) => nameSchema.safeParse(t).success);
   const checkTarget = (value: unknown, path: Path) => {
     if (typeof value === "string" && !targetNames.includes(value)) {
-      issues.push({ path, message: `unknown target "${value}"`, valid: targetNames });
+      issues.push({ path, message: `unknown target ${quote(value)}`, valid: validTargetNames });
     }
   };
 
@@ -110,7 +111,7 @@ export function validateScenario(raw: unknown, file: string, dir: string): { sce
   (Array.isArray(doc.probes) ? doc.probes : []).forEach((value, i) => {
     const p = section(probeSchema, value, ["probes", i]);
     if (!p) return;
-    if (seen.has(p.name)) issues.push({ path: ["probes", i, "name"], message: `probe name "${p.name}" is used twice` });
+    if (seen.has(p.name)) issues.push({ path: ["probes", i, "name"], message: `probe name ${quote(p.name)} is used twice` });
     seen.add(p.name);
     probes.push(p);
   });
@@ -156,7 +157,7 @@ export function validateScenario(raw: unknown, file: string, dir: string): { sce
 
   const report = section(reportSchema, doc.report ?? {}, ["report"]);
   report?.formats.forEach((f, i) => {
-    if (!(f in reporters)) issues.push({ path: ["report", "formats", i], message: `unknown report format "${f}"`, valid: Object.keys(reporters) });
+    if (!Object.hasOwn(reporters, f)) issues.push({ path: ["report", "formats", i], message: `unknown report format ${quote(f)}`, valid: Object.keys(reporters) });
   });
 
   if (issues.length || !header || !load || !hypothesis || !report) return { issues };
@@ -191,7 +192,9 @@ function validateFault(value: unknown, path: Path, issues: Issue[], section: Sec
   }
   const raw = value as Record<string, unknown>;
   const kindName = raw.kind;
-  const kind = typeof kindName === "string" ? (faultRegistry as Record<string, FaultKind<any>>)[kindName] : undefined;
+  // Own keys only: a kind named like an Object method ("toString") is unknown, not a function.
+  const known = typeof kindName === "string" && Object.hasOwn(faultRegistry, kindName);
+  const kind = known ? (faultRegistry as Record<string, FaultKind<any>>)[kindName] : undefined;
   if (kindName === undefined) issues.push({ path: [...path, "kind"], message: "is required", valid: faultKinds });
   else if (!kind) issues.push({ path: [...path, "kind"], message: `unknown fault kind ${JSON.stringify(kindName)}`, valid: faultKinds });
 

@@ -1,17 +1,18 @@
-// Removes what runs left behind (after a SIGKILL, say): only objects labelled steadystate.run, optionally of
-// one run. Paused containers are unpaused first so their processes end cleanly.
+// Removes what runs left behind (after a SIGKILL, say): only objects labelled steadystate.run (containers,
+// networks, volumes), optionally of one run. Paused containers are unpaused first so their processes end cleanly.
 import type Docker from "dockerode";
 import { RUN_LABEL } from "./labels.ts";
 
 export interface CleanupResult {
   containers: string[];
   networks: string[];
+  volumes: string[];
   errors: string[];
 }
 
 export async function cleanup(docker: Docker, runId?: string): Promise<CleanupResult> {
   const filters = JSON.stringify({ label: [runId ? `${RUN_LABEL}=${runId}` : RUN_LABEL] });
-  const result: CleanupResult = { containers: [], networks: [], errors: [] };
+  const result: CleanupResult = { containers: [], networks: [], volumes: [], errors: [] };
   for (const c of await docker.listContainers({ all: true, filters })) {
     const name = c.Names[0]?.replace(/^\//, "") ?? c.Id;
     try {
@@ -29,6 +30,15 @@ export async function cleanup(docker: Docker, runId?: string): Promise<CleanupRe
       result.networks.push(n.Name);
     } catch (e) {
       result.errors.push(`network ${n.Name}: ${(e as Error).message}`);
+    }
+  }
+  // Volumes last: a volume cannot be removed while a container still uses it.
+  for (const v of (await docker.listVolumes({ filters })).Volumes ?? []) {
+    try {
+      await docker.getVolume(v.Name).remove();
+      result.volumes.push(v.Name);
+    } catch (e) {
+      result.errors.push(`volume ${v.Name}: ${(e as Error).message}`);
     }
   }
   return result;

@@ -73,6 +73,8 @@ export async function startTargets(ctx: TargetsContext, targets: Record<string, 
 async function createReplica(ctx: TargetsContext, running: RunningTargets, t: Target, index: number): Promise<Replica> {
   const name = `ss-${ctx.runId}-${t.name}-${index}`;
   const portKey = `${t.port}/tcp`;
+  // Created before the container, so their removal (pushed first) runs after the container's.
+  const volumes = await createVolumes(ctx, t, name);
   for (let attempt = 1; ; attempt++) {
     const hostPort = await freePort();
     try {
@@ -87,10 +89,19 @@ async function createReplica(ctx: TargetsContext, running: RunningTargets, t: Ta
           PortBindings: { [portKey]: [{ HostIp: "127.0.0.1", HostPort: String(hostPort) }] },
           RestartPolicy: { Name: t.restart === "no" ? "" : t.restart },
           NetworkMode: running.network,
+          Mounts: Object.entries(t.volumes).map(([key, target]) => ({ Type: "volume", Source: volumes[key]!, Target: target })),
         },
         NetworkingConfig: { EndpointsConfig: { [running.network]: { Aliases: [t.name, `${t.name}-${index}`] } } },
       });
-      const replica: Replica = { target: t.name, index, containerId: container.id, containerName: name, hostPort, url: `http://127.0.0.1:${hostPort}` };
+      const replica: Replica = {
+        target: t.name,
+        index,
+        containerId: container.id,
+        containerName: name,
+        hostPort,
+        url: `http://127.0.0.1:${hostPort}`,
+        ...(Object.keys(volumes).length ? { volumes } : {}),
+      };
       ctx.teardown.push(`remove container ${name}`, () => removeReplica(ctx, running, replica));
       return replica;
     } catch (e) {
@@ -98,6 +109,24 @@ async function createReplica(ctx: TargetsContext, running: RunningTargets, t: Ta
       throw new InfraError(`could not create container ${name}: ${(e as Error).message}`);
     }
   }
+}
+
+/** One labelled volume per declared volume of the target, named after the replica's container. */
+async function createVolumes(ctx: TargetsContext, t: Target, container: string): Promise<Record<string, string>> {
+  const volumes: Record<string, string> = {};
+  for (const key of Object.keys(t.volumes)) {
+    const volume = `${container}-${key}`;
+    try {
+      await ctx.docker.createVolume({ Name: volume, Labels: runLabels(ctx.runId, { [TARGET_LABEL]: t.name }) });
+    } catch (e) {
+      throw new InfraError(`could not create volume ${volume}: ${(e as Error).message}`);
+    }
+    ctx.teardown.push(`remove volume ${volume}`, async () => {
+      await ctx.docker.getVolume(volume).remove();
+    });
+    volumes[key] = volume;
+  }
+  return volumes;
 }
 
 async function removeReplica(ctx: TargetsContext, running: RunningTargets, replica: Replica): Promise<void> {

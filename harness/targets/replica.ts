@@ -11,6 +11,8 @@ export interface Replica {
   hostPort: number;
   /** http://127.0.0.1:hostPort */
   url: string;
+  /** Docker volume of this replica for each of the target's `volumes` (name → Docker volume name). */
+  volumes?: Record<string, string>;
 }
 
 /** PID of the container's main process on the host (0 when it is not running). */
