@@ -1,6 +1,6 @@
 // Markdown summary (summary.md): fits a PR comment or a CI step summary.
 import type { Journal } from "../harness/run/journal.ts";
-import { count, goalText, measuredText, ms, mttrText, offset, pct, verdictWord } from "./format.ts";
+import { checkText, count, goalText, measuredText, ms, mttrText, offset, pct, verdictWord } from "./format.ts";
 import type { Reporter } from "./reporter.ts";
 
 const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
@@ -42,6 +42,11 @@ export function renderMarkdown(j: Journal): string {
         ]),
       ),
     );
+  }
+
+  if (j.checks?.length) {
+    out.push("", "## Data checks", "", "Acknowledged writes are read back after recovery; an acknowledged write that is missing is lost.", "");
+    out.push(table(["check", "writes", "result"], j.checks.map((c) => [c.description, `${count(c.writes.attempted)} (${count(c.writes.acked)} acknowledged)`, checkText(c)])));
   }
 
   out.push("", "## What users saw", "");

@@ -1,7 +1,7 @@
 // The table printed at the end of a run: each objective with goal, measured value and result; each fault
 // with its MTTR. Plain text, aligned, no colours (CI logs keep it readable).
 import type { Journal } from "../run/journal.ts";
-import { goalText, measuredText, mttrText, offset, verdictWord } from "../../reports/format.ts";
+import { checkText, goalText, measuredText, mttrText, offset, verdictWord } from "../../reports/format.ts";
 
 export function table(head: string[], rows: string[][]): string {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
@@ -24,6 +24,9 @@ export function renderSummary(j: Journal, runDir: string): string {
         j.faults.map((f) => [f.description, offset(j, f.injectedAt), offset(j, f.impactStartAt), offset(j, f.recoveredAt), mttrText(f)]),
       ),
     );
+  }
+  if (j.checks?.length) {
+    out.push("", table(["check", "result"], j.checks.map((c) => [c.description, checkText(c)])));
   }
   return out.join("\n") + "\n";
 }

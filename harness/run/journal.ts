@@ -1,5 +1,6 @@
 // The journal: everything a run measured, as plain versioned JSON (documented in docs/journal.md).
 // It is the only thing reports, SLO evaluation and later comparisons read.
+import type { CheckRecord } from "../checks/check.ts";
 import type { LatencySummary } from "../metrics/histogram.ts";
 import type { TimelineRow } from "../metrics/recorder.ts";
 import type { Unit } from "../slo/grammar.ts";
@@ -98,6 +99,8 @@ export interface Journal {
     before: { windows: number; held: number } | null;
   };
   faults: FaultRecord[];
+  /** Data checks (e.g. acknowledged writes read back after recovery), in scenario order. */
+  checks: CheckRecord[];
   /** Width of each timeline row. */
   bucketMs: number;
   /** Per-bucket counts and latency quantiles, per source ("load", "probe:NAME"). */

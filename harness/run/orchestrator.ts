@@ -11,6 +11,8 @@ import { runProbe } from "../probes/probe.ts";
 import type { Scenario } from "../scenario/validate.ts";
 import { connectDocker } from "../targets/docker.ts";
 import { startTargets, type RunningTargets } from "../targets/containers.ts";
+import { CheckRunner } from "../checks/runner.ts";
+import { waitHealthy } from "../targets/health.ts";
 import { FaultRunner } from "./inject.ts";
 import type { Journal, RunEvent } from "./journal.ts";
 import { buildJournal } from "./verdict.ts";
@@ -84,6 +86,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
   let recorder: Recorder | undefined;
   let targets: RunningTargets | undefined;
   let faults: FaultRunner | undefined;
+  let checks: CheckRunner | undefined;
   let loadStartedAt: number | null = null;
   let loadEndedAt: number | null = null;
   let error: unknown;
@@ -111,6 +114,8 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
         return runProbe(p, urls(p.target), (at, o) => rec.record(probeSource(p.name), at, o.ok, o.latencyMs, o.ok ? undefined : o.reason), stopProbes.signal);
       });
       faults.start(loadStartedAt);
+      checks = new CheckRunner(scenario.checks, (c) => ({ urls: urls(c.target), runId, signal: stopAll.signal, event }));
+      checks.start();
       const ticker = setInterval(() => opts.progress.tick(liveStats(rec, scenario, faults!)), TICK_MS);
       try {
         await loadEngines[scenario.load.engine].run({
@@ -126,6 +131,15 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
         stopProbes.abort();
         await Promise.allSettled(probes);
         await faults.stop();
+        await checks.stop();
+      }
+      if (scenario.checks.length && !interrupted()) {
+        // After recovery: faults are undone; each check waits for its target to be healthy again.
+        opts.progress.phase("verifying data checks");
+        const ready = async (t: string) => {
+          await Promise.all(targets!.replicas[t]!.map((r) => waitHealthy(docker, r, scenario.targets[t]!.health, stopAll.signal)));
+        };
+        await checks.verify(ready, stopAll.signal);
       }
     }
   } catch (e) {
@@ -147,6 +161,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     loadEndedAt,
     recorder,
     faults: faults?.results() ?? [],
+    checks: checks?.results() ?? [],
     targets,
     events,
     undoFailures,

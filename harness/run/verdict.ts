@@ -1,6 +1,7 @@
 // Assembles the journal at the end of a run and decides the verdict: interrupted, error (the harness could
 // not do its job), fail (an SLO missed or a fault never recovered), or pass.
 import { createRequire } from "node:module";
+import type { CheckRecord } from "../checks/check.ts";
 import type { Recorder } from "../metrics/recorder.ts";
 import { InfraError } from "../scenario/errors.ts";
 import type { Scenario } from "../scenario/validate.ts";
@@ -22,6 +23,7 @@ export interface JournalInput {
   loadEndedAt: number | null;
   recorder: Recorder | undefined;
   faults: FaultRecord[];
+  checks: CheckRecord[];
   targets: RunningTargets | undefined;
   events: RunEvent[];
   undoFailures: UndoFailure[];
@@ -70,6 +72,7 @@ export function buildJournal(input: JournalInput): Journal {
     reasons: [],
     slo: [],
     ...measured,
+    checks: input.checks,
     events: input.events,
     targets: Object.fromEntries(Object.entries(input.targets?.reports ?? {}).map(([k, replicas]) => [k, { replicas }])),
     files: Object.fromEntries(

@@ -105,6 +105,7 @@ export const TOP_LEVEL_KEYS = [
   "faults",
   "slo",
   "report",
+  "checks",
 ] as const;
 
 export const headerSchema = obj({
@@ -118,6 +119,7 @@ export const headerSchema = obj({
   faults: z.array(z.unknown()).default([]),
   slo: z.array(z.string()).default([]),
   report: z.unknown().optional(),
+  checks: z.array(z.unknown()).default([]),
 });
 
 export type TargetSpec = z.output<typeof targetSchema>;

@@ -4,6 +4,9 @@
 import { existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { z } from "zod";
+import type { CheckBase, CheckKind } from "../checks/check.ts";
+import { checkKinds } from "../checks/registry.ts";
+import type { CheckSpec } from "../checks/runner.ts";
 import { faults as faultRegistry, faultKinds } from "../faults/registry.ts";
 import type { FaultBase, FaultKind } from "../faults/fault.ts";
 import type { HypothesisSpec } from "../metrics/hypothesis.ts";
@@ -49,6 +52,7 @@ export interface Scenario {
   faults: FaultSpec[];
   slo: Objective[];
   report: { formats: string[] };
+  checks: CheckSpec[];
 }
 
 const BUCKET_MS = 100;
@@ -103,6 +107,7 @@ export function validateScenario(raw: unknown, file: string, dir: string): { sce
   checkTarget(field(doc.load, "target"), ["load", "target"]);
   (Array.isArray(doc.probes) ? doc.probes : []).forEach((p, i) => checkTarget(field(p, "target"), ["probes", i, "target"]));
   (Array.isArray(doc.faults) ? doc.faults : []).forEach((f, i) => checkTarget(field(f, "target"), ["faults", i, "target"]));
+  (Array.isArray(doc.checks) ? doc.checks : []).forEach((c, i) => checkTarget(field(c, "target"), ["checks", i, "target"]));
 
   const load = doc.load === undefined ? undefined : section(loadSchema, doc.load, ["load"]);
 
@@ -155,6 +160,12 @@ export function validateScenario(raw: unknown, file: string, dir: string): { sce
     else issues.push({ path: ["slo", i], message: o.message, valid: o.valid });
   });
 
+  const checks: CheckSpec[] = [];
+  (Array.isArray(doc.checks) ? doc.checks : []).forEach((value, i) => {
+    const c = validateCheck(value, ["checks", i], issues, section);
+    if (c) checks.push({ ...c, index: i });
+  });
+
   const report = section(reportSchema, doc.report ?? {}, ["report"]);
   report?.formats.forEach((f, i) => {
     if (!Object.hasOwn(reporters, f)) issues.push({ path: ["report", "formats", i], message: `unknown report format ${quote(f)}`, valid: Object.keys(reporters) });
@@ -176,8 +187,23 @@ export function validateScenario(raw: unknown, file: string, dir: string): { sce
       faults,
       slo,
       report,
+      checks,
     },
   };
+}
+
+function validateCheck(value: unknown, path: Path, issues: Issue[], section: Section): (CheckBase & Record<string, unknown>) | undefined {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    issues.push({ path, message: "a check is a mapping like { kind: acked-writes, target: store, path: /kv, rate: 50 }" });
+    return undefined;
+  }
+  const kindName = (value as Record<string, unknown>).kind;
+  const valid = Object.keys(checkKinds);
+  const known = typeof kindName === "string" && Object.hasOwn(checkKinds, kindName);
+  if (kindName === undefined) issues.push({ path: [...path, "kind"], message: "is required", valid });
+  else if (!known) issues.push({ path: [...path, "kind"], message: `unknown check kind ${JSON.stringify(kindName)}`, valid });
+  if (!known) return undefined;
+  return section((checkKinds as Record<string, CheckKind<any>>)[kindName as string]!.params, value, path);
 }
 
 type Section = <S extends z.ZodType>(schema: S, value: unknown, path: Path, extraKeys?: string[]) => z.output<S> | undefined;

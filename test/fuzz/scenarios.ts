@@ -3,6 +3,7 @@
 // string field must carry as plain data.
 import fc from "fast-check";
 import { stringify } from "yaml";
+import { checkKinds } from "../../harness/checks/registry.ts";
 import { faults, faultKinds } from "../../harness/faults/registry.ts";
 import type { FaultKind } from "../../harness/faults/fault.ts";
 import { OPS, type Unit } from "../../harness/slo/grammar.ts";
@@ -150,6 +151,18 @@ export const validDocument: fc.Arbitrary<Record<string, unknown>> = fc
         faults: optional(fc.array(fault(targets, loadMs), { maxLength: 3 })),
         slo: optional(fc.array(objective, { maxLength: 3 })),
         report: optional(fc.record({ formats: fc.subarray(Object.keys(reporters)) })),
+        checks: optional(
+          fc.array(
+            fc.record({
+              kind: fc.constantFrom(...Object.keys(checkKinds)),
+              target: fc.constantFrom(...names),
+              path: optional(path),
+              rate: optional(fc.integer({ min: 1, max: 1_000 })),
+              timeout: optional(duration(1, 10_000)),
+            }).map(compact),
+            { maxLength: 2 },
+          ),
+        ),
       })
       .map(compact);
   });

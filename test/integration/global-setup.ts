@@ -9,4 +9,5 @@ export default async function setup(): Promise<void> {
   });
   await ensureBaseImage(docker);
   await buildTargetImage(docker, join(import.meta.dirname, "..", "..", "fixtures", "api"), "api");
+  await buildTargetImage(docker, join(import.meta.dirname, "..", "..", "fixtures", "store"), "store");
 }

@@ -70,3 +70,9 @@ export async function leftovers(runId: string): Promise<{ containers: string[]; 
   const networks = (await docker.listNetworks({ filters })).map((n) => n.Name);
   return { containers, networks };
 }
+
+/** Volumes still labelled with this run id. */
+export async function leftoverVolumes(runId: string): Promise<string[]> {
+  const filters = JSON.stringify({ label: [`steadystate.run=${runId}`] });
+  return ((await docker.listVolumes({ filters })).Volumes ?? []).map((v) => v.Name);
+}

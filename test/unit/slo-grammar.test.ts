@@ -30,7 +30,7 @@ describe("SLO grammar", () => {
 
   it("lists the valid metrics for an unknown one", () => {
     const r = parseObjective("latency < 1s", sloUnits);
-    expect(!r.ok && r.valid).toEqual(["availability", "availability_time", "error_rate", "p50", "p90", "p95", "p99", "max", "throughput", "mttr"]);
+    expect(!r.ok && r.valid).toEqual(["availability", "availability_time", "error_rate", "p50", "p90", "p95", "p99", "max", "throughput", "mttr", "lost_writes"]);
   });
 
   it("parses the hypothesis comparisons", () => {
