@@ -3,7 +3,9 @@ import type { Journal } from "../harness/run/journal.ts";
 import { checkText, count, goalText, measuredText, ms, mttrText, offset, pct, verdictWord } from "./format.ts";
 import type { Reporter } from "./reporter.ts";
 
-const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+// Markdown renders inline HTML: text from the scenario or from errors is escaped so it shows as text.
+const text = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+const cell = (s: string) => text(s).replace(/\|/g, "\\|").replace(/\n/g, " ");
 const row = (cells: string[]) => `| ${cells.map(cell).join(" | ")} |`;
 const table = (head: string[], rows: string[][]) =>
   [row(head), row(head.map(() => "---")), ...rows.map(row)].join("\n");
@@ -17,8 +19,8 @@ export function renderMarkdown(j: Journal): string {
     `Run \`${j.runId}\` · started ${new Date(j.startedAt).toISOString()} · load ${ms(j.scenario.loadDurationMs)} · ` +
       `wall time ${ms(j.endedAt - j.startedAt)}`,
   ];
-  if (j.reasons.length) out.push("", ...j.reasons.map((r) => `- ${r}`));
-  if (j.error?.fix) out.push("", `Fix: ${j.error.fix}`);
+  if (j.reasons.length) out.push("", ...j.reasons.map((r) => `- ${cell(r)}`));
+  if (j.error?.fix) out.push("", `Fix: ${cell(j.error.fix)}`);
 
   if (j.slo.length) {
     out.push("", "## Objectives", "");

@@ -1,10 +1,11 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { formatLocated, ScenarioError } from "../../harness/scenario/errors.ts";
 import { parseScenario } from "../../harness/scenario/parse.ts";
 import { asYaml, editedDocument, mutatedText, validDocument } from "../fuzz/scenarios.ts";
+import { runCli, tempDir } from "../integration/helpers.ts";
 import { scaled } from "../soak.ts";
 
 const root = join(import.meta.dirname, "..", "..");
@@ -65,5 +66,32 @@ describe(`scenario fuzzing (${RUNS} files per property)`, { timeout: scaled(120_
 
   it("arbitrary text: located one-line errors", () => {
     fc.assert(fc.property(fc.string({ unit: "binary", maxLength: 400 }), (text) => void outcome(text)), { numRuns: RUNS });
+  });
+
+  it(`the real command line: ${scaled(30, 300)} generated files, each valid or only located errors, exit 0 or 2`, async () => {
+    const dir = tempDir("fuzz-cli");
+    const texts = fc.sample(fc.oneof(asYaml(editedDocument), mutatedText(BASES)), { numRuns: scaled(30, 300) });
+    // Build folders made absolute: the files live in a temporary folder.
+    const files = texts.map((text, i) => {
+      const f = join(dir, `f${i}.yaml`);
+      writeFileSync(f, text.replaceAll("../fixtures/", `${root}/fixtures/`));
+      return f;
+    });
+    const expected = files.map((f) => {
+      try {
+        parseScenario(readFileSync(f, "utf8"), f);
+        return undefined;
+      } catch (e) {
+        if (!(e instanceof ScenarioError)) throw e;
+        return e.message;
+      }
+    });
+    const r = await runCli(["validate", ...files]);
+    expect(r.code).toBe(expected.some((m) => m !== undefined) ? 2 : 0);
+    expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+    // stderr is exactly the in-process messages of the invalid files, in order; stdout names the valid ones.
+    expect(r.stderr).toBe(expected.filter((m) => m !== undefined).map((m) => `${m}\n`).join(""));
+    for (const line of r.stderr.trimEnd().split("\n").filter(Boolean)) expect(line).toMatch(/^\/\S+\.yaml:\d+:\d+: \S/);
+    expect(r.stdout.split("\n").filter(Boolean).map((l) => l.split(": ok")[0])).toEqual(files.filter((_, i) => expected[i] === undefined));
   });
 });
