@@ -14,8 +14,12 @@ export const pause: FaultKind = {
       const container = ctx.docker.getContainer(victim.containerId);
       await container.pause();
       return async () => {
-        const info = await container.inspect();
-        if (info.State.Paused) await container.unpause();
+        // Another fault may unpause it meanwhile: what counts is that it is not paused afterwards.
+        const paused = async () => (await container.inspect()).State.Paused;
+        if (!(await paused())) return;
+        await container.unpause().catch(async (e: Error) => {
+          if (await paused()) throw e;
+        });
       };
     }),
 };

@@ -19,8 +19,12 @@ export const stop: FaultKind<StopParams> = {
       const container = ctx.docker.getContainer(victim.containerId);
       await container.stop({ t: Math.ceil(p.graceMs / 1_000) });
       return async () => {
-        const info = await container.inspect();
-        if (!info.State.Running) await container.start();
+        // Another fault (a restart, say) may start it meanwhile: what counts is that it runs afterwards.
+        const running = async () => (await container.inspect()).State.Running;
+        if (await running()) return;
+        await container.start().catch(async (e: Error) => {
+          if (!(await running())) throw e;
+        });
       };
     }),
 };

@@ -2,7 +2,7 @@
 // the journal written. Whatever happens (end, error, signal) the teardown stack unwinds and a journal,
 // partial if need be, is left in the run folder.
 import { randomBytes } from "node:crypto";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type Docker from "dockerode";
 import { loadEngines } from "../load/registry.ts";
@@ -66,7 +66,9 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
   mkdirSync(runDir, { recursive: true });
   const startedAt = Date.now();
   // Written first, so that after a SIGKILL `steadystate cleanup --run <runId>` knows what to remove.
-  writeFileSync(join(runDir, "run.json"), JSON.stringify({ runId, pid: process.pid, scenario: scenario.file, startedAt }, null, 2) + "\n");
+  // Written whole or not at all (renamed into place), so a reader never sees half of it.
+  writeFileSync(join(runDir, "run.json.tmp"), JSON.stringify({ runId, pid: process.pid, scenario: scenario.file, startedAt }, null, 2) + "\n");
+  renameSync(join(runDir, "run.json.tmp"), join(runDir, "run.json"));
   const events: RunEvent[] = [];
   const event = (type: string, message: string) => {
     const e = { at: Date.now(), type, message };

@@ -1,0 +1,53 @@
+// The bench's output: the table printed at the end, bench/results.json, and the README section.
+import type { Figure, FigureUnit } from "./item.ts";
+import { table } from "../harness/cli/summary.ts";
+import { machineText, type Machine } from "./machine.ts";
+
+export interface ItemResult {
+  id: number;
+  title: string;
+  figures: Figure[];
+  details: Record<string, unknown>;
+  error?: string;
+}
+
+export interface BenchResults {
+  generatedAt: string;
+  machine: Machine;
+  items: ItemResult[];
+}
+
+const SUFFIX: Record<FigureUnit, string> = { ratio: "", ms: " ms", s: " s", MB: " MB", bytes: " B", "req/s": " req/s" };
+
+export function formatFigure(value: number | null, unit: FigureUnit): string {
+  if (value === null) return "—";
+  return `${unit === "ratio" ? value.toFixed(3) : value.toLocaleString("en-US")}${SUFFIX[unit]}`;
+}
+
+const goalText = (f: Figure) => (f.goal ? `${f.goal.op.replace(">=", "≥").replace("<=", "≤")} ${formatFigure(f.goal.value, f.unit)}` : "");
+const resultText = (f: Figure) => (f.pass === undefined ? "" : f.pass ? "pass" : "MISSED");
+
+function rows(items: readonly ItemResult[]): string[][] {
+  return items.flatMap((item) =>
+    item.error
+      ? [[String(item.id), item.title, "error", "", item.error]]
+      : item.figures.map((f, i) => [i ? "" : String(item.id), i ? f.name : `${item.title}: ${f.name}`, formatFigure(f.value, f.unit), goalText(f), resultText(f)]),
+  );
+}
+
+export function renderTable(results: BenchResults): string {
+  return `${table(["#", "figure", "measured", "goal", "result"], rows(results.items))}\n\nmachine: ${machineText(results.machine)}\n`;
+}
+
+export function renderReadmeSection(results: BenchResults): string {
+  const cell = (s: string) => s.replace(/\|/g, "\\|");
+  const lines = [
+    `Measured ${results.generatedAt.slice(0, 10)} on ${machineText(results.machine)} (\`npm run bench\`; raw figures in`,
+    "[bench/results.json](bench/results.json)). Ratios are measured in the same run, with interleaved repeats.",
+    "",
+    "| # | figure | measured | goal | result |",
+    "|---|---|---|---|---|",
+    ...rows(results.items).map((r) => `| ${r.map(cell).join(" | ")} |`),
+  ];
+  return lines.join("\n");
+}
