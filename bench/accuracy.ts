@@ -1,6 +1,7 @@
-// Item 3. Measurement accuracy against ground truth: the api fixture logs the moment it stops serving and
-// the moment it serves again (epoch ms, same clock as the harness). For each fault, the harness's MTTR is
-// compared with (up − injected) and its impact with (up − down).
+// Item 3. Measurement accuracy against ground truth: the api fixture makes outages of its own and logs the
+// moment it stops serving and the moment it serves again (epoch ms, same clock as the harness). For each
+// fault (the marker of an outage), the harness's MTTR is compared with (up − injected) and its impact
+// with (up − down).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadScenario } from "../harness/scenario/parse.ts";
@@ -37,6 +38,8 @@ export const accuracy: BenchItem = {
         if (!down || !up || f.recoveredAt === null || f.impactStartAt === null) {
           throw new Error(`${f.description}: no ground truth or no measurement (down ${down?.at}, up ${up?.at}, recovered ${f.recoveredAt})`);
         }
+        // A freeze overlapping the outage would delay the api's own timestamps: such a repeat is not valid.
+        if (f.restoredAt! >= down.at) throw new Error(`${f.description} was undone ${f.restoredAt! - down.at}ms after the outage began: the machine is too busy`);
         const row = {
           injectedAt: f.injectedAt!,
           downAt: down.at,

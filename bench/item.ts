@@ -22,7 +22,7 @@ export interface BenchContext {
   benchId: string;
   /** Undo of everything the bench started; unwound after each item and on SIGINT/SIGTERM. */
   teardown: Teardown;
-  /** Repeats for items that interleave runs (BENCH_REPEATS, default 3). */
+  /** Repeats of items that run scenarios (--repeats or BENCH_REPEATS, default 5). */
   repeats: number;
   /** Scratch folder for run folders and journals. */
   workDir: string;

@@ -1,9 +1,14 @@
 // Where the figures came from: they are only comparable on the same kind of machine.
 import { readFileSync } from "node:fs";
-import { cpus, release, totalmem } from "node:os";
+import { cpus, loadavg, release, totalmem } from "node:os";
 import type Docker from "dockerode";
+import { round } from "./stats.ts";
+
+export const loadAverageNow = () => round(loadavg()[0]!, 2);
 
 export interface Machine {
+  /** 1-minute load average when the bench started and ended: other work on the machine skews figures. */
+  loadAverage: { start: number; end: number };
   cpu: string;
   cores: number;
   memoryGiB: number;
@@ -13,9 +18,10 @@ export interface Machine {
   docker: string;
 }
 
-export async function describeMachine(docker: Docker): Promise<Machine> {
+export async function describeMachine(docker: Docker, loadAtStart: number): Promise<Machine> {
   const osRelease = readFileSync("/etc/os-release", "utf8");
   return {
+    loadAverage: { start: loadAtStart, end: loadAverageNow() },
     cpu: cpus()[0]?.model.trim() ?? "unknown",
     cores: cpus().length,
     memoryGiB: Math.round(totalmem() / 2 ** 30),
@@ -27,4 +33,5 @@ export async function describeMachine(docker: Docker): Promise<Machine> {
 }
 
 export const machineText = (m: Machine) =>
-  `${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os} (kernel ${m.kernel}), Node ${m.node}, Docker ${m.docker}`;
+  `${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os} (kernel ${m.kernel}), Node ${m.node}, Docker ${m.docker}; ` +
+  `load average ${m.loadAverage.start} at the start, ${m.loadAverage.end} at the end`;

@@ -35,7 +35,7 @@ export const reportRendering: BenchItem = {
     return {
       figures: [
         { name: `all formats (${Object.keys(perFormat).join(", ")})`, value: round(total / 1_000), unit: "s", goal: { op: "<", value: 2 } },
-        ...Object.entries(perFormat).map(([format, f]) => ({ name: `  ${format}`, value: round(f.median / 1_000), unit: "s" as const })),
+        ...Object.entries(perFormat).map(([format, f]) => ({ name: `  ${format}`, value: round(f.median, 1), unit: "ms" as const })),
         { name: "journal size", value: round(journalBytes / 2 ** 20, 1), unit: "MB" },
         { name: "reading it back (JSON.parse)", value: round(parseMs / 1_000), unit: "s" },
       ],

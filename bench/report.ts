@@ -27,16 +27,16 @@ export function formatFigure(value: number | null, unit: FigureUnit): string {
 const goalText = (f: Figure) => (f.goal ? `${f.goal.op.replace(">=", "≥").replace("<=", "≤")} ${formatFigure(f.goal.value, f.unit)}` : "");
 const resultText = (f: Figure) => (f.pass === undefined ? "" : f.pass ? "pass" : "MISSED");
 
-function rows(items: readonly ItemResult[]): string[][] {
-  return items.flatMap((item) =>
-    item.error
-      ? [[String(item.id), item.title, "error", "", item.error]]
-      : item.figures.map((f, i) => [i ? "" : String(item.id), i ? f.name : `${item.title}: ${f.name}`, formatFigure(f.value, f.unit), goalText(f), resultText(f)]),
-  );
+/** One row per item (its title), then one per figure. */
+function rows(items: readonly ItemResult[], indent: string): string[][] {
+  return items.flatMap((item) => [
+    [String(item.id), item.title, item.error ? "error" : "", "", item.error ?? ""],
+    ...item.figures.map((f) => ["", `${indent}${f.name}`, formatFigure(f.value, f.unit), goalText(f), resultText(f)]),
+  ]);
 }
 
 export function renderTable(results: BenchResults): string {
-  return `${table(["#", "figure", "measured", "goal", "result"], rows(results.items))}\n\nmachine: ${machineText(results.machine)}\n`;
+  return `${table(["#", "figure", "measured", "goal", "result"], rows(results.items, "  "))}\n\nmachine: ${machineText(results.machine)}\n`;
 }
 
 export function renderReadmeSection(results: BenchResults): string {
@@ -47,7 +47,7 @@ export function renderReadmeSection(results: BenchResults): string {
     "",
     "| # | figure | measured | goal | result |",
     "|---|---|---|---|---|",
-    ...rows(results.items).map((r) => `| ${r.map(cell).join(" | ")} |`),
+    ...rows(results.items, "").map(([id, name, ...rest]) => `| ${[id!, id ? `**${name}**` : name!, ...rest].map(cell).join(" | ")} |`),
   ];
   return lines.join("\n");
 }

@@ -1,6 +1,7 @@
 // `npm run bench`: runs every item of bench/registry.ts, prints a table, writes bench/results.json and,
 // with --readme, the README's figures. Exit 0 when every goal is met, 1 when one is missed, 3 on error.
-// Options: --only 1,3 (some items; results.json keeps the others' last figures), --repeats N, --readme.
+// Options: --only 1,3 (some items; results.json keeps the others' last figures), --repeats N (default 5),
+// --readme.
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,7 +12,7 @@ import { holds } from "../harness/slo/grammar.ts";
 import { connectDocker } from "../harness/targets/docker.ts";
 import { buildTargetImage, ensureBaseImage } from "../harness/targets/images.ts";
 import type { BenchContext } from "./item.ts";
-import { describeMachine } from "./machine.ts";
+import { describeMachine, loadAverageNow } from "./machine.ts";
 import { benchItems } from "./registry.ts";
 import { renderReadmeSection, renderTable, type BenchResults, type ItemResult } from "./report.ts";
 
@@ -22,12 +23,13 @@ const README_END = "<!-- bench:end -->";
 
 const opts = new Command("bench")
   .option("--only <ids>", "comma-separated item numbers", (v) => v.split(",").map(Number))
-  .option("--repeats <n>", "repeats of interleaved items", Number, Number(process.env.BENCH_REPEATS ?? 3))
+  .option("--repeats <n>", "repeats of interleaved items", Number, Number(process.env.BENCH_REPEATS ?? 5))
   .option("--readme", "write the figures into README.md")
   .parse()
   .opts<{ only?: number[]; repeats: number; readme?: boolean }>();
 
 const log = (m: string) => process.stderr.write(`[bench] ${m}\n`);
+const loadAtStart = loadAverageNow();
 const docker = await connectDocker();
 const teardown = new Teardown();
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
@@ -72,7 +74,7 @@ for (const item of benchItems) {
   }
 }
 
-const results: BenchResults = { generatedAt: new Date().toISOString(), machine: await describeMachine(docker), items };
+const results: BenchResults = { generatedAt: new Date().toISOString(), machine: await describeMachine(docker, loadAtStart), items };
 writeFileSync(RESULTS, JSON.stringify(results, null, 2) + "\n");
 process.stdout.write(`\n${renderTable(results)}\nwritten: ${RESULTS} (runs and journals in ${ctx.workDir})\n`);
 if (opts.readme) {
