@@ -60,7 +60,7 @@ export const accuracy: BenchItem = {
     const goal = { op: "<=" as const, value: goalMs };
     return {
       figures: [
-        { name: `MTTR error, worst of ${faults.length} faults`, value: mttr.max, unit: "ms", goal },
+        { name: `MTTR error, worst of ${faults.length} faults`, value: mttr.max, unit: "ms", goal, note: `goal: max(20 ms, probe interval ${probeEveryMs} ms)` },
         { name: `impact error, worst of ${faults.length} faults`, value: impact.max, unit: "ms", goal },
         { name: "MTTR error, median", value: mttr.median, unit: "ms" },
       ],

@@ -49,5 +49,7 @@ export function renderReadmeSection(results: BenchResults): string {
     "|---|---|---|---|---|",
     ...rows(results.items, "").map(([id, name, ...rest]) => `| ${[id!, id ? `**${name}**` : name!, ...rest].map(cell).join(" | ")} |`),
   ];
+  const notes = results.items.flatMap((item) => item.figures.filter((f) => f.note).map((f) => `- ${item.id}, ${f.name.trim()}: ${f.note}`));
+  if (notes.length) lines.push("", ...notes);
   return lines.join("\n");
 }

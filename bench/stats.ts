@@ -4,7 +4,7 @@ import { max, median, min } from "simple-statistics";
 
 export function summary(values: readonly number[]): { median: number; min: number; max: number; values: number[] } {
   const v = [...values];
-  return { median: round(median(v)), min: round(min(v)), max: round(max(v)), values: v.map(round) };
+  return { median: round(median(v)), min: round(min(v)), max: round(max(v)), values: v.map((x) => round(x)) };
 }
 
 export function round(x: number, digits = 3): number {

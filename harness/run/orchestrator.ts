@@ -58,7 +58,7 @@ export function newRunId(now = new Date()): string {
   return `${stamp}-${randomBytes(2).toString("hex")}`;
 }
 
-const TICK_MS = 250;
+export const TICK_MS = 250;
 
 export async function runScenario(scenario: Scenario, opts: RunOptions): Promise<RunResult> {
   const runId = newRunId();
@@ -174,7 +174,8 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
   return { journal, runDir, reports };
 }
 
-function liveStats(rec: Recorder, scenario: Scenario, faults: FaultRunner): LiveStats {
+/** What the live progress shows; computed every TICK_MS during the load. */
+export function liveStats(rec: Recorder, scenario: Scenario, faults: Pick<FaultRunner, "active">): LiveStats {
   const now = Date.now();
   const last = rec.bucketIndex(now);
   const s = rec.stats(LOAD_SOURCE, last - 10, last);

@@ -11,7 +11,7 @@ const results: BenchResults = {
       title: "Load overhead",
       figures: [
         { name: "throughput ratio", value: 0.9712, unit: "ratio", goal: { op: ">=", value: 0.95 }, pass: true },
-        { name: "autocannon alone", value: 5123.4, unit: "req/s" },
+        { name: "autocannon alone", value: 5123.4, unit: "req/s", note: "median of the bursts" },
       ],
       details: {},
     },
@@ -57,6 +57,8 @@ describe("bench output", () => {
       "| 4 | **Recording memory** |  |  |  |",
       "|  | peak RSS | 320 MB | < 300 MB | MISSED |",
       "| 5 | **Report rendering** | error |  | ENOENT |",
+      "",
+      "- 1, autocannon alone: median of the bursts",
     ]);
   });
 });
