@@ -1,4 +1,5 @@
 // Formatting shared by every human-readable rendering (Markdown, terminal): one wording for one number.
+import type { CheckRecord } from "../harness/checks/check.ts";
 import type { FaultRecord, Journal, SloResult } from "../harness/run/journal.ts";
 import { formatValue } from "../harness/slo/grammar.ts";
 import { formatDuration } from "../harness/scenario/units.ts";
@@ -31,6 +32,13 @@ export function mttrText(f: FaultRecord): string {
   if (f.error) return "not injected";
   if (f.injectedAt === null) return "not reached";
   return f.recovered ? ms(f.mttrMs) : "never recovered";
+}
+
+/** What a data check found, in one phrase: "0 of 412 acknowledged writes lost". */
+export function checkText(c: CheckRecord): string {
+  if (c.lost === null) return c.error ?? "not verified";
+  const extra = c.unackedPresent ? `; ${count(c.unackedPresent)} unacknowledged but present` : "";
+  return `${count(c.lost)} of ${count(c.writes.acked)} acknowledged writes lost${extra}`;
 }
 
 export function pct(value: number | null | undefined): string {

@@ -1,10 +1,12 @@
 // Markdown summary (summary.md): fits a PR comment or a CI step summary.
 import type { Journal } from "../harness/run/journal.ts";
-import { count, goalText, measuredText, ms, mttrText, offset, pct, verdictWord } from "./format.ts";
+import { checkText, count, goalText, measuredText, ms, mttrText, offset, pct, verdictWord } from "./format.ts";
 import type { Reporter } from "./reporter.ts";
 import { detectionSection } from "./detection.ts";
 
-const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+// Markdown renders inline HTML: text from the scenario or from errors is escaped so it shows as text.
+const text = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+const cell = (s: string) => text(s).replace(/\|/g, "\\|").replace(/\n/g, " ");
 const row = (cells: string[]) => `| ${cells.map(cell).join(" | ")} |`;
 const table = (head: string[], rows: string[][]) =>
   [row(head), row(head.map(() => "---")), ...rows.map(row)].join("\n");
@@ -18,8 +20,8 @@ export function renderMarkdown(j: Journal): string {
     `Run \`${j.runId}\` · started ${new Date(j.startedAt).toISOString()} · load ${ms(j.scenario.loadDurationMs)} · ` +
       `wall time ${ms(j.endedAt - j.startedAt)}`,
   ];
-  if (j.reasons.length) out.push("", ...j.reasons.map((r) => `- ${r}`));
-  if (j.error?.fix) out.push("", `Fix: ${j.error.fix}`);
+  if (j.reasons.length) out.push("", ...j.reasons.map((r) => `- ${cell(r)}`));
+  if (j.error?.fix) out.push("", `Fix: ${cell(j.error.fix)}`);
 
   if (j.slo.length) {
     out.push("", "## Objectives", "");
@@ -46,6 +48,10 @@ export function renderMarkdown(j: Journal): string {
   }
 
   out.push(...detectionSection(j, table));
+  if (j.checks?.length) {
+    out.push("", "## Data checks", "", "Acknowledged writes are read back after recovery; an acknowledged write that is missing is lost.", "");
+    out.push(table(["check", "writes", "result"], j.checks.map((c) => [c.description, `${count(c.writes.attempted)} (${count(c.writes.acked)} acknowledged)`, checkText(c)])));
+  }
 
   out.push("", "## What users saw", "");
   const failedBy = Object.entries(m.requests.failedBy).map(([k, v]) => `${k}: ${count(v)}`).join(", ");

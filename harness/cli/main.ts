@@ -21,7 +21,7 @@ const printErr = (text: string) => process.stderr.write(text);
 
 function parseFormats(value: string): string[] {
   const formats = value.split(",").map((f) => f.trim()).filter(Boolean);
-  const unknown = formats.filter((f) => !(f in reporters));
+  const unknown = formats.filter((f) => !Object.hasOwn(reporters, f));
   if (unknown.length) throw new UsageError(`--report: unknown format ${unknown.join(", ")} (valid: ${Object.keys(reporters).join(", ")})`);
   return formats;
 }
@@ -110,16 +110,16 @@ export function buildProgram(setExit: (code: number) => void): Command {
   program
     .command("cleanup")
     .description(
-      "finish what killed runs left: replay a run folder's undo log (faults on containers the run does not own), then remove containers and networks labelled steadystate.run; never touches anything else",
+      "finish what killed runs left: replay a run folder's undo log (faults on containers the run does not own), then remove containers, networks and volumes labelled steadystate.run; never touches anything else",
     )
-    .argument("[runDir]", "a run folder: replay its undo.json, then remove that run's containers and networks")
+    .argument("[runDir]", "a run folder: replay its undo.json, then remove that run's containers, networks and volumes")
     .option("--run <runId>", "only what this run created (its undo log too, when its folder is ./steadystate-runs/<runId>)")
     .action(async (runDir: string | undefined, opts: { run?: string }) => {
       const docker = await connectDocker();
       const dir = runDir ?? (opts.run && existsSync(defaultRunDir(opts.run)) ? defaultRunDir(opts.run) : undefined);
       const r = dir ? await cleanupRun(docker, dir) : { undone: [], ...(await cleanup(docker, opts.run)) };
-      print(`removed ${r.containers.length} container(s), ${r.networks.length} network(s)${r.processes.length ? `, ${r.processes.length} process(es)` : ""}\n`);
-      for (const name of [...r.containers, ...r.networks, ...r.processes.map((p) => `pid ${p}`)]) print(`  ${name}\n`);
+      print(`removed ${r.containers.length} container(s), ${r.networks.length} network(s), ${r.volumes.length} volume(s)${r.processes.length ? `, ${r.processes.length} process(es)` : ""}\n`);
+      for (const name of [...r.containers, ...r.networks, ...r.volumes, ...r.processes.map((p) => `pid ${p}`)]) print(`  ${name}\n`);
       if (dir) print(`undid ${r.undone.length} fault(s) from ${dir}/undo.json\n`);
       for (const label of r.undone) print(`  ${label}\n`);
       for (const e of r.errors) printErr(`could not ${e.startsWith("undo ") ? "" : "remove "}${e}\n`);

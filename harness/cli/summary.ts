@@ -2,7 +2,7 @@
 // with its MTTR (and, when alerts or detectors watch the run, what detected it, how fast, and the healer's
 // action). Plain text, aligned, no colours (CI logs keep it readable).
 import type { Journal } from "../run/journal.ts";
-import { detects, goalText, measuredText, ms, mttrText, offset, pct, verdictWord } from "../../reports/format.ts";
+import { checkText, detects, goalText, measuredText, ms, mttrText, offset, pct, verdictWord } from "../../reports/format.ts";
 
 export function table(head: string[], rows: string[][]): string {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
@@ -43,6 +43,9 @@ export function renderSummary(j: Journal, runDir: string): string {
         ]),
       ),
     );
+  }
+  if (j.checks?.length) {
+    out.push("", table(["check", "result"], j.checks.map((c) => [c.description, checkText(c)])));
   }
   return out.join("\n") + "\n";
 }

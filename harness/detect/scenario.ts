@@ -1,6 +1,7 @@
 // The `detection` section: Prometheus (started for the run, or the user's own), the alerts expected after
 // each fault, the quiet period, and the built-in detectors. Checked against the rest of the scenario
 // (targets, probes, faults, load length) and against the rule files themselves.
+import { quote } from "../scenario/errors.ts";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
@@ -184,9 +185,10 @@ function validateDetector(
   }
   const { base: baseRaw, params: paramsRaw } = splitKeys(value, DETECTOR_BASE_KEYS);
   const base = section(detectorBase, baseRaw, path);
-  const kind = typeof value.kind === "string" ? (detectorRegistry as Record<string, Detector<any, any>>)[value.kind] : undefined;
+  const kind =
+    typeof value.kind === "string" && Object.hasOwn(detectorRegistry, value.kind) ? (detectorRegistry as Record<string, Detector<any, any>>)[value.kind] : undefined;
   if (value.kind === undefined) issues.push({ path: [...path, "kind"], message: "is required", valid: detectorKinds });
-  else if (!kind) issues.push({ path: [...path, "kind"], message: `unknown detector kind ${JSON.stringify(value.kind)}`, valid: detectorKinds });
+  else if (!kind) issues.push({ path: [...path, "kind"], message: `unknown detector kind ${quote(String(value.kind))}`, valid: detectorKinds });
 
   let info: SignalInfo | undefined;
   if (base?.signal !== undefined && base.query !== undefined) {
@@ -194,8 +196,8 @@ function validateDetector(
   } else if (base && base.signal === undefined && base.query === undefined) {
     issues.push({ path, message: "give signal (what the harness measures) or query (PromQL)", valid: signalNames });
   } else if (base?.signal !== undefined) {
-    info = (signals as Record<string, SignalInfo>)[base.signal];
-    if (!info) issues.push({ path: [...path, "signal"], message: `unknown signal "${base.signal}"`, valid: signalNames });
+    info = Object.hasOwn(signals, base.signal) ? (signals as Record<string, SignalInfo>)[base.signal] : undefined;
+    if (!info) issues.push({ path: [...path, "signal"], message: `unknown signal ${quote(base.signal)}`, valid: signalNames });
   } else if (base?.query !== undefined) {
     info = QUERY_SIGNAL;
     if (!hasPrometheus) issues.push({ path: [...path, "query"], message: "needs a Prometheus: give detection.prometheus (rules, or the url of yours)" });

@@ -2,19 +2,15 @@
 // User-facing ones come from the run's own measurements of the load or a probe (per evaluation window);
 // container ones from the Docker stats of a target's replicas (summed); `query` from Prometheus.
 import { z } from "zod";
-import { duration, size } from "../scenario/fields.ts";
+import { duration, size, textValue } from "../scenario/fields.ts";
 import { parsePercent } from "../scenario/units.ts";
 import type { SignalUnit } from "./detector.ts";
 
 /** A fraction from "85%" (may exceed 100 %: CPU over several cores) or a number. */
-const fraction = z.unknown().transform((v, ctx): number => {
-  const value = typeof v === "string" ? parsePercent(v, Infinity) : typeof v === "number" && v >= 0 ? v : undefined;
-  if (value === undefined) {
-    ctx.addIssue({ code: "custom", message: `${JSON.stringify(v)} is not a percentage like 5% (or a fraction)` });
-    return z.NEVER;
-  }
-  return value;
-});
+const fraction = textValue(
+  (v) => (typeof v === "string" ? parsePercent(v, Infinity) : v >= 0 ? v : undefined),
+  "a percentage like 5% (or a fraction)",
+);
 
 const UNITS = {
   ratio: { value: fraction, minSigma: 0.001 },

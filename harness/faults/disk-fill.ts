@@ -2,7 +2,7 @@ import { existsSync, statfsSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { InfraError } from "../scenario/errors.ts";
-import { obj, urlPath } from "../scenario/fields.ts";
+import { obj, textValue, urlPath } from "../scenario/fields.ts";
 import { formatPercent, formatSize, parsePercent, parseSize, SIZE_HINT } from "../scenario/units.ts";
 import { hostPid, type Replica } from "../targets/replica.ts";
 import type Docker from "dockerode";
@@ -22,14 +22,12 @@ const TMPFS_MAGIC = 0x01021994;
 const WRITE_TIMEOUT_MS = 60_000;
 
 /** `64m` (bytes to write) or `95%` (fill until that share of the filesystem is in use). */
-const size = z.unknown().transform((v, ctx): DiskFillParams["size"] => {
+const size = textValue((v): DiskFillParams["size"] | undefined => {
   const percent = typeof v === "string" && v.trim().endsWith("%") ? parsePercent(v) : undefined;
   if (percent !== undefined) return { percent };
-  const n = typeof v === "string" || typeof v === "number" ? parseSize(v) : undefined;
-  if (n !== undefined && n > 0) return { bytes: n };
-  ctx.addIssue({ code: "custom", message: `${JSON.stringify(v)} is not ${SIZE_HINT}, nor a percentage of the filesystem like 95%` });
-  return z.NEVER;
-});
+  const n = parseSize(v);
+  return n !== undefined && n > 0 ? { bytes: n } : undefined;
+}, `${SIZE_HINT}, nor a percentage of the filesystem like 95%`);
 
 // Fills the filesystem that holds `path` in the container, without a shell in its image: the fill file is
 // written on the host into the container's writable layer (overlay2 UpperDir), its volume's source, or its

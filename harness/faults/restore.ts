@@ -43,9 +43,15 @@ export async function applyStep(docker: Docker, step: RestoreStep): Promise<void
     case "start":
       try {
         const container = docker.getContainer(step.container);
-        const { State } = await container.inspect();
-        if (step.op === "unpause" && State.Paused) await container.unpause();
-        if (step.op === "start" && !State.Running && !State.Restarting) await container.start();
+        // Another fault (a restart, an earlier undo) may get there first: what counts is the state reached.
+        const done = async () => {
+          const { State } = await container.inspect();
+          return step.op === "unpause" ? !State.Paused : State.Running || State.Restarting;
+        };
+        if (await done()) return;
+        await (step.op === "unpause" ? container.unpause() : container.start()).catch(async (e: Error) => {
+          if (!(await done())) throw e;
+        });
       } catch (e) {
         if (!isNotFound(e)) throw e;
       }

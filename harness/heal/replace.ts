@@ -14,7 +14,7 @@ export const replace: HealAction = {
   run: async (ctx) => {
     for (const replica of ctx.replicas) {
       await removeReplica(ctx.targets, ctx.running, replica);
-      replica.containerId = await createContainer(ctx.targets, ctx.running, ctx.target, replica.index, replica.hostPort);
+      replica.containerId = await createContainer(ctx.targets, ctx.running, ctx.target, replica.index, replica.hostPort, replica.volumes);
       await ctx.docker.getContainer(replica.containerId).start();
       ctx.added(replica);
     }

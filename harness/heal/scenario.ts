@@ -39,7 +39,8 @@ export function validateHeal(raw: readonly unknown[], ctx: HealContext, issues: 
     }
     const { base: baseRaw, params: paramsRaw } = splitKeys(value, BASE_KEYS);
     const base = section(baseSchema, baseRaw, path);
-    const action = typeof value.action === "string" ? (healActions as Record<string, HealAction<any>>)[value.action] : undefined;
+    const action =
+      typeof value.action === "string" && Object.hasOwn(healActions, value.action) ? (healActions as Record<string, HealAction<any>>)[value.action] : undefined;
     if (value.action === undefined) issues.push({ path: [...path, "action"], message: "is required", valid: healActionNames });
     else if (!action) issues.push({ path: [...path, "action"], message: `unknown action ${JSON.stringify(value.action)}`, valid: healActionNames });
     const params = action ? section(action.params, paramsRaw, path, BASE_KEYS) : undefined;

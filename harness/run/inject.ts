@@ -5,7 +5,7 @@ import type Docker from "dockerode";
 import type { Topology } from "../faults/fault.ts";
 import { applySteps } from "../faults/restore.ts";
 import type { Replica } from "../targets/replica.ts";
-import type { FaultRecord } from "./journal.ts";
+import { scheduledFault, type FaultRecord } from "./journal.ts";
 import type { PlannedFault } from "./schedule.ts";
 import { sleep } from "./sleep.ts";
 import type { Teardown, UndoHandle } from "./teardown.ts";
@@ -37,30 +37,18 @@ export class FaultRunner {
     private readonly plan: readonly PlannedFault[],
   ) {
     for (const p of plan) {
-      this.records.set(p.id, {
-        id: p.id,
-        kind: p.spec.kind,
-        target: p.spec.target,
-        description: p.description,
-        victims: p.victims.map((i) => ctx.replicas[p.spec.target]![i]!.containerName),
-        atMs: p.atMs,
-        durationMs: p.spec.durationMs ?? null,
-        injectedAt: null,
-        restoredAt: null,
-        undoMs: null,
-        impactStartAt: null,
-        recoveredAt: null,
-        impactMs: null,
-        mttrMs: null,
-        recovered: false,
-        detectedAt: null,
-        detectedBy: null,
-        actionAt: null,
-        action: null,
-        mttdMs: null,
-        mttaMs: null,
-        localisation: null,
-      });
+      this.records.set(
+        p.id,
+        scheduledFault({
+          id: p.id,
+          kind: p.spec.kind,
+          target: p.spec.target,
+          description: p.description,
+          victims: p.victims.map((i) => ctx.replicas[p.spec.target]![i]!.containerName),
+          atMs: p.atMs,
+          durationMs: p.spec.durationMs ?? null,
+        }),
+      );
     }
   }
 

@@ -1,5 +1,6 @@
 // The journal: everything a run measured, as plain versioned JSON (documented in docs/journal.md).
 // It is the only thing reports, SLO evaluation and later comparisons read.
+import type { CheckRecord } from "../checks/check.ts";
 import type { LatencySummary } from "../metrics/histogram.ts";
 import type { TimelineRow } from "../metrics/recorder.ts";
 import type { Unit } from "../slo/grammar.ts";
@@ -103,6 +104,28 @@ export interface DetectionSummary {
   falseAlarms: AlertEvent[];
 }
 
+/** A fault as scheduled, before anything is measured: every timing null until the run fills it in. */
+export function scheduledFault(f: Pick<FaultRecord, "id" | "kind" | "target" | "description" | "victims" | "atMs" | "durationMs">): FaultRecord {
+  return {
+    ...f,
+    injectedAt: null,
+    restoredAt: null,
+    undoMs: null,
+    impactStartAt: null,
+    recoveredAt: null,
+    impactMs: null,
+    mttrMs: null,
+    recovered: false,
+    detectedAt: null,
+    detectedBy: null,
+    actionAt: null,
+    action: null,
+    mttdMs: null,
+    mttaMs: null,
+    localisation: null,
+  };
+}
+
 export interface SourceMetrics {
   total: number;
   ok: number;
@@ -159,7 +182,10 @@ export interface Journal {
     warmupMs?: number;
     /** The load as run; header and body values are written as in the scenario (`${VAR}` never expanded). */
     load?: LoadSummary;
-    targets: Record<string, { image: string; replicas: number; restart: string; port: number; env: Record<string, string> }>;
+    targets: Record<
+      string,
+      { image: string; replicas: number; restart: string; port: number; env: Record<string, string>; volumes?: Record<string, string> }
+    >;
   };
   startedAt: number;
   endedAt: number;
@@ -195,6 +221,8 @@ export interface Journal {
     before: { windows: number; held: number } | null;
   };
   faults: FaultRecord[];
+  /** Data checks (e.g. acknowledged writes read back after recovery), in scenario order. */
+  checks: CheckRecord[];
   /** Width of each timeline row. */
   bucketMs: number;
   /** Per-bucket counts and latency quantiles, per source ("load", "probe:NAME", "journey:NAME"). */

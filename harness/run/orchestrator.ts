@@ -2,7 +2,7 @@
 // the journal written. Whatever happens (end, error, signal) the teardown stack unwinds and a journal,
 // partial if need be, is left in the run folder.
 import { randomBytes } from "node:crypto";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type Docker from "dockerode";
 import type { Browser } from "playwright-core";
@@ -23,6 +23,8 @@ import { checkStopConditions, type Trip } from "../slo/stop-condition.ts";
 import { Watch } from "../detect/watch.ts";
 import { prometheusBinaries } from "../detect/prometheus.ts";
 import { loadTargetName } from "../load/spec.ts";
+import { CheckRunner } from "../checks/runner.ts";
+import { waitHealthy } from "../targets/health.ts";
 import { FaultRunner } from "./inject.ts";
 import type { Journal, RunEvent } from "./journal.ts";
 import { buildJournal } from "./verdict.ts";
@@ -72,7 +74,7 @@ export function newRunId(now = new Date()): string {
   return `${stamp}-${randomBytes(2).toString("hex")}`;
 }
 
-const TICK_MS = 250;
+export const TICK_MS = 250;
 const STOP_CHECK_MS = 100;
 
 export async function runScenario(scenario: Scenario, opts: RunOptions): Promise<RunResult> {
@@ -83,7 +85,9 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
   mkdirSync(runDir, { recursive: true });
   const startedAt = Date.now();
   // Written first, so that after a SIGKILL `steadystate cleanup --run <runId>` knows what to remove.
-  writeFileSync(join(runDir, "run.json"), JSON.stringify({ runId, pid: process.pid, scenario: scenario.file, startedAt }, null, 2) + "\n");
+  // Written whole or not at all (renamed into place), so a reader never sees half of it.
+  writeFileSync(join(runDir, "run.json.tmp"), JSON.stringify({ runId, pid: process.pid, scenario: scenario.file, startedAt }, null, 2) + "\n");
+  renameSync(join(runDir, "run.json.tmp"), join(runDir, "run.json"));
   const events: RunEvent[] = [];
   const event = (type: string, message: string, at = Date.now()) => {
     const e = { at, type, message };
@@ -107,6 +111,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
   let journeys: RunningJourneys | undefined;
   let loadReport: LoadReport | void = undefined;
   let watch: Watch | undefined;
+  let checks: CheckRunner | undefined;
   let loadStartedAt: number | null = null;
   let loadEndedAt: number | null = null;
   let error: unknown;
@@ -184,6 +189,8 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
         });
       }
       faults.start(loadStartedAt);
+      checks = new CheckRunner(scenario.checks, (c) => ({ urls: urls[c.target]!, runId, signal: stopAll.signal, event }));
+      checks.start();
       w.beginLoad(rec);
       const ticker = setInterval(() => opts.progress.tick({ ...liveStats(rec, scenario, faults!), alerts: w.alerts.active() }), TICK_MS);
       const watcher = setInterval(() => {
@@ -219,6 +226,15 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
         journeysFailed = await journeysStop.then(() => undefined, (e: unknown) => e);
         await w.endLoad();
         await faults.stop();
+        await checks.stop();
+      }
+      if (scenario.checks.length && !interrupted()) {
+        // After recovery: faults are undone; each check waits for its target to be healthy again.
+        opts.progress.phase("verifying data checks");
+        const ready = async (t: string) => {
+          await Promise.all(targets!.replicas[t]!.map((r) => waitHealthy(docker, r, scenario.targets[t]!.health, stopAll.signal)));
+        };
+        await checks.verify(ready, stopAll.signal);
       }
       if (journeysFailed) throw journeysFailed;
     }
@@ -244,6 +260,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     faults: faults?.results() ?? [],
     journeys: journeys?.failures() ?? {},
     arrivals: loadReport?.arrivals ?? null,
+    checks: checks?.results() ?? [],
     targets,
     events,
     undoFailures,
@@ -276,7 +293,8 @@ function leaveExternalAsFound(docker: Docker, targets: RunningTargets, teardown:
   }
 }
 
-function liveStats(rec: Recorder, scenario: Scenario, faults: FaultRunner): LiveStats {
+/** What the live progress shows; computed every TICK_MS during the load. */
+export function liveStats(rec: Recorder, scenario: Scenario, faults: Pick<FaultRunner, "active">): LiveStats {
   const now = Date.now();
   const last = rec.bucketIndex(now);
   const s = rec.stats(LOAD_SOURCE, last - 10, last);

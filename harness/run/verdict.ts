@@ -1,6 +1,7 @@
 // Assembles the journal at the end of a run and decides the verdict: interrupted, error (the harness could
 // not do its job), fail (an SLO missed or a fault never recovered), or pass.
 import { createRequire } from "node:module";
+import type { CheckRecord } from "../checks/check.ts";
 import type { Recorder } from "../metrics/recorder.ts";
 import { InfraError } from "../scenario/errors.ts";
 import type { Scenario } from "../scenario/validate.ts";
@@ -28,8 +29,9 @@ export interface JournalInput {
   recorder: Recorder | undefined;
   faults: FaultRecord[];
   /** Failed journeys' steps, errors and screenshots, by journey name. */
-  journeys: Record<string, FailureLog>;
-  arrivals: ArrivalStats | null;
+  journeys?: Record<string, FailureLog>;
+  arrivals?: ArrivalStats | null;
+  checks: CheckRecord[];
   targets: RunningTargets | undefined;
   events: RunEvent[];
   undoFailures: UndoFailure[];
@@ -74,6 +76,7 @@ export function buildJournal(input: JournalInput): Journal {
             port: t.port,
             // Values can be secrets: only the names are kept.
             env: Object.fromEntries(Object.keys(t.env).map((k) => [k, "<redacted>"])),
+            ...(Object.keys(t.volumes).length ? { volumes: t.volumes } : {}),
           },
         ]),
       ),
@@ -86,6 +89,7 @@ export function buildJournal(input: JournalInput): Journal {
     reasons: [],
     slo: [],
     ...measured,
+    checks: input.checks,
     events: input.events,
     targets: Object.fromEntries(Object.entries(input.targets?.reports ?? {}).map(([k, replicas]) => [k, { replicas }])),
     files: Object.fromEntries([
@@ -102,9 +106,9 @@ export function buildJournal(input: JournalInput): Journal {
     ...detectionParts(s, measured.faults, measured.timeline, input.loadEndedAt, input.watch),
   };
 
-  journal.metrics.arrivals = input.arrivals;
+  journal.metrics.arrivals = input.arrivals ?? null;
   for (const [name, m] of Object.entries(journal.metrics.journeys ?? {})) {
-    const log = input.journeys[name];
+    const log = input.journeys?.[name];
     if (log) Object.assign(m, { failures: log.failures, failuresOmitted: log.omitted });
     for (const f of m.failures) if (f.screenshot) journal.files[`screenshot ${f.screenshot.replace(/^journeys\/|\.png$/g, "")}`] = f.screenshot;
   }

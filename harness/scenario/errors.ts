@@ -17,9 +17,14 @@ export interface Located extends Issue {
   col: number;
 }
 
-/** `faults[2].duration` */
+/** User text inside a one-line message: quoted, escaped (newlines, control characters), shortened. */
+export function quote(text: string, max = 40): string {
+  return JSON.stringify(text.length > max ? `${text.slice(0, max)}…` : text);
+}
+
+/** `faults[2].duration`; a key that is not a plain word is quoted: `targets.api.env["A B"]`. */
 export function formatPath(path: readonly (string | number)[]): string {
-  return path.map((p, i) => (typeof p === "number" ? `[${p}]` : i ? `.${p}` : p)).join("");
+  return path.map((p, i) => (typeof p === "number" ? `[${p}]` : !/^[\w-]+$/.test(p) ? `[${quote(p)}]` : i ? `.${p}` : p)).join("");
 }
 
 export function formatLocated(e: Located): string {

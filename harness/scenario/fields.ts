@@ -1,7 +1,11 @@
 // Zod building blocks shared by every section of the scenario and by plug-in parameter schemas,
 // so that a duration or an unknown key reads the same wherever it appears.
 import { z } from "zod";
+import { quote } from "./errors.ts";
 import { DURATION_HINT, parseByteRate, parseDuration, parsePercent, parseSize, RATE_HINT, SIZE_HINT } from "./units.ts";
+
+/** A wrong value as shown in a message: strings quoted and escaped, anything else as JSON. */
+const describeValue = (v: unknown): string => (typeof v === "string" ? quote(v) : (JSON.stringify(v) ?? String(v)));
 
 /** Marker carrying an object's valid keys through zod's issue message (see parse.ts). */
 export const VALID_KEYS_PREFIX = "valid-keys:";
@@ -13,52 +17,44 @@ export function obj<T extends z.core.$ZodLooseShape>(shape: T) {
   });
 }
 
+/**
+ * A value read from text (or a number) by `parse`: a missing one "is required", a wrong one is shown and
+ * named by what was `expected`. Every quantity of the scenario goes through here, so they all read alike.
+ */
+export function textValue<T>(parse: (v: string | number) => T | undefined, expected: string) {
+  return z.unknown().transform((v, ctx): T => {
+    const value = typeof v === "string" || typeof v === "number" ? parse(v) : undefined;
+    if (value === undefined) {
+      ctx.addIssue({ code: "custom", message: v === undefined ? "is required" : `${describeValue(v)} is not ${expected}` });
+      return z.NEVER;
+    }
+    return value;
+  });
+}
+
 /** Milliseconds from "250ms" / "5s" / "2m" / "1h". */
-export const duration = z.unknown().transform((v, ctx): number => {
-  const ms = typeof v === "string" || typeof v === "number" ? parseDuration(v) : undefined;
-  if (ms === undefined) {
-    const shown = typeof v === "string" ? `"${v}"` : JSON.stringify(v);
-    ctx.addIssue({ code: "custom", message: `${shown} is not ${DURATION_HINT}` });
-    return z.NEVER;
-  }
-  return ms;
-});
+export const duration = textValue(parseDuration, DURATION_HINT);
 
 export const positiveDuration = duration.refine((ms) => ms > 0, { message: "must be longer than 0" });
 
 /** A fraction from "12.5%" or a number in [0, 1]. */
-export const ratio = z.unknown().transform((v, ctx): number => {
-  const value = typeof v === "string" ? parsePercent(v) : typeof v === "number" && v >= 0 && v <= 1 ? v : undefined;
-  if (value === undefined) {
-    ctx.addIssue({ code: "custom", message: `${JSON.stringify(v)} is not a percentage like 12.5% (or a fraction 0..1)` });
-    return z.NEVER;
-  }
-  return value;
-});
+export const ratio = textValue(
+  (v) => (typeof v === "string" ? parsePercent(v) : v >= 0 && v <= 1 ? v : undefined),
+  "a percentage like 12.5% (or a fraction 0..1)",
+);
 
 /** Bytes from "64KB", "64MiB", "64m" or a whole number (see parseSize). */
-export const size = z.unknown().transform((v, ctx): number => {
-  const bytes = typeof v === "string" || typeof v === "number" ? parseSize(v) : undefined;
-  if (bytes === undefined) {
-    ctx.addIssue({ code: "custom", message: `${JSON.stringify(v)} is not ${SIZE_HINT}` });
-    return z.NEVER;
-  }
-  return bytes;
-});
+export const size = textValue(parseSize, SIZE_HINT);
 
 /** Bytes per second from "100KB/s", "1MB/s" or "8Mbit". */
-export const byteRate = z.unknown().transform((v, ctx): number => {
-  const rate = typeof v === "string" ? parseByteRate(v) : undefined;
-  if (rate === undefined) {
-    ctx.addIssue({ code: "custom", message: `${JSON.stringify(v)} is not ${RATE_HINT}` });
-    return z.NEVER;
-  }
-  return rate;
-});
+export const byteRate = textValue((v) => (typeof v === "string" ? parseByteRate(v) : undefined), RATE_HINT);
 
 export const name = z
   .string()
   .regex(/^[a-z][a-z0-9-]{0,30}$/, "must be lowercase letters, digits and dashes, starting with a letter (≤ 31 chars)");
+
+/** One line of text: a folder or image name with a newline or a tab in it is a mistake. */
+export const singleLine = z.string().min(1).regex(/^[^\u0000-\u001f\u007f]*$/, "must not contain control characters (newlines, tabs, …)");
 
 export const urlPath = z.string().regex(/^\//, 'must start with "/"');
 

@@ -1,6 +1,6 @@
 // Turns zod's issues into the harness's own wording: one line per problem, a path, and the valid choices.
 import type { z } from "zod";
-import type { Issue } from "./errors.ts";
+import { quote, type Issue } from "./errors.ts";
 import { VALID_KEYS_PREFIX } from "./fields.ts";
 
 export type Path = (string | number)[];
@@ -9,7 +9,7 @@ export function describeInput(input: unknown): string {
   if (input === null) return "null";
   if (Array.isArray(input)) return "a list";
   if (typeof input === "object") return "a mapping";
-  if (typeof input === "string") return `"${input.length > 40 ? input.slice(0, 40) + "…" : input}"`;
+  if (typeof input === "string") return quote(input);
   return String(input);
 }
 
@@ -32,7 +32,7 @@ export function fromZod(error: z.ZodError, prefix: Path = [], extraValidKeys: re
         const valid = iss.message.startsWith(VALID_KEYS_PREFIX)
           ? [...extraValidKeys, ...iss.message.slice(VALID_KEYS_PREFIX.length).split(",").filter(Boolean)]
           : undefined;
-        for (const key of iss.keys) out.push({ path: [...path, key], message: `unknown key "${key}"`, valid, atKey: true });
+        for (const key of iss.keys) out.push({ path: [...path, key], message: `unknown key ${quote(key)}`, valid, atKey: true });
         break;
       }
       case "invalid_type":
@@ -62,6 +62,10 @@ export function fromZod(error: z.ZodError, prefix: Path = [], extraValidKeys: re
         break;
       case "too_big":
         out.push({ path, message: `must be ${iss.inclusive === false ? "<" : "≤"} ${iss.maximum}` });
+        break;
+      case "invalid_key":
+        // A record's key (a volume name, say) broke its own rule: point at the key, say which rule.
+        out.push({ path, message: `key ${describeInput(input)} ${iss.issues[0]?.message ?? "is not allowed"}`, atKey: true });
         break;
       case "invalid_union":
         out.push({ path, message: `${describeInput(input)} is not a string, number or boolean` });

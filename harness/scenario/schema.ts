@@ -2,7 +2,7 @@
 // never renamed. Durations become `*Ms` numbers, percentages fractions.
 import { z } from "zod";
 import { parseComparison, type Comparison, type Unit } from "../slo/grammar.ts";
-import { duration, int, name, obj, positiveDuration, select, size, urlPath } from "./fields.ts";
+import { duration, int, name, obj, positiveDuration, select, singleLine, size, urlPath } from "./fields.ts";
 
 export const RESTART_POLICIES = ["no", "on-failure", "always"] as const;
 export const BALANCERS = ["haproxy"] as const;
@@ -19,8 +19,8 @@ const comparison = (unit: Unit) =>
   });
 
 export const targetSchema = obj({
-  build: z.string().min(1).optional(),
-  image: z.string().min(1).optional(),
+  build: singleLine.optional(),
+  image: singleLine.optional(),
   // Targets the run does not own (see target-source.ts): a running container, or a URL (load and probes only).
   container: z.string().min(1).optional(),
   url: z.string().min(1).optional(),
@@ -52,6 +52,8 @@ export const targetSchema = obj({
     .string()
     .refine((m) => m === "none" || m.startsWith("/"), { message: 'must be a path like /metrics, or "none"' })
     .default("/metrics"),
+  // NAME: mount path. Each replica gets its own labelled volume per NAME, removed with the run.
+  volumes: z.record(name, z.string().regex(/^\/[^\0:]*[^/\0:]$/, "must be an absolute path inside the container, such as /data")).default({}),
   // Without `health`, a target is ready as soon as its port answers HTTP at all (any status).
   health: obj({
     path: urlPath.default("/"),
@@ -166,6 +168,7 @@ export const TOP_LEVEL_KEYS = [
   "report",
   "detection",
   "heal",
+  "checks",
 ] as const;
 
 export const headerSchema = obj({
@@ -183,6 +186,7 @@ export const headerSchema = obj({
   report: z.unknown().optional(),
   detection: z.unknown().optional(),
   heal: z.array(z.unknown()).default([]),
+  checks: z.array(z.unknown()).default([]),
 });
 
 export type TargetSpec = z.output<typeof targetSchema>;

@@ -5,6 +5,9 @@ import { existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { z } from "zod";
 import { missing, type HostCapabilities } from "../faults/capabilities.ts";
+import type { CheckBase, CheckKind } from "../checks/check.ts";
+import { checkKinds } from "../checks/registry.ts";
+import type { CheckSpec } from "../checks/runner.ts";
 import { faults as faultRegistry, faultKinds } from "../faults/registry.ts";
 import type { FaultBase, FaultKind } from "../faults/fault.ts";
 import { checkJourneys, journeySchema, type JourneySpec } from "../journeys/spec.ts";
@@ -15,7 +18,7 @@ import { parseObjective, type Objective } from "../slo/grammar.ts";
 import { parseStopCondition, type StopCondition } from "../slo/stop-condition.ts";
 import { sloUnits } from "../slo/metrics.ts";
 import { reporters } from "../../reports/registry.ts";
-import type { Issue } from "./errors.ts";
+import { quote, type Issue } from "./errors.ts";
 import { name as nameSchema, obj } from "./fields.ts";
 import { fromZod, type Path } from "./issues.ts";
 import { splitKeys, type Section } from "./plugin.ts";
@@ -69,6 +72,7 @@ export interface Scenario {
   /** Alerting and built-in detectors (null: no detection configured). */
   detection: DetectionSpec | null;
   heal: HealRule[];
+  checks: CheckSpec[];
 }
 
 const BUCKET_MS = 100;
@@ -119,9 +123,10 @@ export function validateScenario(raw: unknown, file: string, dir: string): { sce
   if (header && Object.keys(rawTargets).length === 0) issues.push({ path: ["targets"], message: "declare at least one target" });
   const targetNames = Object.keys(rawTargets);
   issues.push(...checkDependencies(targets, imported));
+  const validTargetNames = targetNames.filter((t) => nameSchema.safeParse(t).success);
   const checkTarget = (value: unknown, path: Path) => {
     if (typeof value === "string" && !targetNames.includes(value)) {
-      issues.push({ path, message: `unknown target "${value}"`, valid: targetNames });
+      issues.push({ path, message: `unknown target ${quote(value)}`, valid: validTargetNames });
     }
   };
 
@@ -144,6 +149,7 @@ export function validateScenario(raw: unknown, file: string, dir: string): { sce
       else checkTarget(d, path);
     });
   }
+  (Array.isArray(doc.checks) ? doc.checks : []).forEach((c, i) => checkTarget(field(c, "target"), ["checks", i, "target"]));
 
   const loadInput = doc.load === undefined ? undefined : section(loadSchema, doc.load, ["load"]);
   let load: LoadSpec | undefined;
@@ -158,7 +164,7 @@ export function validateScenario(raw: unknown, file: string, dir: string): { sce
   (Array.isArray(doc.probes) ? doc.probes : []).forEach((value, i) => {
     const p = section(probeSchema, value, ["probes", i]);
     if (!p) return;
-    if (seen.has(p.name)) issues.push({ path: ["probes", i, "name"], message: `probe name "${p.name}" is used twice` });
+    if (seen.has(p.name)) issues.push({ path: ["probes", i, "name"], message: `probe name ${quote(p.name)} is used twice` });
     seen.add(p.name);
     probes.push(p);
   });
@@ -229,10 +235,15 @@ export function validateScenario(raw: unknown, file: string, dir: string): { sce
   if (burn >= 0 && !slo.some((o) => o.metric === "availability")) {
     issues.push({ path: ["slo", burn], message: "error_budget_burn is measured against the availability objective: add one (e.g. availability >= 99.5%)" });
   }
+  const checks: CheckSpec[] = [];
+  (Array.isArray(doc.checks) ? doc.checks : []).forEach((value, i) => {
+    const c = validateCheck(value, ["checks", i], issues, section);
+    if (c) checks.push({ ...c, index: i });
+  });
 
   const report = section(reportSchema, doc.report ?? {}, ["report"]);
   report?.formats.forEach((f, i) => {
-    if (!(f in reporters)) issues.push({ path: ["report", "formats", i], message: `unknown report format "${f}"`, valid: Object.keys(reporters) });
+    if (!Object.hasOwn(reporters, f)) issues.push({ path: ["report", "formats", i], message: `unknown report format ${quote(f)}`, valid: Object.keys(reporters) });
   });
 
   if (issues.length || !header || !load || !hypothesis || !report || detection === undefined) return { issues };
@@ -255,6 +266,7 @@ export function validateScenario(raw: unknown, file: string, dir: string): { sce
       report,
       detection,
       heal,
+      checks,
     },
   };
 }
@@ -338,6 +350,20 @@ function checkDependencies(targets: Record<string, Target>, imported: Set<string
 const baseSchema = obj(faultBaseShape);
 const BASE_KEYS = Object.keys(faultBaseShape);
 
+function validateCheck(value: unknown, path: Path, issues: Issue[], section: Section): (CheckBase & Record<string, unknown>) | undefined {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    issues.push({ path, message: "a check is a mapping like { kind: acked-writes, target: store, path: /kv, rate: 50 }" });
+    return undefined;
+  }
+  const kindName = (value as Record<string, unknown>).kind;
+  const valid = Object.keys(checkKinds);
+  const known = typeof kindName === "string" && Object.hasOwn(checkKinds, kindName);
+  if (kindName === undefined) issues.push({ path: [...path, "kind"], message: "is required", valid });
+  else if (!known) issues.push({ path: [...path, "kind"], message: `unknown check kind ${JSON.stringify(kindName)}`, valid });
+  if (!known) return undefined;
+  return section((checkKinds as Record<string, CheckKind<any>>)[kindName as string]!.params, value, path);
+}
+
 function validateFault(value: unknown, path: Path, issues: Issue[], section: Section): (FaultBase & Record<string, unknown>) | undefined {
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     issues.push({ path, message: "a fault is a mapping like { kind: crash, target: api, at: 8s }" });
@@ -345,7 +371,9 @@ function validateFault(value: unknown, path: Path, issues: Issue[], section: Sec
   }
   const raw = value as Record<string, unknown>;
   const kindName = raw.kind;
-  const kind = typeof kindName === "string" ? (faultRegistry as Record<string, FaultKind<any>>)[kindName] : undefined;
+  // Own keys only: a kind named like an Object method ("toString") is unknown, not a function.
+  const known = typeof kindName === "string" && Object.hasOwn(faultRegistry, kindName);
+  const kind = known ? (faultRegistry as Record<string, FaultKind<any>>)[kindName] : undefined;
   if (kindName === undefined) issues.push({ path: [...path, "kind"], message: "is required", valid: faultKinds });
   else if (!kind) issues.push({ path: [...path, "kind"], message: `unknown fault kind ${JSON.stringify(kindName)}`, valid: faultKinds });
 

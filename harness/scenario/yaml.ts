@@ -5,6 +5,7 @@ import { ScenarioError, type Issue, type Located } from "./errors.ts";
 
 export const MAX_BYTES = 1_000_000;
 const MAX_ALIASES = 100;
+const TOO_DEEP = "the YAML is nested too deeply";
 
 /** YAML with positions: the plain data, and how to point an issue's path at its line and column. */
 export function readYaml(text: string, shownAs: string): { raw: unknown; locate(issue: Issue): Located } {
@@ -12,21 +13,22 @@ export function readYaml(text: string, shownAs: string): { raw: unknown; locate(
   let doc: Document;
   let raw: unknown;
   try {
-    doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false, strict: true });
+    doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false, strict: true, logLevel: "error" });
     if (doc.errors.length) {
-      throw new ScenarioError(
-        doc.errors.map((e) => {
-          const pos = lc.linePos(e.pos[0]);
-          return { file: shownAs, line: pos.line, col: pos.col, path: [], message: yamlMessage(e.message) };
-        }),
-      );
+      const located = doc.errors.map((e) => {
+        const pos = lc.linePos(e.pos[0]);
+        return { file: shownAs, line: pos.line, col: pos.col, path: [], message: yamlMessage(e.message) };
+      });
+      // The parser reports running out of stack once per level it unwinds: one line says it.
+      const firstTooDeep = located.findIndex((l) => l.message === TOO_DEEP);
+      throw new ScenarioError(located.filter((l, i) => l.message !== TOO_DEEP || i === firstTooDeep));
     }
     raw = doc.toJS({ maxAliasCount: MAX_ALIASES });
   } catch (e) {
     if (e instanceof ScenarioError) throw e;
     const message =
       e instanceof RangeError
-        ? "the YAML is nested too deeply"
+        ? TOO_DEEP
         : /alias/i.test((e as Error).message)
           ? `too many YAML aliases (more than ${MAX_ALIASES}): refusing a possible alias bomb`
           : `invalid YAML: ${(e as Error).message}`;
@@ -60,6 +62,7 @@ function locate(doc: Document, lc: LineCounter, file: string, issue: Issue): Loc
 }
 
 function yamlMessage(message: string): string {
+  if (/maximum call stack/i.test(message)) return TOO_DEEP;
   // yaml's messages end with a copy of the source line; the location is already given.
   return `invalid YAML: ${message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "")}`;
 }

@@ -5,7 +5,7 @@ import { sloMetrics, type SloMetric } from "./metrics.ts";
 /** Measures every objective against the journal. An unmeasurable metric fails its objective. */
 export function evaluateSlos(objectives: readonly Objective[], journal: Journal): SloResult[] {
   return objectives.map((o) => {
-    const metric = (sloMetrics as Record<string, SloMetric>)[o.metric];
+    const metric = Object.hasOwn(sloMetrics, o.metric) ? (sloMetrics as Record<string, SloMetric>)[o.metric] : undefined;
     const measured = metric ? metric.measure(journal, objectives) : null;
     const never = measured === Infinity;
     return {

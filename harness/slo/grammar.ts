@@ -1,6 +1,7 @@
 // The thresholds grammar, `METRIC OP VALUE` (k6 style): `availability >= 99.5%`, `p99 < 300ms`,
 // `mttr < 6s`, `throughput >= 300/s`. The same comparison (`OP VALUE`) is used by the steady-state
 // hypothesis (`errorRate: "< 1%"`). Values are stored canonically: fractions, milliseconds, req/s, counts.
+import { quote } from "../scenario/errors.ts";
 import { DURATION_HINT, formatDuration, formatPercent, parseDuration, parsePercent } from "../scenario/units.ts";
 
 export type Unit = "ratio" | "duration" | "rate" | "count";
@@ -51,7 +52,7 @@ export function parseComparison(text: string, unit: Unit): Parsed<Comparison> {
   const m = COMPARISON.exec(text);
   if (!m) return { ok: false, message: `expected "OP VALUE" such as "< ${example(unit)}"`, valid: OPS };
   const value = parseValue(m[2]!, unit);
-  if (value === undefined) return { ok: false, message: `"${m[2]}" is not ${UNIT_HINT[unit]}` };
+  if (value === undefined) return { ok: false, message: `${quote(m[2]!)} is not ${UNIT_HINT[unit]}` };
   return { ok: true, value: { op: m[1] as Op, value } };
 }
 
@@ -60,14 +61,15 @@ export function parseObjective(text: string, units: Readonly<Record<string, Unit
   const m = OBJECTIVE.exec(text);
   const known = Object.keys(units);
   if (!m || !m[2] || !m[3]) {
-    return { ok: false, message: `"${text}" is not "METRIC OP VALUE" such as "p99 < 300ms"` };
+    return { ok: false, message: `${quote(text)} is not "METRIC OP VALUE" such as "p99 < 300ms"` };
   }
   const [, metric, op, rest] = m as unknown as [string, string, string, string];
-  const unit = units[metric];
+  // Own keys only: a metric named like an Object method ("constructor") is unknown, not a function.
+  const unit = Object.hasOwn(units, metric) ? units[metric] : undefined;
   if (!unit) return { ok: false, message: `unknown metric "${metric}"`, valid: known };
   if (!(OPS as readonly string[]).includes(op)) return { ok: false, message: `unknown operator "${op}"`, valid: OPS };
   const value = parseValue(rest, unit);
-  if (value === undefined) return { ok: false, message: `${metric} needs ${UNIT_HINT[unit]}, not "${rest}"` };
+  if (value === undefined) return { ok: false, message: `${metric} needs ${UNIT_HINT[unit]}, not ${quote(rest)}` };
   return { ok: true, value: { text: `${metric} ${op} ${rest}`, metric, op: op as Op, value, unit } };
 }
 

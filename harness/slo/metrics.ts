@@ -100,6 +100,15 @@ export const sloMetrics = {
       return goal >= 1 ? (a >= 1 ? 0 : Infinity) : (1 - a) / (1 - goal);
     },
   },
+  lost_writes: {
+    unit: "count",
+    description: "acknowledged writes missing after recovery, over every acked-writes check; not measurable when a check could not read every key back",
+    measure: (j) => {
+      const checks = (j.checks ?? []).filter((c) => c.kind === "acked-writes");
+      if (!checks.length || checks.some((c) => c.lost === null)) return null;
+      return checks.reduce((sum, c) => sum + c.lost!, 0);
+    },
+  },
 } as const satisfies Record<string, SloMetric>;
 
 export type SloMetricName = keyof typeof sloMetrics;

@@ -1,6 +1,7 @@
-// Removes what runs left behind (after a SIGKILL, say): only objects labelled steadystate.run, optionally of
-// one run. Paused containers are unpaused first so their processes end cleanly. Host processes a run started
-// (Prometheus, Alertmanager) carry the run id in their environment and are ended too.
+// Removes what runs left behind (after a SIGKILL, say): only objects labelled steadystate.run (containers,
+// networks, volumes), optionally of one run. Paused containers are unpaused first so their processes end
+// cleanly. Host processes a run started (Prometheus, Alertmanager) carry the run id in their environment
+// and are ended too.
 import type Docker from "dockerode";
 import { RUN_LABEL } from "./labels.ts";
 import { runProcesses } from "../host/processes.ts";
@@ -9,12 +10,13 @@ export interface CleanupResult {
   containers: string[];
   networks: string[];
   processes: number[];
+  volumes: string[];
   errors: string[];
 }
 
 export async function cleanup(docker: Docker, runId?: string): Promise<CleanupResult> {
   const filters = JSON.stringify({ label: [runId ? `${RUN_LABEL}=${runId}` : RUN_LABEL] });
-  const result: CleanupResult = { containers: [], networks: [], processes: [], errors: [] };
+  const result: CleanupResult = { containers: [], networks: [], processes: [], volumes: [], errors: [] };
   for (const pid of runProcesses(runId)) {
     try {
       process.kill(pid, "SIGTERM");
@@ -40,6 +42,15 @@ export async function cleanup(docker: Docker, runId?: string): Promise<CleanupRe
       result.networks.push(n.Name);
     } catch (e) {
       result.errors.push(`network ${n.Name}: ${(e as Error).message}`);
+    }
+  }
+  // Volumes last: a volume cannot be removed while a container still uses it.
+  for (const v of (await docker.listVolumes({ filters })).Volumes ?? []) {
+    try {
+      await docker.getVolume(v.Name).remove();
+      result.volumes.push(v.Name);
+    } catch (e) {
+      result.errors.push(`volume ${v.Name}: ${(e as Error).message}`);
     }
   }
   return result;

@@ -133,11 +133,22 @@ export function replicaAliases(target: string, index: number, isDependency: bool
 /** Creates (does not start) replica `index` of a target on a free loopback port; its removal goes on the stack. */
 export async function createReplica(ctx: TargetsContext, running: RunningTargets, t: Target, index: number): Promise<Replica> {
   const name = `ss-${ctx.runId}-${t.name}-${index}`;
+  // Created before the container, so their removal (pushed first) runs after the container's.
+  const volumes = await createVolumes(ctx, t, name);
   for (let attempt = 1; ; attempt++) {
     const hostPort = await freePort();
     try {
-      const containerId = await createContainer(ctx, running, t, index, hostPort);
-      const replica: Replica = { target: t.name, index, containerId, containerName: name, port: t.port, hostPort, url: `http://127.0.0.1:${hostPort}` };
+      const containerId = await createContainer(ctx, running, t, index, hostPort, volumes);
+      const replica: Replica = {
+        target: t.name,
+        index,
+        containerId,
+        containerName: name,
+        port: t.port,
+        hostPort,
+        url: `http://127.0.0.1:${hostPort}`,
+        ...(Object.keys(volumes).length ? { volumes } : {}),
+      };
       ctx.teardown.push(`remove container ${name}`, () => removeReplica(ctx, running, replica));
       return replica;
     } catch (e) {
@@ -148,7 +159,14 @@ export async function createReplica(ctx: TargetsContext, running: RunningTargets
 }
 
 /** A new container for a replica (same name, port and aliases as any earlier one); returns its id. */
-export async function createContainer(ctx: TargetsContext, running: RunningTargets, t: Target, index: number, hostPort: number): Promise<string> {
+export async function createContainer(
+  ctx: TargetsContext,
+  running: RunningTargets,
+  t: Target,
+  index: number,
+  hostPort: number,
+  volumes: Record<string, string> = {},
+): Promise<string> {
   const portKey = `${t.port}/tcp`;
   const container = await ctx.docker.createContainer({
     name: `ss-${ctx.runId}-${t.name}-${index}`,
@@ -163,6 +181,7 @@ export async function createContainer(ctx: TargetsContext, running: RunningTarge
       RestartPolicy: { Name: t.restart === "no" ? "" : t.restart },
       NetworkMode: running.network,
       ...(Object.keys(t.tmpfs).length ? { Tmpfs: Object.fromEntries(Object.entries(t.tmpfs).map(([path, size]) => [path, `size=${size}`])) } : {}),
+      Mounts: Object.entries(t.volumes).map(([key, target]) => ({ Type: "volume", Source: volumes[key]!, Target: target })),
     },
     NetworkingConfig: { EndpointsConfig: { [running.network]: { Aliases: replicaAliases(t.name, index, t.name in running.links) } } },
   });
@@ -173,6 +192,24 @@ const NS_PER_MS = 1_000_000;
 
 function dockerHealthcheck(h: NonNullable<Target["healthcheck"]>): Docker.HealthConfig {
   return { Test: h.test, Interval: h.interval * NS_PER_MS, Timeout: h.timeout * NS_PER_MS, Retries: h.retries, StartPeriod: h.startPeriod * NS_PER_MS };
+}
+
+/** One labelled volume per declared volume of the target, named after the replica's container. */
+async function createVolumes(ctx: TargetsContext, t: Target, container: string): Promise<Record<string, string>> {
+  const volumes: Record<string, string> = {};
+  for (const key of Object.keys(t.volumes)) {
+    const volume = `${container}-${key}`;
+    try {
+      await ctx.docker.createVolume({ Name: volume, Labels: runLabels(ctx.runId, { [TARGET_LABEL]: t.name }) });
+    } catch (e) {
+      throw new InfraError(`could not create volume ${volume}: ${(e as Error).message}`);
+    }
+    ctx.teardown.push(`remove volume ${volume}`, async () => {
+      await ctx.docker.getVolume(volume).remove();
+    });
+    volumes[key] = volume;
+  }
+  return volumes;
 }
 
 /** Saves the replica's log and final state, then removes its container. */

@@ -15,6 +15,8 @@ export interface Replica {
   url: string;
   /** A container the scenario names (`targets.NAME.container`): the run did not create it and must leave it as found. */
   external?: boolean;
+  /** Docker volume of this replica for each of the target's `volumes` (name → Docker volume name). */
+  volumes?: Record<string, string>;
 }
 
 /** PID of the container's main process on the host (0 when it is not running). */

@@ -8,5 +8,5 @@ export default async function setup(): Promise<void> {
     throw new Error(`integration tests need Docker: ${e.message}; ${e.fix ?? ""}`);
   });
   await ensureBaseImage(docker);
-  for (const fixture of ["api", "web"]) await buildTargetImage(docker, join(import.meta.dirname, "..", "..", "fixtures", fixture), fixture);
+  for (const fixture of ["api", "web", "store"]) await buildTargetImage(docker, join(import.meta.dirname, "..", "..", "fixtures", fixture), fixture);
 }

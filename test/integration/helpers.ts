@@ -118,3 +118,9 @@ export function scenarioVariant(file: string, edit: (doc: Record<string, any>) =
   writeFileSync(out, stringify(doc));
   return out;
 }
+
+/** Volumes still labelled with this run id. */
+export async function leftoverVolumes(runId: string): Promise<string[]> {
+  const filters = JSON.stringify({ label: [`steadystate.run=${runId}`] });
+  return ((await docker.listVolumes({ filters })).Volumes ?? []).map((v) => v.Name);
+}

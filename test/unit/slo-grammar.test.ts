@@ -30,7 +30,7 @@ describe("SLO grammar", () => {
 
   it("lists the valid metrics for an unknown one", () => {
     const r = parseObjective("latency < 1s", sloUnits);
-    expect(!r.ok && r.valid).toEqual(["availability", "availability_time", "error_rate", "p50", "p90", "p95", "p99", "max", "throughput", "mttr", "journey_availability", "journey_p50", "journey_p90", "journey_p95", "journey_p99", "journey_max", "mttd", "false_alarms", "error_budget_burn"]);
+    expect(!r.ok && r.valid).toEqual(["availability", "availability_time", "error_rate", "p50", "p90", "p95", "p99", "max", "throughput", "mttr", "journey_availability", "journey_p50", "journey_p90", "journey_p95", "journey_p99", "journey_max", "mttd", "false_alarms", "error_budget_burn", "lost_writes"]);
   });
 
   it("parses the hypothesis comparisons", () => {

@@ -1,0 +1,143 @@
+// acked-writes: during the load, PUT a unique key at `rate` per second and remember which writes were
+// acknowledged (2xx); after recovery, GET every key back (see read-back.ts for what counts as lost).
+import { randomBytes } from "node:crypto";
+import { z } from "zod";
+import { sleep } from "../run/sleep.ts";
+import { obj, positiveDuration, urlPath } from "../scenario/fields.ts";
+import type { AckedWritesRecord, CheckContext, CheckKind } from "./check.ts";
+import { classifyReadBack, type Read, type Write } from "./read-back.ts";
+
+const params = obj({
+  kind: z.literal("acked-writes"),
+  target: z.string(),
+  path: urlPath.default("/kv"),
+  rate: z.number().positive().max(1_000).default(50),
+  timeout: positiveDuration.default(2_000),
+}).transform(({ timeout, ...rest }) => ({ ...rest, timeoutMs: timeout }));
+
+type Params = z.output<typeof params>;
+
+const READ_CONCURRENCY = 8;
+const READ_ATTEMPTS = 3;
+
+/** Why a request got no answer, in the words the load uses ("timeout", "ECONNREFUSED", …). */
+function failureReason(e: unknown): string {
+  const err = e as Error & { cause?: { code?: string } };
+  if (err.name === "TimeoutError") return "timeout";
+  return err.cause?.code ?? err.message;
+}
+
+function keyUrl(ctx: CheckContext, p: Params, w: Write): string {
+  return `${ctx.urls[w.replica]}${p.path.replace(/\/$/, "")}/${encodeURIComponent(w.key)}`;
+}
+
+async function put(ctx: CheckContext, p: Params, w: Write): Promise<string | undefined> {
+  try {
+    const res = await fetch(keyUrl(ctx, p, w), { method: "PUT", body: w.value, signal: AbortSignal.timeout(p.timeoutMs) });
+    await res.arrayBuffer();
+    return res.ok ? undefined : `http ${res.status}`;
+  } catch (e) {
+    return failureReason(e);
+  }
+}
+
+async function get(ctx: CheckContext, p: Params, w: Write, signal: AbortSignal): Promise<Read> {
+  let last = "not read";
+  for (let attempt = 1; attempt <= READ_ATTEMPTS && !signal.aborted; attempt++) {
+    try {
+      const res = await fetch(keyUrl(ctx, p, w), { signal: AbortSignal.timeout(p.timeoutMs) });
+      const body = await res.text();
+      if (res.status === 200) return { found: true, value: body };
+      if (res.status === 404) return { found: false };
+      last = `http ${res.status}`;
+    } catch (e) {
+      last = failureReason(e);
+    }
+    await sleep(100 * attempt, signal);
+  }
+  return { unreadable: last };
+}
+
+export const ackedWrites: CheckKind<Params> = {
+  kind: "acked-writes",
+  summary: "write unique keys during the run; after recovery, every acknowledged write must read back",
+  params: params as unknown as z.ZodType<Params>,
+  describe: (p) => `acknowledged writes to ${p.target} ${p.path} (${p.rate}/s)`,
+  start(ctx, p, id) {
+    const writes: Write[] = [];
+    const notAckedBy: Record<string, number> = {};
+    const stopWriting = new AbortController();
+    const record: AckedWritesRecord = {
+      id,
+      kind: "acked-writes",
+      target: p.target,
+      description: ackedWrites.describe(p),
+      path: p.path,
+      rate: p.rate,
+      writes: { attempted: 0, acked: 0, notAcked: 0, notAckedBy },
+      verify: null,
+      lost: null,
+      unackedPresent: null,
+      lostKeys: [],
+    };
+
+    const write = async (n: number) => {
+      const w: Write = { key: `${ctx.runId}-${n}`, value: `${n}-${randomBytes(6).toString("hex")}`, replica: n % ctx.urls.length, acked: false };
+      writes.push(w);
+      const failed = await put(ctx, p, w);
+      if (failed === undefined) w.acked = true;
+      else notAckedBy[failed] = (notAckedBy[failed] ?? 0) + 1;
+    };
+
+    // Fixed rate, like a probe: a slow write does not delay the next; at most timeout/interval + 1 in flight.
+    const loop = (async () => {
+      const everyMs = 1_000 / p.rate;
+      const maxInFlight = Math.ceil(p.timeoutMs / everyMs) + 1;
+      const inFlight = new Set<Promise<void>>();
+      const started = performance.now();
+      for (let tick = 1, n = 0; !stopWriting.signal.aborted && !ctx.signal.aborted; tick++) {
+        if (inFlight.size < maxInFlight) {
+          const tracked: Promise<void> = write(n++).finally(() => inFlight.delete(tracked));
+          inFlight.add(tracked);
+        }
+        await sleep(Math.max(0, started + tick * everyMs - performance.now()), stopWriting.signal);
+      }
+      await Promise.allSettled(inFlight);
+    })();
+
+    return {
+      async stop() {
+        stopWriting.abort();
+        await loop;
+        record.writes.attempted = writes.length;
+        record.writes.acked = writes.filter((w) => w.acked).length;
+        record.writes.notAcked = writes.length - record.writes.acked;
+      },
+      async verify(signal) {
+        const startedAt = Date.now();
+        const reads: Read[] = new Array(writes.length);
+        let next = 0;
+        const worker = async () => {
+          while (next < writes.length && !signal.aborted) {
+            const i = next++;
+            reads[i] = await get(ctx, p, writes[i]!, signal);
+          }
+        };
+        await Promise.all(Array.from({ length: READ_CONCURRENCY }, worker));
+        const r = classifyReadBack(writes, reads);
+        record.verify = { startedAt, endedAt: Date.now(), read: r.read, present: r.present, absent: r.absent, mismatched: r.mismatched, unreadable: r.unreadable };
+        if (signal.aborted) {
+          record.error = "read-back interrupted";
+          return;
+        }
+        if (r.unreadable) record.error = `${r.unreadable} key(s) could not be read back`;
+        // Unreadable keys could hide losses: the count is only given when every key was read.
+        record.lost = r.unreadable ? null : r.lost;
+        record.unackedPresent = r.unreadable ? null : r.unackedPresent;
+        record.lostKeys = r.lostKeys;
+        ctx.event("check", `${record.description}: ${record.writes.acked} acknowledged, ${r.lost} lost, ${r.unackedPresent} unacknowledged but present`);
+      },
+      result: () => record,
+    };
+  },
+};

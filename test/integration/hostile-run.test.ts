@@ -1,0 +1,64 @@
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { stringify } from "yaml";
+import { HTML_STRINGS, shellStrings } from "../fuzz/scenarios.ts";
+import { leftovers, readJournal, ROOT, runCli, tempDir } from "./helpers.ts";
+
+const api = join(ROOT, "fixtures", "api");
+
+describe("hostile strings in a real run (real Docker)", () => {
+  it("shell metacharacters in every free-text field reach targets and requests as data: nothing runs", async () => {
+    const dir = tempDir("shell-run");
+    const marker = join(dir, "executed");
+    const evil = shellStrings(marker);
+    const file = join(dir, "scenario.yaml");
+    writeFileSync(
+      file,
+      stringify({
+        version: 1,
+        name: "shell",
+        description: evil.join(" "),
+        targets: {
+          api: {
+            build: api,
+            port: 8080,
+            env: Object.fromEntries(evil.map((s, i) => [`EVIL_${i}`, s])),
+            command: ["/usr/bin/node", "/app/server.js", ...evil],
+            health: { path: `/healthz?${evil[0]}` },
+          },
+        },
+        load: { target: "api", path: `/work?${evil.join("&")}`, connections: 2, rate: 50, duration: "3s" },
+        probes: evil.map((s, i) => ({ name: `p${i}`, target: "api", path: `/healthz?${s}`, every: "500ms" })),
+        checks: [{ kind: "acked-writes", target: "api", path: `/kv/${evil[1]}`, rate: 5 }],
+      }),
+    );
+    const r = await runCli(["run", file, "--out", join(dir, "run"), "--no-progress"]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const j = readJournal(join(dir, "run"));
+    expect(j.scenario.description).toBe(evil.join(" "));
+    expect(j.metrics.requests.failed).toBe(0);
+    expect(Object.values(j.metrics.probes).every((p) => p.failed === 0)).toBe(true);
+    expect(existsSync(marker)).toBe(false);
+    expect(await leftovers(j.runId)).toEqual({ containers: [], networks: [] });
+  });
+
+  it("HTML in a health path reaches the error message and is escaped in summary.md (exit 3)", async () => {
+    const dir = tempDir("html-run");
+    const file = join(dir, "scenario.yaml");
+    writeFileSync(
+      file,
+      stringify({
+        version: 1,
+        name: "html",
+        targets: { api: { build: api, port: 8080, health: { path: `/${HTML_STRINGS[0]}`, timeout: "1s" } } },
+        load: { target: "api", duration: "2s" },
+      }),
+    );
+    const r = await runCli(["run", file, "--out", join(dir, "run"), "--no-progress"]);
+    expect(r.code, r.stdout + r.stderr).toBe(3);
+    const md = readFileSync(join(dir, "run", "summary.md"), "utf8");
+    expect(md).toMatch(/did not become healthy within 1000ms \(GET http:\/\/127\.0\.0\.1:\d+\/&lt;script&gt;alert\(1\)&lt;\/script&gt;: http 404\)/);
+    expect(md).not.toContain(HTML_STRINGS[0]);
+  });
+});
