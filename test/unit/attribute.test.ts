@@ -4,35 +4,17 @@ import { attribute } from "../../harness/detect/attribute.ts";
 import { detectionReasons } from "../../harness/detect/journal.ts";
 import type { DetectionSpec } from "../../harness/detect/scenario.ts";
 import type { HealRecord } from "../../harness/heal/healer.ts";
-import type { FaultRecord, Journal } from "../../harness/run/journal.ts";
+import { scheduledFault, type FaultRecord, type Journal } from "../../harness/run/journal.ts";
 
 const T0 = 1_700_000_000_000;
 const s = (seconds: number) => T0 + seconds * 1_000;
 
 function fault(id: number, kind: string, injectedS: number | null, recoveredS: number | null): FaultRecord {
   return {
-    id: `faults[${id}]`,
-    kind,
-    target: "api",
-    description: `${kind} api`,
-    victims: ["api-0"],
-    atMs: (injectedS ?? 0) * 1_000,
-    durationMs: null,
+    ...scheduledFault({ id: `faults[${id}]`, kind, target: "api", description: `${kind} api`, victims: ["api-0"], atMs: (injectedS ?? 0) * 1_000, durationMs: null }),
     injectedAt: injectedS === null ? null : s(injectedS),
-    restoredAt: null,
-    undoMs: null,
-    impactStartAt: null,
     recoveredAt: recoveredS === null ? null : s(recoveredS),
-    impactMs: null,
-    mttrMs: null,
     recovered: recoveredS !== null,
-    detectedAt: null,
-    detectedBy: null,
-    actionAt: null,
-    action: null,
-    mttdMs: null,
-    mttaMs: null,
-    localisation: null,
   };
 }
 const firing = (name: string, atS: number): AlertEvent => ({ name, state: "firing", at: s(atS), labels: {} });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { renderSummary } from "../../harness/cli/summary.ts";
-import type { FaultRecord, Journal } from "../../harness/run/journal.ts";
+import { scheduledFault, type FaultRecord, type Journal } from "../../harness/run/journal.ts";
 import { renderMarkdown } from "../../reports/markdown.ts";
 
 const T0 = 1_700_000_000_000;
@@ -8,28 +8,13 @@ const s = (seconds: number) => T0 + seconds * 1_000;
 
 function journal(): Journal {
   const fault = (i: number, kind: string, at: number, extra: Partial<FaultRecord>): FaultRecord => ({
-    id: `faults[${i}]`,
-    kind,
-    target: "api",
-    description: `${kind} api`,
-    victims: ["ss-r-api-0"],
-    atMs: at * 1_000,
-    durationMs: null,
+    ...scheduledFault({ id: `faults[${i}]`, kind, target: "api", description: `${kind} api`, victims: ["ss-r-api-0"], atMs: at * 1_000, durationMs: null }),
     injectedAt: s(at),
-    restoredAt: null,
-    undoMs: null,
     impactStartAt: s(at),
     recoveredAt: s(at + 4),
     impactMs: 4_000,
     mttrMs: 4_000,
     recovered: true,
-    detectedAt: null,
-    detectedBy: null,
-    actionAt: null,
-    action: null,
-    mttdMs: null,
-    mttaMs: null,
-    localisation: null,
     ...extra,
   });
   return {

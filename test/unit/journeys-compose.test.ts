@@ -1,9 +1,9 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { expandTargets } from "../../harness/journeys/spec.ts";
-import { ScenarioError } from "../../harness/scenario/errors.ts";
 import { loadScenario, parseScenario } from "../../harness/scenario/parse.ts";
 import { goDuration } from "../../harness/targets/compose.ts";
+import { messages } from "./scenario-messages.ts";
 
 const root = join(import.meta.dirname, "..", "..");
 const HEAD = `version: 1
@@ -13,15 +13,6 @@ targets:
 load: { target: web, duration: 10s }
 `;
 const inline = (yaml: string, dir = "scenarios") => parseScenario(yaml, join(root, dir, "inline.yaml"), "inline.yaml");
-const messages = (fn: () => unknown): string[] => {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ScenarioError) return e.message.split("\n");
-    throw e;
-  }
-  throw new Error("expected a ScenarioError");
-};
 
 describe("journeys[]", () => {
   it("reads steps with their defaults, and expands {{targets.NAME}} to the loopback URL", () => {

@@ -6,6 +6,7 @@ import { hostProxyNeeds, detachedTargets } from "../../harness/run/topology.ts";
 import { planFaults } from "../../harness/run/schedule.ts";
 import { CapabilityError, ScenarioError } from "../../harness/scenario/errors.ts";
 import { parseScenario } from "../../harness/scenario/parse.ts";
+import { messages } from "./scenario-messages.ts";
 
 const root = join(import.meta.dirname, "..", "..");
 const file = join(root, "scenarios", "inline.yaml");
@@ -19,15 +20,6 @@ load: { target: api, duration: 30s }
 faults:
 ${faultsYaml}`;
 const parse = (text: string, opts = {}) => parseScenario(text, file, "inline.yaml", opts);
-const messages = (fn: () => unknown): string[] => {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ScenarioError || e instanceof CapabilityError) return e.message.split("\n");
-    throw e;
-  }
-  throw new Error("expected an error");
-};
 
 const host = (missing: Partial<Record<(typeof CAPABILITIES)[number], string>> = {}): HostCapabilities => ({
   cgroup: "v1",

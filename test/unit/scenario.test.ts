@@ -1,19 +1,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ScenarioError } from "../../harness/scenario/errors.ts";
 import { loadScenario, parseScenario } from "../../harness/scenario/parse.ts";
+import { messages } from "./scenario-messages.ts";
 
 const root = join(import.meta.dirname, "..", "..");
-const messages = (fn: () => unknown): string[] => {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ScenarioError) return e.message.split("\n");
-    throw e;
-  }
-  throw new Error("expected a ScenarioError");
-};
 const inline = (yaml: string) => messages(() => parseScenario(yaml, join(root, "scenarios", "inline.yaml"), "inline.yaml"));
 
 const BASE = `version: 1
