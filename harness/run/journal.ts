@@ -39,6 +39,42 @@ export interface FaultRecord {
   mttrMs: number | null;
   recovered: boolean;
   error?: string;
+  // Detection and healing, written when the run watches alerts or detectors (reports render them when present).
+  detectedAt?: number | null;
+  detectedBy?: string | null;
+  actionAt?: number | null;
+  action?: string | null;
+  mttdMs?: number | null;
+  mttaMs?: number | null;
+  /** The target and signal that became anomalous first, compared with the injected target. */
+  localisation?: { target: string; signal: string; at: number; matchesInjected: boolean } | null;
+}
+
+/** One sample of a container's resource use (Docker stats). */
+export interface ResourceSample {
+  at: number;
+  cpuPercent: number;
+  memoryBytes: number;
+  restarts: number;
+  rxBytes: number;
+  txBytes: number;
+}
+
+export interface AlertEvent {
+  name: string;
+  state: "firing" | "resolved";
+  at: number;
+  labels: Record<string, string>;
+}
+
+/** An alert the scenario expects to fire after a fault, and whether it did in time. */
+export interface AlertExpectation {
+  alert: string;
+  /** Fault id (or kind) the alert must follow. */
+  fault?: string;
+  withinMs?: number;
+  firedAt?: number | null;
+  met: boolean;
 }
 
 export interface SourceMetrics {
@@ -48,6 +84,11 @@ export interface SourceMetrics {
   failedBy: Record<string, number>;
   availability: number | null;
   latencyMs: LatencySummary;
+}
+
+export interface WindowRow extends TimelineRow {
+  /** Whether the steady-state hypothesis held in this window (over every source). */
+  held: boolean;
 }
 
 export interface RunEvent {
@@ -84,7 +125,8 @@ export interface Journal {
     throughput: number | null;
     /** All completed requests per second (successful or not). */
     requestRate: number | null;
-    probes: Record<string, SourceMetrics>;
+    probes: Record<string, SourceMetrics & { target?: string }>;
+    journeys?: Record<string, SourceMetrics>;
   };
   hypothesis: {
     windowMs: number;
@@ -99,7 +141,12 @@ export interface Journal {
   bucketMs: number;
   /** Per-bucket counts and latency quantiles, per source ("load", "probe:NAME"). */
   timeline: TimelineRow[];
+  /** The hypothesis windows (aligned, complete), with exact per-window quantiles per source; the canary judge's samples. */
+  windows?: WindowRow[];
   events: RunEvent[];
+  resources?: Record<string, { target: string; samples: ResourceSample[] }>;
+  alerts?: AlertEvent[];
+  expectations?: AlertExpectation[];
   targets: Record<string, { replicas: { name: string; restarts: number; status: string; exitCode: number | null; log: string }[] }>;
   files: Record<string, string>;
 }

@@ -78,6 +78,12 @@ export function buildJournal(input: JournalInput): Journal {
     ),
   };
 
+  // The target each probe observes: the per-target failure ratios of the series reliability formula.
+  for (const p of s.probes) {
+    const m = journal.metrics.probes[p.name];
+    if (m) m.target = p.target;
+  }
+
   const reasons: string[] = [];
   let verdict: Verdict = "pass";
   if (input.interrupted) {

@@ -9,7 +9,24 @@ import { validateScenario, type Scenario } from "./validate.ts";
 const MAX_BYTES = 1_000_000;
 const MAX_ALIASES = 100;
 
+const scenarioValidator: Validate<Scenario> = (raw, file) => {
+  const { scenario, issues } = validateScenario(raw, file, dirname(file));
+  return { value: scenario, issues };
+};
+
 export function loadScenario(path: string): Scenario {
+  return readLocatedYaml(path, "scenario", scenarioValidator);
+}
+
+/** Parses scenario text; `shownAs` is the file name used in messages. */
+export function parseScenario(text: string, file: string, shownAs = file): Scenario {
+  return parseLocatedYaml(text, file, shownAs, scenarioValidator);
+}
+
+export type Validate<T> = (raw: unknown, file: string) => { value?: T | undefined; issues: Issue[] };
+
+/** Reads a YAML file (scenario, judge configuration) and validates it; every problem located. */
+export function readLocatedYaml<T>(path: string, what: string, validate: Validate<T>): T {
   const file = resolve(path);
   let text: string;
   try {
@@ -17,13 +34,12 @@ export function loadScenario(path: string): Scenario {
     text = readFileSync(file, "utf8");
   } catch (e) {
     if (e instanceof UsageError) throw e;
-    throw new UsageError(`cannot read scenario ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new UsageError(`cannot read ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  return parseScenario(text, file, displayName(file));
+  return parseLocatedYaml(text, file, displayName(file), validate);
 }
 
-/** Parses scenario text; `shownAs` is the file name used in messages. */
-export function parseScenario(text: string, file: string, shownAs = file): Scenario {
+export function parseLocatedYaml<T>(text: string, file: string, shownAs: string, validate: Validate<T>): T {
   const lc = new LineCounter();
   let doc: Document;
   let raw: unknown;
@@ -48,12 +64,12 @@ export function parseScenario(text: string, file: string, shownAs = file): Scena
           : `invalid YAML: ${(e as Error).message}`;
     throw new ScenarioError([{ file: shownAs, line: 1, col: 1, path: [], message }]);
   }
-  const { scenario, issues } = validateScenario(raw, file, dirname(file));
-  if (issues.length || !scenario) {
+  const { value, issues } = validate(raw, file);
+  if (issues.length || value === undefined) {
     const located = issues.map((i) => locate(doc, lc, shownAs, i));
     throw new ScenarioError(located.sort((a, b) => a.line - b.line || a.col - b.col));
   }
-  return scenario;
+  return value;
 }
 
 function locate(doc: Document, lc: LineCounter, file: string, issue: Issue): Located {
