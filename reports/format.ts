@@ -27,6 +27,45 @@ export function goalText(r: SloResult): string {
   return `${r.op} ${formatValue(r.goal, r.unit)}`;
 }
 
+export const hasDetection = (j: Journal) => j.faults.some((f) => f.detectedAt !== undefined || f.mttdMs !== undefined);
+
+export function detectedText(j: Journal, f: FaultRecord): string {
+  if (f.detectedAt === undefined) return "—";
+  return f.detectedAt === null ? "never" : `${offset(j, f.detectedAt)}${f.detectedBy ? ` by ${f.detectedBy}` : ""}`;
+}
+
+export function mttdText(f: FaultRecord): string {
+  if (f.mttdMs === undefined) return "—";
+  return f.mttdMs === null ? "never" : ms(f.mttdMs);
+}
+
+export function actionText(j: Journal, f: FaultRecord): string {
+  return f.action ? `${f.action} at ${offset(j, f.actionAt ?? null)}` : "—";
+}
+
+export function localisationText(f: FaultRecord): string {
+  const l = f.localisation;
+  if (!l) return "no anomalous signal located";
+  return `first anomaly: ${l.signal} on ${l.target} (${l.matchesInjected ? "matches" : "differs from"} the injected target ${f.target})`;
+}
+
+/** Peak CPU and memory per container, from the resource samples. */
+export function resourceRows(j: Journal): string[][] {
+  return Object.entries(j.resources ?? {}).map(([name, r]) => [
+    name,
+    r.target,
+    r.samples.length ? `${Math.max(...r.samples.map((s) => s.cpuPercent)).toFixed(1)}%` : "—",
+    r.samples.length ? bytes(Math.max(...r.samples.map((s) => s.memoryBytes))) : "—",
+    String(r.samples.at(-1)?.restarts ?? 0),
+  ]);
+}
+
+export function bytes(n: number): string {
+  if (n < 1_024 * 1_024) return `${(n / 1_024).toFixed(1)} KiB`;
+  if (n < 1_024 ** 3) return `${(n / 1_024 ** 2).toFixed(1)} MiB`;
+  return `${(n / 1_024 ** 3).toFixed(2)} GiB`;
+}
+
 export function mttrText(f: FaultRecord): string {
   if (f.error) return "not injected";
   if (f.injectedAt === null) return "not reached";

@@ -1,7 +1,9 @@
 // The table printed at the end of a run: each objective with goal, measured value and result; each fault
 // with its MTTR. Plain text, aligned, no colours (CI logs keep it readable).
 import type { Journal } from "../run/journal.ts";
+import type { Aggregate } from "../trials/aggregate.ts";
 import { goalText, measuredText, mttrText, offset, verdictWord } from "../../reports/format.ts";
+import { faultRows, metricRows } from "../../reports/trials.ts";
 
 export function table(head: string[], rows: string[][]): string {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
@@ -25,5 +27,16 @@ export function renderSummary(j: Journal, runDir: string): string {
       ),
     );
   }
+  return out.join("\n") + "\n";
+}
+
+/** The end of `run --repeat`: the verdict over trials, objectives on trial statistics, distributions. */
+export function renderTrialsSummary(a: Aggregate, dir: string): string {
+  const word = { pass: "PASS", fail: "FAIL", error: "ERROR", interrupted: "INTERRUPTED" }[a.verdict];
+  const out = [`${a.scenario.name}${a.variant ? ` (${a.variant})` : ""}: ${word} over ${a.trials.length} trial(s)   (${dir})`];
+  for (const r of a.reasons) out.push(`  - ${r}`);
+  if (a.slo.length) out.push("", table(["objective", "goal", "measured", "result"], a.slo.map((r) => [r.metric, goalText(r), measuredText(r), r.pass ? "pass" : "FAIL"])));
+  out.push("", table(["metric", "median", "p90", "min", "max", "trials"], metricRows(a)));
+  if (a.faults.length) out.push("", table(["fault", "MTTR", "MTTD"], faultRows(a)));
   return out.join("\n") + "\n";
 }

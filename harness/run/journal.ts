@@ -106,6 +106,8 @@ export interface Journal {
     file: string;
     description?: string;
     loadDurationMs: number;
+    /** The load's shape (closed model: `connections` workers, each waiting for its answer). */
+    load?: { target: string; path: string; connections: number; rate?: number };
     targets: Record<string, { image: string; replicas: number; restart: string; port: number; env: Record<string, string> }>;
   };
   startedAt: number;

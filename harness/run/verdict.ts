@@ -47,6 +47,7 @@ export function buildJournal(input: JournalInput): Journal {
       file: s.file,
       ...(s.description ? { description: s.description } : {}),
       loadDurationMs: s.load.durationMs,
+      load: { target: s.load.target, path: s.load.path, connections: s.load.connections, ...(s.load.rate === undefined ? {} : { rate: s.load.rate }) },
       targets: Object.fromEntries(
         Object.values(s.targets).map((t) => [
           t.name,

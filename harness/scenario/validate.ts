@@ -8,8 +8,8 @@ import { faults as faultRegistry, faultKinds } from "../faults/registry.ts";
 import type { FaultBase, FaultKind } from "../faults/fault.ts";
 import type { HypothesisSpec } from "../metrics/hypothesis.ts";
 import { parseObjective, type Objective } from "../slo/grammar.ts";
-import { sloUnits } from "../slo/metrics.ts";
-import { reporters } from "../../reports/registry.ts";
+import { SLO_VALID_NAMES, sloUnits } from "../slo/metrics.ts";
+import { FORMAT_NAMES, resolveFormat } from "../../reports/registry.ts";
 import type { Issue } from "./errors.ts";
 import { name as nameSchema, obj } from "./fields.ts";
 import { fromZod, type Path } from "./issues.ts";
@@ -20,8 +20,12 @@ import {
   probeSchema,
   reportSchema,
   steadyStateSchema,
+  targetOverrideSchema,
   targetSchema,
+  VARIANT_NAMES,
   type LoadSpec,
+  type TargetOverride,
+  type VariantName,
   type ProbeSpec,
   type TargetSpec,
 } from "./schema.ts";
@@ -49,6 +53,8 @@ export interface Scenario {
   faults: FaultSpec[];
   slo: Objective[];
   report: { formats: string[] };
+  /** Target overrides of the two sides of an A/B run (`run --ab`). */
+  variants?: Record<VariantName, Record<string, TargetOverride & { buildDir?: string }>>;
 }
 
 const BUCKET_MS = 100;
@@ -81,12 +87,8 @@ export function validateScenario(raw: unknown, file: string, dir: string): { sce
     if (!t) continue;
     const target: Target = { ...t, name: key };
     if (t.build !== undefined) {
-      const buildDir = resolve(dir, t.build);
-      if (!existsSync(buildDir) || !statSync(buildDir).isDirectory()) {
-        issues.push({ path: ["targets", key, "build"], message: `folder ${buildDir} does not exist` });
-      } else if (!existsSync(join(buildDir, "Dockerfile"))) {
-        issues.push({ path: ["targets", key, "build"], message: `${buildDir} has no Dockerfile` });
-      } else target.buildDir = buildDir;
+      const buildDir = checkBuildDir(dir, t.build, ["targets", key, "build"], issues);
+      if (buildDir) target.buildDir = buildDir;
     }
     targets[key] = target;
   }
@@ -149,15 +151,17 @@ export function validateScenario(raw: unknown, file: string, dir: string): { sce
   const slo: Objective[] = [];
   (Array.isArray(doc.slo) ? doc.slo : []).forEach((text, i) => {
     if (typeof text !== "string") return; // reported by the header schema
-    const o = parseObjective(text, sloUnits);
+    const o = parseObjective(text, sloUnits, SLO_VALID_NAMES);
     if (o.ok) slo.push(o.value);
     else issues.push({ path: ["slo", i], message: o.message, valid: o.valid });
   });
 
   const report = section(reportSchema, doc.report ?? {}, ["report"]);
   report?.formats.forEach((f, i) => {
-    if (!(f in reporters)) issues.push({ path: ["report", "formats", i], message: `unknown report format "${f}"`, valid: Object.keys(reporters) });
+    if (!resolveFormat(f)) issues.push({ path: ["report", "formats", i], message: `unknown report format "${f}"`, valid: FORMAT_NAMES });
   });
+
+  const variants = validateVariants(doc.variants, Object.keys(rawTargets), dir, issues, section);
 
   if (issues.length || !header || !load || !hypothesis || !report) return { issues };
   return {
@@ -175,8 +179,50 @@ export function validateScenario(raw: unknown, file: string, dir: string): { sce
       faults,
       slo,
       report,
+      ...(variants ? { variants } : {}),
     },
   };
+}
+
+/** The absolute build folder, or undefined (with the problem recorded) when it is not a folder with a Dockerfile. */
+function checkBuildDir(dir: string, build: string, path: Path, issues: Issue[]): string | undefined {
+  const buildDir = resolve(dir, build);
+  if (!existsSync(buildDir) || !statSync(buildDir).isDirectory()) issues.push({ path, message: `folder ${buildDir} does not exist` });
+  else if (!existsSync(join(buildDir, "Dockerfile"))) issues.push({ path, message: `${buildDir} has no Dockerfile` });
+  else return buildDir;
+  return undefined;
+}
+
+function validateVariants(raw: unknown, targetNames: string[], dir: string, issues: Issue[], section: Section): Scenario["variants"] {
+  if (raw === undefined) return undefined;
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+    issues.push({ path: ["variants"], message: "a mapping { baseline: { TARGET: overrides }, canary: { TARGET: overrides } }" });
+    return undefined;
+  }
+  const given = raw as Record<string, unknown>;
+  for (const key of Object.keys(given)) {
+    if (!(VARIANT_NAMES as readonly string[]).includes(key)) issues.push({ path: ["variants", key], message: `unknown variant "${key}"`, valid: VARIANT_NAMES, atKey: true });
+  }
+  const out = {} as NonNullable<Scenario["variants"]>;
+  for (const name of VARIANT_NAMES) {
+    const v = given[name] ?? {};
+    if (v === null || typeof v !== "object" || Array.isArray(v)) {
+      issues.push({ path: ["variants", name], message: "a mapping of target names to overrides (build, image, env, command, replicas, restart)" });
+      continue;
+    }
+    out[name] = {};
+    for (const [target, value] of Object.entries(v as Record<string, unknown>)) {
+      if (!targetNames.includes(target)) {
+        issues.push({ path: ["variants", name, target], message: `unknown target "${target}"`, valid: targetNames, atKey: true });
+        continue;
+      }
+      const o = section(targetOverrideSchema, value ?? {}, ["variants", name, target]);
+      if (!o) continue;
+      const buildDir = o.build === undefined ? undefined : checkBuildDir(dir, o.build, ["variants", name, target, "build"], issues);
+      out[name][target] = { ...o, ...(buildDir ? { buildDir } : {}) };
+    }
+  }
+  return out;
 }
 
 type Section = <S extends z.ZodType>(schema: S, value: unknown, path: Path, extraKeys?: string[]) => z.output<S> | undefined;

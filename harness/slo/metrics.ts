@@ -42,6 +42,15 @@ export const sloMetrics = {
     description: "successful requests per second over the load phase",
     measure: (j) => j.metrics.throughput,
   },
+  mttd: {
+    unit: "duration",
+    description: "worst time to detection over all faults (detected − injected), when the run watches alerts or detectors",
+    measure: (j) => {
+      const watched = j.faults.filter((f) => f.injectedAt !== null && f.mttdMs !== undefined);
+      if (!watched.length) return null;
+      return Math.max(...watched.map((f) => (f.mttdMs === null || f.mttdMs === undefined ? Infinity : f.mttdMs)));
+    },
+  },
   mttr: {
     unit: "duration",
     description: "worst time to recovery over all faults (recovered − injected); a fault that never recovered is never",
@@ -55,6 +64,19 @@ export const sloMetrics = {
 
 export type SloMetricName = keyof typeof sloMetrics;
 
+/** Statistics over repeated trials an objective may name: `mttr.p90 < 5s`, `availability.min >= 99%`. */
+export const TRIAL_STATS = ["median", "p90", "min", "max"] as const;
+export type TrialStat = (typeof TRIAL_STATS)[number];
+
+/** `mttr.p90` → { metric: "mttr", stat: "p90" }; `mttr` → { metric: "mttr" }. */
+export function splitMetric(name: string): { metric: string; stat?: TrialStat } {
+  const [metric, stat] = name.split(".") as [string, string | undefined];
+  return stat && (TRIAL_STATS as readonly string[]).includes(stat) ? { metric, stat: stat as TrialStat } : { metric };
+}
+
 export const sloUnits: Readonly<Record<string, Unit>> = Object.fromEntries(
-  Object.entries(sloMetrics).map(([k, m]) => [k, m.unit]),
+  Object.entries(sloMetrics).flatMap(([k, m]) => [[k, m.unit], ...TRIAL_STATS.map((s) => [`${k}.${s}`, m.unit])]),
 );
+
+/** The names listed when a metric is unknown: every metric, and the trial statistics as one pattern. */
+export const SLO_VALID_NAMES: readonly string[] = [...Object.keys(sloMetrics), `METRIC.${TRIAL_STATS.join("|")}`];

@@ -1,0 +1,119 @@
+// report.html: one run, readable offline. Verdict, objectives, faults (injected, impact, detected, recovered,
+// MTTD, MTTR), charts over time with fault windows and detection / recovery markers, alerts, what users
+// saw, the seed formulas, containers with links to their logs, events. Every text is escaped.
+import type { Journal } from "../../harness/run/journal.ts";
+import { escapeHtml as esc, relativeHref } from "../escape.ts";
+import {
+  actionText,
+  count,
+  detectedText,
+  goalText,
+  hasDetection,
+  localisationText,
+  measuredText,
+  ms,
+  mttdText,
+  mttrText,
+  offset,
+  pct,
+  resourceRows,
+  verdictWord,
+} from "../format.ts";
+import { formulaRows } from "../formulas.ts";
+import type { Reporter } from "../reporter.ts";
+import { lineChart } from "./chart.ts";
+import { badge, htmlDocument, htmlTable, type Cell } from "./document.ts";
+import { resourceCharts, timelineCharts } from "./series.ts";
+
+const link = (path: string, text = path): Cell => ({ html: `<a href="${esc(relativeHref(path))}">${esc(text)}</a>` });
+
+export function runSections(j: Journal): string[] {
+  const m = j.metrics;
+  const out: string[] = [];
+  if (j.slo.length) {
+    out.push("<h2>Objectives</h2>", htmlTable(["objective", "goal", "measured", "result"], j.slo.map((r) => [r.metric, goalText(r), measuredText(r), { html: badge(r.pass ? "pass" : "fail", r.pass ? "pass" : "fail") }])));
+  }
+  if (j.faults.length) {
+    const detection = hasDetection(j);
+    out.push(
+      "<h2>Faults</h2>",
+      `<p class="meta">Offsets from the start of the load. MTTR = recovered − injected${detection ? "; MTTD = detected − injected" : ""}.</p>`,
+      htmlTable(
+        ["fault", "victims", "injected", "restored", "impact from", ...(detection ? ["detected", "MTTD", "action"] : []), "recovered", "impact", "MTTR"],
+        j.faults.map((f) => [
+          `${f.id}: ${f.description}${f.error ? ` (${f.error})` : ""}`,
+          f.victims.join(", ") || "—",
+          offset(j, f.injectedAt),
+          offset(j, f.restoredAt),
+          offset(j, f.impactStartAt),
+          ...(detection ? [detectedText(j, f), mttdText(f), actionText(j, f)] : []),
+          offset(j, f.recoveredAt),
+          ms(f.impactMs),
+          mttrText(f),
+        ]),
+      ),
+    );
+    const located = j.faults.filter((f) => f.localisation !== undefined);
+    if (located.length) out.push(`<ul>${located.map((f) => `<li>${esc(`${f.id}: ${localisationText(f)}`)}</li>`).join("")}</ul>`);
+  }
+  if (j.timeline.length) out.push("<h2>Over time</h2>", ...timelineCharts(j).map(lineChart));
+  if (j.expectations?.length || j.alerts?.length) {
+    out.push("<h2>Alerts</h2>");
+    if (j.expectations?.length) {
+      out.push(htmlTable(["expected alert", "after", "within", "fired", "result"], j.expectations.map((e) => [e.alert, e.fault ?? "—", ms(e.withinMs), offset(j, e.firedAt ?? null), { html: badge(e.met ? "fired" : "missed", e.met ? "pass" : "fail") }])));
+    }
+    if (j.alerts?.length) out.push(htmlTable(["alert", "state", "at", "labels"], j.alerts.map((a) => [a.name, a.state, offset(j, a.at), Object.entries(a.labels).map(([k, v]) => `${k}=${v}`).join(", ")])));
+  }
+  const failedBy = Object.entries(m.requests.failedBy).map(([k, v]) => `${k}: ${count(v)}`).join(", ");
+  out.push(
+    "<h2>What users saw</h2>",
+    htmlTable(
+      ["measure", "value"],
+      [
+        ["requests", `${count(m.requests.total)} (${count(m.requests.ok)} ok, ${count(m.requests.failed)} failed${failedBy ? `: ${failedBy}` : ""})`],
+        ["availability (requests: good / total)", pct(m.availability.request)],
+        ["availability (time: T_up / T_total)", pct(m.availability.time)],
+        ["latency p50 / p90 / p99 / max", [m.latencyMs.p50, m.latencyMs.p90, m.latencyMs.p99, m.latencyMs.max].map(ms).join(" / ")],
+        ["throughput (successful)", m.throughput === null ? "—" : `${m.throughput.toFixed(1)} req/s`],
+        ...Object.entries(m.probes).map(([name, p]) => [`probe ${name}`, `${pct(p.availability)} up (${count(p.failed)} of ${count(p.total)} failed)`]),
+        ...Object.entries(m.journeys ?? {}).map(([name, p]) => [`journey ${name}`, `${pct(p.availability)} completed (${count(p.failed)} of ${count(p.total)} failed)`]),
+      ],
+    ),
+    "<h2>Formulas</h2>",
+    htmlTable(["quantity", "formula", "value"], formulaRows([j])),
+  );
+  const h = j.hypothesis;
+  out.push(
+    "<h2>Steady-state hypothesis</h2>",
+    `<p>${esc(`${h.conditions.join(", ") || "no conditions"} per ${ms(h.windowMs)} window; recovered = holds for ${ms(h.stableForMs)}. Held in ${h.windows.held} of ${h.windows.total} windows${h.before ? `; before the first fault: ${h.before.held} of ${h.before.windows}` : ""}.`)}</p>`,
+  );
+  const replicas = Object.entries(j.targets).flatMap(([target, t]) => t.replicas.map((r) => [r.name, target, String(r.restarts), r.status, r.exitCode === null ? "—" : String(r.exitCode), link(r.log)] as Cell[]));
+  if (replicas.length || j.resources) {
+    out.push("<h2>Containers</h2>");
+    if (replicas.length) out.push(htmlTable(["container", "target", "restarts", "status", "exit code", "log"], replicas));
+    if (j.resources && Object.keys(j.resources).length) {
+      out.push(htmlTable(["container", "target", "peak CPU", "peak memory", "restarts"], resourceRows(j)), ...resourceCharts(j).map(lineChart));
+    }
+  }
+  if (j.events.length) out.push("<h2>Events</h2>", htmlTable(["at", "type", "message"], j.events.map((e) => [offset(j, e.at), e.type, e.message])));
+  const files = Object.entries(j.files);
+  if (files.length) out.push("<h2>Files</h2>", `<ul>${files.map(([what, file]) => `<li>${esc(what)}: ${(link(file) as { html: string }).html}</li>`).join("")}</ul>`);
+  return out;
+}
+
+export function runHeader(j: Journal, title = j.scenario.name): string {
+  const kind = j.verdict;
+  return [
+    `<h1>${esc(title)} ${badge(verdictWord(j), kind)}</h1>`,
+    j.scenario.description ? `<p>${esc(j.scenario.description)}</p>` : "",
+    `<p class="meta">${esc(`run ${j.runId} · started ${new Date(j.startedAt).toISOString()} · load ${ms(j.scenario.loadDurationMs)} · wall time ${ms(j.endedAt - j.startedAt)} · steadystate ${j.tool.version}`)}</p>`,
+    j.reasons.length ? `<ul class="reasons">${j.reasons.map((r) => `<li>${esc(r)}</li>`).join("")}</ul>` : "",
+    j.error?.fix ? `<p>${esc(`Fix: ${j.error.fix}`)}</p>` : "",
+  ].join("\n");
+}
+
+export function renderHtml(j: Journal): string {
+  return htmlDocument(`${j.scenario.name}: ${verdictWord(j)}`, [runHeader(j), ...runSections(j)].join("\n"));
+}
+
+export const htmlReporter: Reporter = { format: "html", file: "report.html", render: renderHtml };
