@@ -2,6 +2,7 @@
 // phase, which direction is bad, how large a change is tolerated, which are critical, and the score
 // thresholds. Without a file the defaults below apply; a file replaces the parts it gives.
 import { z } from "zod";
+import type { Issue } from "../scenario/errors.ts";
 import { fromZod } from "../scenario/issues.ts";
 import { obj, ratio } from "../scenario/fields.ts";
 import { readLocatedYaml, type Validate } from "../scenario/parse.ts";
@@ -40,7 +41,7 @@ export const judgeSchema = obj({
   thresholds: obj({ pass: z.number().min(0).max(100).default(95), marginal: z.number().min(0).max(100).default(75) }).default({ pass: 95, marginal: 75 }),
   /** Exit code of a marginal verdict: `fail` (1) or `pass` (0). */
   marginal: z.enum(["fail", "pass"]).default("fail"),
-  metrics: z.array(metricSchema).min(1).optional(),
+  metrics: z.array(z.unknown()).min(1).optional(),
 });
 
 export interface MetricSpec {
@@ -83,30 +84,27 @@ export const DEFAULT_METRICS: RawMetric[] = [
 const defaultDirection = (m: JudgeMetric): Direction => (m === "throughput" ? "decrease" : "increase");
 
 const validateJudge: Validate<JudgeConfig> = (raw) => {
-  const r = judgeSchema.safeParse(raw ?? {}, { reportInput: true });
-  if (!r.success) return { issues: fromZod(r.error) };
-  const issues: { path: (string | number)[]; message: string }[] = [];
-  const c = r.data;
-  if (c.thresholds.marginal > c.thresholds.pass) issues.push({ path: ["thresholds", "marginal"], message: `must not be above pass (${c.thresholds.pass})` });
-  const metrics = (c.metrics ?? DEFAULT_METRICS.map((m) => metricSchema.parse(m))).map((m, i): MetricSpec => {
+  const issues: Issue[] = [];
+  const top = judgeSchema.safeParse(raw ?? {}, { reportInput: true });
+  if (!top.success) issues.push(...fromZod(top.error));
+  const c = top.success ? top.data : undefined;
+  if (c && c.thresholds.marginal > c.thresholds.pass) {
+    issues.push({ path: ["thresholds", "marginal"], message: `must not be above pass (${c.thresholds.pass})` });
+  }
+  const rawMetrics = Array.isArray((raw as { metrics?: unknown } | undefined)?.metrics) ? ((raw as { metrics: unknown[] }).metrics) : DEFAULT_METRICS;
+  const metrics: MetricSpec[] = [];
+  rawMetrics.forEach((value, i) => {
+    const r = metricSchema.safeParse(value, { reportInput: true });
+    if (!r.success) return void issues.push(...fromZod(r.error, ["metrics", i]));
+    const m = r.data;
     const perWindow = !(FAULT_METRICS as readonly string[]).includes(m.metric);
-    if (!perWindow && m.phase) issues.push({ path: ["metrics", i, "phase"], message: `${m.metric} has one value per fault: remove phase` });
+    if (!perWindow && m.phase) return void issues.push({ path: ["metrics", i, "phase"], message: `${m.metric} has one value per fault: remove phase` });
     const phase = perWindow ? (m.phase ?? "steady") : null;
-    return {
-      name: phase ? `${m.metric} (${phase})` : m.metric,
-      metric: m.metric,
-      phase,
-      direction: m.direction ?? defaultDirection(m.metric),
-      tolerance: m.tolerance,
-      critical: m.critical,
-    };
+    const name = phase ? `${m.metric} (${phase})` : m.metric;
+    if (metrics.some((x) => x.name === name)) return void issues.push({ path: ["metrics", i], message: `${name} is compared twice` });
+    metrics.push({ name, metric: m.metric, phase, direction: m.direction ?? defaultDirection(m.metric), tolerance: m.tolerance, critical: m.critical });
   });
-  const seen = new Set<string>();
-  metrics.forEach((m, i) => {
-    if (seen.has(m.name)) issues.push({ path: ["metrics", i], message: `${m.name} is compared twice` });
-    seen.add(m.name);
-  });
-  if (issues.length) return { issues };
+  if (issues.length || !c) return { issues };
   return { issues, value: { confidence: c.confidence, margin: c.margin, thresholds: c.thresholds, marginal: c.marginal, metrics } };
 };
 

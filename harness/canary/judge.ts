@@ -45,7 +45,7 @@ export interface Judgement {
 const bad = (direction: Direction, up: boolean) => direction === "either" || direction === (up ? "increase" : "decrease");
 const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
 
-function classifySamples(spec: MetricSpec, config: JudgeConfig, baseline: number[], canary: number[]): Omit<MetricResult, keyof MetricSpec | "method"> {
+export function classifySamples(spec: MetricSpec, config: JudgeConfig, baseline: number[], canary: number[]): Omit<MetricResult, keyof MetricSpec | "method"> {
   const summary = (v: number[]): SideSummary => ({ n: v.length, value: v.length ? median(v) : null });
   const base = { baseline: summary(baseline), canary: summary(canary), shift: null, ci: null, pValue: null, effect: null };
   if (!baseline.length || !canary.length) return { ...base, classification: "nodata", counted: false, reason: "no samples on one side" };

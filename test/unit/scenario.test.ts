@@ -102,7 +102,7 @@ describe("scenario parsing", () => {
 
   it("names unknown top-level keys with the valid ones", () => {
     expect(inline(BASE + "fualts: []\n")).toEqual([
-      'inline.yaml:6:1: fualts: unknown key "fualts" (valid: version, name, description, targets, load, probes, steadyState, faults, slo, report)',
+      'inline.yaml:6:1: fualts: unknown key "fualts" (valid: version, name, description, targets, load, probes, steadyState, faults, slo, report, variants)',
     ]);
   });
 
@@ -136,5 +136,33 @@ describe("scenario parsing", () => {
     const s = parseScenario(BASE.replace("port: 8080 }", 'port: 8080, env: { X: "$(rm -rf /); `id`" } }'), join(root, "scenarios", "inline.yaml"));
     expect(s.targets.api!.env.X).toBe("$(rm -rf /); `id`");
     expect(readFileSync(join(root, "scenarios", "quickstart.yaml"), "utf8")).toContain("version: 1");
+  });
+});
+
+describe("variants (A/B runs)", () => {
+  const AB = `${BASE}variants:
+  baseline: { api: { env: { LATENCY_MS: 20 } } }
+  canary: { api: { env: { LATENCY_MS: "26" }, replicas: 2 } }
+`;
+
+  it("reads the overrides of each side and applies them over the targets (env merged)", async () => {
+    const { applyVariant } = await import("../../harness/canary/ab.ts");
+    const s = parseScenario(AB.replace("port: 8080 }", "port: 8080, env: { WORK_MS: 1 } }"), join(root, "scenarios", "inline.yaml"));
+    expect(s.variants).toEqual({ baseline: { api: { env: { LATENCY_MS: "20" } } }, canary: { api: { env: { LATENCY_MS: "26" }, replicas: 2 } } });
+    expect(applyVariant(s, "baseline").targets.api).toMatchObject({ env: { WORK_MS: "1", LATENCY_MS: "20" }, replicas: 1, buildDir: join(root, "fixtures", "api") });
+    expect(applyVariant(s, "canary").targets.api).toMatchObject({ env: { WORK_MS: "1", LATENCY_MS: "26" }, replicas: 2 });
+    expect(applyVariant(s, "canary").targets.api!.image).toBeUndefined();
+    const imaged = parseScenario(`${BASE}variants:\n  canary: { api: { image: "api:v2" } }\n`, join(root, "scenarios", "inline.yaml"));
+    expect(applyVariant(imaged, "canary").targets.api).toMatchObject({ image: "api:v2" });
+    expect(applyVariant(imaged, "canary").targets.api!.buildDir).toBeUndefined();
+  });
+
+  it("names unknown variants, unknown targets and bad overrides, located", () => {
+    expect(inline(`${BASE}variants:\n  blue: {}\n  canary: { web: {}, api: { replicas: 0, port: 9 } }\n`)).toEqual([
+      'inline.yaml:7:3: variants.blue: unknown variant "blue" (valid: baseline, canary)',
+      'inline.yaml:8:13: variants.canary.web: unknown target "web" (valid: api)',
+      "inline.yaml:8:39: variants.canary.api.replicas: must be ≥ 1",
+      'inline.yaml:8:42: variants.canary.api.port: unknown key "port" (valid: build, image, env, command, replicas, restart)',
+    ]);
   });
 });
