@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what steadystate needs on a Debian/Ubuntu machine, skipping what is already there:
-# Docker (installed from the distribution, daemon started if it is not running) and the npm dependencies.
+# Docker (installed from the distribution, daemon started if it is not running), Chromium (the HTML report's
+# browser test drives it with playwright-core) and the npm dependencies.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +14,12 @@ if [ "${#packages[@]}" -gt 0 ]; then
   echo "setup: installing ${packages[*]}"
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${packages[@]}" >/dev/null
+fi
+
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "setup: installing chromium"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
 fi
 
 if ! docker info >/dev/null 2>&1; then
