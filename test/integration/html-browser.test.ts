@@ -53,8 +53,12 @@ describe("HTML report in Chromium", () => {
       svgs.map((svg) => ({
         id: svg.getAttribute("data-chart"),
         width: svg.getBoundingClientRect().width,
-        series: [...svg.querySelectorAll<SVGPathElement>("path.series")].map((p) => ({ name: p.dataset.series, points: Number(p.dataset.points), length: p.getTotalLength() })),
-        bands: [...svg.querySelectorAll<SVGRectElement>("rect.fault-band")].map((r) => r.getBBox().width),
+        series: [...svg.querySelectorAll("path.series")].map((p) => ({
+          name: p.getAttribute("data-series"),
+          points: Number(p.getAttribute("data-points")),
+          length: (p as unknown as { getTotalLength(): number }).getTotalLength(),
+        })),
+        bands: [...svg.querySelectorAll("rect.fault-band")].map((r) => (r as unknown as { getBBox(): { width: number } }).getBBox().width),
         markers: svg.querySelectorAll("line.marker").length,
       })),
     );
