@@ -2,6 +2,7 @@
 // canary, and says which exit code the verdict maps to (0 pass, 1 fail, marginal as configured).
 import { writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
+import { UsageError } from "../scenario/errors.ts";
 import { folderJournals, readRunFolder } from "../trials/folder.ts";
 import type { JudgeConfig } from "./config.ts";
 import { judge } from "./judge.ts";
@@ -9,7 +10,11 @@ import { comparisonHtml, comparisonMarkdown, type Comparison } from "./render.ts
 import type { Side } from "./samples.ts";
 
 function side(label: string, path: string): Side & { path: string } {
-  return { label, path, journals: folderJournals(readRunFolder(path)) };
+  const journals = folderJournals(readRunFolder(path));
+  // A run cut short measured less than the other side: comparing it would judge the harness, not the canary.
+  const incomplete = journals.find((j) => j.journal.verdict === "error" || j.journal.verdict === "interrupted");
+  if (incomplete) throw new UsageError(`${incomplete.file}: the run did not complete (${incomplete.journal.verdict}); compare complete runs only`);
+  return { label, path, journals };
 }
 
 export function compareFolders(baselinePath: string, canaryPath: string, config: JudgeConfig): Comparison {

@@ -35,7 +35,7 @@ const metricSchema = obj({
 });
 
 export const judgeSchema = obj({
-  confidence: ratio.default(0.98),
+  confidence: ratio.refine((c) => c >= 0.5 && c < 1, { message: "must be at least 50% and below 100%" }).default(0.98),
   /** Kayenta's tolerance: the interval must clear 0 by this fraction of the shift. */
   margin: z.number().min(0).max(1).default(0.25),
   thresholds: obj({ pass: z.number().min(0).max(100).default(95), marginal: z.number().min(0).max(100).default(75) }).default({ pass: 95, marginal: 75 }),

@@ -3,6 +3,7 @@
 import type { Journal } from "../run/journal.ts";
 import type { Aggregate } from "../trials/aggregate.ts";
 import { goalText, measuredText, mttrText, offset, verdictWord } from "../../reports/format.ts";
+import { formulaRows } from "../../reports/formulas.ts";
 import { faultRows, metricRows } from "../../reports/trials.ts";
 
 export function table(head: string[], rows: string[][]): string {
@@ -27,6 +28,7 @@ export function renderSummary(j: Journal, runDir: string): string {
       ),
     );
   }
+  if (j.metrics.requests.total) out.push("", table(["quantity", "formula", "value"], formulaRows([j])));
   return out.join("\n") + "\n";
 }
 
