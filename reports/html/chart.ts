@@ -28,6 +28,8 @@ export interface ChartSpec {
   tMin: number;
   tMax: number;
   series: ChartSeries[];
+  /** Fixed top of the y axis (e.g. 100 for percentages); otherwise from the data. */
+  yMax?: number;
   bands?: ChartBand[];
   markers?: ChartMarker[];
   caption?: string;
@@ -48,8 +50,8 @@ const fmt = (v: number) => String(Math.round(v * 100) / 100);
 
 export function lineChart(c: ChartSpec): string {
   const values = c.series.flatMap((s) => s.points.map((p) => p.v).filter((v): v is number => v !== null));
-  const yStep = niceStep(Math.max(...values, 1e-9) * 1.1 || 1, 4);
-  const yMax = Math.max(yStep, Math.ceil((Math.max(...values, 0) * 1.05) / yStep) * yStep);
+  const yStep = niceStep(c.yMax ?? (Math.max(...values, 1e-9) * 1.1 || 1), 4);
+  const yMax = c.yMax ?? Math.max(yStep, Math.ceil((Math.max(...values, 0) * 1.05) / yStep) * yStep);
   const tSpan = Math.max(c.tMax - c.tMin, 1e-9);
   const x = (t: number) => M.left + ((t - c.tMin) / tSpan) * (W - M.left - M.right);
   const y = (v: number) => H - M.bottom - (v / yMax) * (H - M.top - M.bottom);

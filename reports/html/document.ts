@@ -26,7 +26,7 @@ h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 17px; margin: 28px 0 8p
 table { border-collapse: collapse; width: 100%; margin: 6px 0; font-variant-numeric: tabular-nums; }
 th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid #e5e7eb; vertical-align: top; }
 th { background: #f9fafb; font-weight: 600; }
-.badge { display: inline-block; padding: 1px 8px; border-radius: 10px; font-weight: 600; color: #fff; font-size: 12px; }
+.badge { display: inline-block; white-space: nowrap; padding: 1px 8px; border-radius: 10px; font-weight: 600; color: #fff; font-size: 12px; }
 .badge.pass { background: var(--ok); } .badge.fail, .badge.high, .badge.low { background: var(--bad); }
 .badge.error, .badge.interrupted, .badge.marginal { background: var(--warn); } .badge.nodata { background: var(--muted); }
 h1 .badge { font-size: 15px; vertical-align: middle; }

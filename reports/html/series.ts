@@ -87,7 +87,7 @@ export function timelineCharts(j: Journal): ChartSpec[] {
         { name: "failed", color: COLORS[1]!, points: g.map((grp) => ({ t: grp.t, v: sum(grp, LOAD_SOURCE, "failed") / seconds(grp) })) },
       ],
     },
-    { ...common, id: "errors", title: "Error rate", unit: "% of outcomes failed", series: errorSeries },
+    { ...common, id: "errors", title: "Error rate", unit: "% of outcomes failed", yMax: 100, series: errorSeries },
     {
       ...common,
       id: "latency",
