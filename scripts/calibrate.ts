@@ -1,7 +1,8 @@
 // `npm run calibrate`: how often the canary judge fails a canary that is the baseline itself (A/A), on real
 // containers, and (with --bad N) how often it catches the three bad canaries of the calibration tests.
 //   npm run calibrate                      20 A/A comparisons, 2 trials a side each
-//   npm run calibrate -- --pairs 10 --repeat 1 --bad 5
+//   npm run calibrate -- --pairs 10 --repeat 1 --bad 5 --aa-crash 5
+// (--aa-crash N: N more A/A comparisons of the crash scenario, its canary made the baseline itself)
 // Prints one line per comparison, then the false-fail rate (goal ≤ 5 %) and the detection power; exits 1
 // when the false-fail rate is above the goal. Run folders are kept under test-output/calibration/.
 import { rmSync } from "node:fs";
@@ -19,6 +20,7 @@ const { values } = parseArgs({
     pairs: { type: "string", default: "20" },
     repeat: { type: "string", default: "2" },
     bad: { type: "string", default: "0" },
+    "aa-crash": { type: "string", default: "0" },
     config: { type: "string" },
   },
 });
@@ -29,13 +31,14 @@ const config = loadJudgeConfig(values.config);
 const out = join(root, "test-output", "calibration");
 rmSync(out, { recursive: true, force: true });
 
-async function series(name: string, count: number): Promise<{ failed: number; total: number }> {
-  const scenario = loadScenario(join(root, "test", "scenarios", `${name}.yaml`));
+async function series(name: string, count: number, aa = false): Promise<{ failed: number; total: number }> {
+  const loaded = loadScenario(join(root, "test", "scenarios", `${name}.yaml`));
+  const scenario = aa ? { ...loaded, variants: { baseline: {}, canary: {} } } : loaded;
   let failed = 0;
   let total = 0;
   for (let i = 1; i <= count; i++) {
     const started = Date.now();
-    const r = await runAb(scenario, join(out, `${name}-${i}`), repeat, config, { progress: () => terminalProgress(process.stderr, false) });
+    const r = await runAb(scenario, join(out, `${name}${aa ? "-aa" : ""}-${i}`), repeat, config, { progress: () => terminalProgress(process.stderr, false) });
     if (!r.comparison) {
       console.log(`${name} #${i}: a trial did not complete (${r.sides.baseline.aggregate.reasons.concat(r.sides.canary.aggregate.reasons).join("; ")}); not counted`);
       continue;
@@ -55,5 +58,10 @@ console.log(`\nA/A false-fail rate: ${aa.failed}/${aa.total} = ${(rate * 100).to
 for (const name of bad ? ["ab-latency", "ab-errors", "ab-crash"] : []) {
   const b = await series(name, bad);
   console.log(`detection power, ${name}: ${b.failed}/${b.total} = ${((b.failed / b.total) * 100).toFixed(1)}%\n`);
+}
+const aaCrash = Number(values["aa-crash"]);
+if (aaCrash) {
+  const c = await series("ab-crash", aaCrash, true);
+  console.log(`A/A false-fail rate with crashes: ${c.failed}/${c.total} = ${((c.failed / c.total) * 100).toFixed(1)}%`);
 }
 process.exit(rate <= GOAL ? 0 : 1);
