@@ -53,8 +53,8 @@ async function series(name: string, count: number, aa = false): Promise<{ failed
 }
 
 const aa = await series("ab-steady", pairs);
-const rate = aa.total ? aa.failed / aa.total : NaN;
-console.log(`\nA/A false-fail rate: ${aa.failed}/${aa.total} = ${(rate * 100).toFixed(1)}% (goal ≤ ${GOAL * 100}%), ${repeat} trial(s) a side`);
+const rate = aa.total ? aa.failed / aa.total : 0;
+if (aa.total) console.log(`\nA/A false-fail rate: ${aa.failed}/${aa.total} = ${(rate * 100).toFixed(1)}% (goal ≤ ${GOAL * 100}%), ${repeat} trial(s) a side`);
 for (const name of bad ? ["ab-latency", "ab-errors", "ab-crash"] : []) {
   const b = await series(name, bad);
   console.log(`detection power, ${name}: ${b.failed}/${b.total} = ${((b.failed / b.total) * 100).toFixed(1)}%\n`);
