@@ -1,5 +1,5 @@
 // The judgement, as plain data (compare.json) and as text: a terminal table, Markdown for a PR comment and
-// an HTML section that the A/B report embeds. Each metric row: baseline, canary, shift, interval, result.
+// an HTML section (compare.html is that section in a page). Each metric row: baseline, canary, shift, interval, result.
 import { escapeHtml as esc } from "../../reports/escape.ts";
 import { badge, htmlDocument, htmlTable } from "../../reports/html/document.ts";
 import { mdTable } from "../../reports/markdown.ts";
