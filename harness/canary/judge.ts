@@ -99,11 +99,9 @@ export function classifyMetric(spec: MetricSpec, config: JudgeConfig, sides: { b
     const b = faultValues(sides.baseline, spec.metric);
     const c = faultValues(sides.canary, spec.metric);
     const r = { ...spec, method: "mann-whitney" as const, ...classifySamples(spec, config, b.values, c.values) };
-    if (c.never > b.never) {
-      const what = spec.metric === "mttr" ? "never recovered from" : "never detected";
-      return { ...r, classification: "high", counted: true, reason: `the canary ${what} ${c.never} fault(s), the baseline ${b.never}` };
-    }
-    return r;
+    if (!b.never && !c.never) return r;
+    const what = spec.metric === "mttr" ? "never recovered" : "never detected";
+    return { ...r, reason: `${r.reason}; ${what}: baseline ${b.never}, canary ${c.never} (counted as the time watched)` };
   }
   return { ...spec, method: "mann-whitney", ...classifySamples(spec, config, windowValues(sides.baseline, spec.metric, spec.phase!), windowValues(sides.canary, spec.metric, spec.phase!)) };
 }

@@ -52,11 +52,15 @@ export function failedProportion(side: Side, phase: Phase): Proportion {
 
 export interface FaultValues {
   values: number[];
-  /** Faults that never recovered (MTTR) or were never detected (MTTD): worse than any value. */
+  /** Faults that never recovered (MTTR) or were never detected (MTTD), among the values. */
   never: number;
 }
 
-/** One value per injected fault per trial. */
+/**
+ * One value per injected fault per trial. A fault that never recovered (or was never detected) counts with
+ * the time it was watched, from injection to the end of the load: a lower bound of its true value, and in
+ * practice above the others, so the rank test treats it as the worst without a rule of its own.
+ */
 export function faultValues(side: Side, metric: "mttr" | "mttd"): FaultValues {
   const values: number[] = [];
   let never = 0;
@@ -64,8 +68,10 @@ export function faultValues(side: Side, metric: "mttr" | "mttd"): FaultValues {
     for (const f of journal.faults.filter((x) => x.injectedAt !== null && !x.error)) {
       const v = metric === "mttr" ? f.mttrMs : f.mttdMs;
       if (metric === "mttd" && v === undefined) continue; // the run did not watch for detection
-      if (v === null || v === undefined) never++;
-      else values.push(v);
+      if (v === null || v === undefined) {
+        never++;
+        values.push((journal.loadEndedAt ?? journal.endedAt) - f.injectedAt!);
+      } else values.push(v);
     }
   }
   return { values, never };

@@ -78,12 +78,22 @@ describe("canary judge", () => {
     expect(row(few, "mttr")).toMatchObject({ classification: "nodata", counted: false, reason: "too few samples (2 and 2) to show a shift at 98%" });
   });
 
-  it("fails on MTTR when the canary never recovers and the baseline does", () => {
+  it("counts a fault that never recovered with the time it was watched: worst rank, no rule of its own", () => {
+    const never = [{ kind: "crash" as const, atMs: 10_000, outageMs: null }, { kind: "crash" as const, atMs: 20_000, outageMs: null }];
     const j = judge(config, {
-      baseline: side("baseline", [{ faults: crash(1_500) }]),
-      canary: side("canary", [{ faults: [{ kind: "crash", atMs: 10_000, outageMs: null }] }]),
+      baseline: side("baseline", trials(3, (k) => ({ seed: k, faults: crash(1_500 + 20 * k) }))),
+      canary: side("canary", trials(3, (k) => ({ seed: k, faults: never }))),
     });
-    expect(row(j, "mttr")).toMatchObject({ classification: "high", reason: "the canary never recovered from 1 fault(s), the baseline 0" });
+    const mttr = row(j, "mttr");
+    expect(mttr.canary).toEqual({ n: 6, value: 15_000 });
+    expect(mttr.classification).toBe("high");
+    expect(mttr.reason).toMatch(/; never recovered: baseline 0, canary 6 \(counted as the time watched\)$/);
+    // One stray never-recovered fault on one side of an A/A pair is noise, not a verdict.
+    const once = judge(config, {
+      baseline: side("baseline", trials(4, (k) => ({ seed: k, faults: crash(1_500 + 20 * k) }))),
+      canary: side("canary", trials(4, (k) => ({ seed: k + 9, faults: k ? crash(1_510 + 20 * k) : [crash(1_500)[0]!, { kind: "crash", atMs: 20_000, outageMs: null }] }))),
+    });
+    expect(row(once, "mttr").classification).toBe("pass");
   });
 
   it("scores 100 × passed / counted and maps it to pass, marginal or fail by the thresholds", () => {
