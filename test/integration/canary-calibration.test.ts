@@ -1,6 +1,6 @@
 // The canary judge on real containers: the same api on both sides must pass; a canary 30% slower, one with
 // 2 more points of errors, and one that recovers from crashes 2× slower must each be caught. Trials are
-// short (5 s of load, 20 s with crashes) and few; `npm run calibrate` measures the false-fail rate at length.
+// short (5 s of load, 26 s with crashes) and few; `npm run calibrate` measures the false-fail rate at length.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -39,6 +39,7 @@ describe("canary judge calibration (real Docker)", () => {
     expect(c.judgement.verdict).not.toBe("pass");
     expect(row(c, "p50 (steady)").classification).toBe("high");
     expect(row(c, "p50 (steady)").effect!).toBeGreaterThan(1.1);
+    expect(row(c, "p50 (steady)").shift!).toBeGreaterThan(5);
   });
 
   it("a canary with +2 points of errors fails on the error rate, compared as proportions", async () => {
@@ -53,7 +54,7 @@ describe("canary judge calibration (real Docker)", () => {
     expect(r.code, r.stdout).toBe(1);
     const mttr = row(c, "mttr");
     expect(mttr).toMatchObject({ classification: "high", counted: true, baseline: { n: 8 }, canary: { n: 8 } });
-    expect(mttr.effect!).toBeGreaterThan(1.5);
+    expect(mttr.ci![0]).toBeGreaterThan(0);
     const base: Aggregate = JSON.parse(readFileSync(join(out, "baseline", "aggregate.json"), "utf8"));
     expect(base.slo.map((s) => [s.objective, s.pass])).toEqual([["mttr.p90 < 8s", true]]);
     expect(base.faults).toHaveLength(4);
