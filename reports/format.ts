@@ -1,10 +1,12 @@
 // Formatting shared by every human-readable rendering (Markdown, terminal): one wording for one number.
-import type { FaultRecord, Journal, SloResult } from "../harness/run/journal.ts";
+import type { FaultRecord, Journal, SloResult, Verdict } from "../harness/run/journal.ts";
 import { formatValue } from "../harness/slo/grammar.ts";
 import { formatDuration } from "../harness/scenario/units.ts";
 
-export function verdictWord(j: Journal): string {
-  return { pass: "PASS", fail: "FAIL", error: "ERROR", interrupted: "INTERRUPTED" }[j.verdict];
+export const VERDICT_WORDS: Readonly<Record<Verdict, string>> = { pass: "PASS", fail: "FAIL", error: "ERROR", interrupted: "INTERRUPTED" };
+
+export function verdictWord(j: Pick<Journal, "verdict">): string {
+  return VERDICT_WORDS[j.verdict];
 }
 
 /** A timestamp as an offset from the load start: "+8.012s". */

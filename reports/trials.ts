@@ -5,7 +5,7 @@ import type { Journal } from "../harness/run/journal.ts";
 import type { Aggregate } from "../harness/trials/aggregate.ts";
 import { STATS, type Distribution } from "../harness/trials/distribution.ts";
 import { formatValue, type Unit } from "../harness/slo/grammar.ts";
-import { goalText, measuredText, ms } from "./format.ts";
+import { goalText, measuredText, ms, verdictWord } from "./format.ts";
 import { distributionText, formulaRows } from "./formulas.ts";
 import { addRunSuite, junit, sloCase } from "./junit.ts";
 import { mdTable } from "./markdown.ts";
@@ -15,8 +15,6 @@ export interface TrialsReporter {
   file: string;
   render(aggregate: Aggregate, trials: Journal[]): string;
 }
-
-const VERDICT_WORD = { pass: "PASS", fail: "FAIL", error: "ERROR", interrupted: "INTERRUPTED" } as const;
 
 export function statText(d: Distribution, v: number | null, unit: Unit): string {
   if (!d.count) return "—";
@@ -34,7 +32,7 @@ export function faultRows(a: Aggregate): string[][] {
 
 export function renderTrialsMarkdown(a: Aggregate, trials: Journal[]): string {
   const icon = a.verdict === "pass" ? "✅" : a.verdict === "fail" ? "❌" : "⚠️";
-  const out = [`# ${icon} ${a.scenario.name}${a.variant ? ` (${a.variant})` : ""}: ${VERDICT_WORD[a.verdict]} over ${a.trials.length} trial(s)`];
+  const out = [`# ${icon} ${a.scenario.name}${a.variant ? ` (${a.variant})` : ""}: ${verdictWord(a)} over ${a.trials.length} trial(s)`];
   if (a.reasons.length) out.push("", ...a.reasons.map((r) => `- ${r}`));
   if (a.slo.length) {
     out.push("", "## Objectives over trials", "", mdTable(["objective", "goal", "measured", "result"], a.slo.map((r) => [r.metric, goalText(r), measuredText(r), r.pass ? "✅ pass" : "❌ fail"])));
@@ -48,7 +46,7 @@ export function renderTrialsMarkdown(a: Aggregate, trials: Journal[]): string {
     "",
     mdTable(
       ["trial", "run", "verdict", "wall time", "folder"],
-      a.trials.map((t) => [String(t.trial), t.runId, VERDICT_WORD[t.verdict], ms(t.endedAt - t.startedAt), `\`${t.dir}\``]),
+      a.trials.map((t) => [String(t.trial), t.runId, verdictWord(t), ms(t.endedAt - t.startedAt), `\`${t.dir}\``]),
     ),
   );
   return out.join("\n") + "\n";

@@ -34,8 +34,7 @@ export function renderSummary(j: Journal, runDir: string): string {
 
 /** The end of `run --repeat`: the verdict over trials, objectives on trial statistics, distributions. */
 export function renderTrialsSummary(a: Aggregate, dir: string): string {
-  const word = { pass: "PASS", fail: "FAIL", error: "ERROR", interrupted: "INTERRUPTED" }[a.verdict];
-  const out = [`${a.scenario.name}${a.variant ? ` (${a.variant})` : ""}: ${word} over ${a.trials.length} trial(s)   (${dir})`];
+  const out = [`${a.scenario.name}${a.variant ? ` (${a.variant})` : ""}: ${verdictWord(a)} over ${a.trials.length} trial(s)   (${dir})`];
   for (const r of a.reasons) out.push(`  - ${r}`);
   if (a.slo.length) out.push("", table(["objective", "goal", "measured", "result"], a.slo.map((r) => [r.metric, goalText(r), measuredText(r), r.pass ? "pass" : "FAIL"])));
   out.push("", table(["metric", "median", "p90", "min", "max", "trials"], metricRows(a)));

@@ -3,24 +3,10 @@
 // saw, the seed formulas, containers with links to their logs, events. Every text is escaped.
 import type { Journal } from "../../harness/run/journal.ts";
 import { escapeHtml as esc, relativeHref } from "../escape.ts";
-import {
-  actionText,
-  count,
-  detectedText,
-  goalText,
-  hasDetection,
-  localisationText,
-  measuredText,
-  ms,
-  mttdText,
-  mttrText,
-  offset,
-  pct,
-  resourceRows,
-  verdictWord,
-} from "../format.ts";
+import { goalText, localisationText, measuredText, ms, offset, resourceRows, verdictWord } from "../format.ts";
 import { formulaRows } from "../formulas.ts";
 import type { Reporter } from "../reporter.ts";
+import { alertTable, expectationTable, faultTable, faultTableNote, usersSawTable } from "../tables.ts";
 import { lineChart } from "./chart.ts";
 import { badge, htmlDocument, htmlTable, type Cell } from "./document.ts";
 import { resourceCharts, timelineCharts } from "./series.ts";
@@ -28,31 +14,13 @@ import { resourceCharts, timelineCharts } from "./series.ts";
 const link = (path: string, text = path): Cell => ({ html: `<a href="${esc(relativeHref(path))}">${esc(text)}</a>` });
 
 export function runSections(j: Journal): string[] {
-  const m = j.metrics;
   const out: string[] = [];
   if (j.slo.length) {
     out.push("<h2>Objectives</h2>", htmlTable(["objective", "goal", "measured", "result"], j.slo.map((r) => [r.metric, goalText(r), measuredText(r), { html: badge(r.pass ? "pass" : "fail", r.pass ? "pass" : "fail") }])));
   }
   if (j.faults.length) {
-    const detection = hasDetection(j);
-    out.push(
-      "<h2>Faults</h2>",
-      `<p class="meta">Offsets from the start of the load. MTTR = recovered − injected${detection ? "; MTTD = detected − injected" : ""}.</p>`,
-      htmlTable(
-        ["fault", "victims", "injected", "restored", "impact from", ...(detection ? ["detected", "MTTD", "action"] : []), "recovered", "impact", "MTTR"],
-        j.faults.map((f) => [
-          `${f.id}: ${f.description}${f.error ? ` (${f.error})` : ""}`,
-          f.victims.join(", ") || "—",
-          offset(j, f.injectedAt),
-          offset(j, f.restoredAt),
-          offset(j, f.impactStartAt),
-          ...(detection ? [detectedText(j, f), mttdText(f), actionText(j, f)] : []),
-          offset(j, f.recoveredAt),
-          ms(f.impactMs),
-          mttrText(f),
-        ]),
-      ),
-    );
+    const t = faultTable(j);
+    out.push("<h2>Faults</h2>", `<p class="meta">${esc(faultTableNote(j))}</p>`, htmlTable(t.head, t.rows));
     const located = j.faults.filter((f) => f.localisation !== undefined);
     if (located.length) out.push(`<ul>${located.map((f) => `<li>${esc(`${f.id}: ${localisationText(f)}`)}</li>`).join("")}</ul>`);
   }
@@ -60,25 +28,15 @@ export function runSections(j: Journal): string[] {
   if (j.expectations?.length || j.alerts?.length) {
     out.push("<h2>Alerts</h2>");
     if (j.expectations?.length) {
-      out.push(htmlTable(["expected alert", "after", "within", "fired", "result"], j.expectations.map((e) => [e.alert, e.fault ?? "—", ms(e.withinMs), offset(j, e.firedAt ?? null), { html: badge(e.met ? "fired" : "missed", e.met ? "pass" : "fail") }])));
+      const t = expectationTable(j);
+      out.push(htmlTable(t.head, t.rows.map((r, i): Cell[] => [...r, { html: badge(t.met[i] ? "fired" : "missed", t.met[i] ? "pass" : "fail") }])));
     }
-    if (j.alerts?.length) out.push(htmlTable(["alert", "state", "at", "labels"], j.alerts.map((a) => [a.name, a.state, offset(j, a.at), Object.entries(a.labels).map(([k, v]) => `${k}=${v}`).join(", ")])));
+    if (j.alerts?.length) out.push(htmlTable(alertTable(j).head, alertTable(j).rows));
   }
-  const failedBy = Object.entries(m.requests.failedBy).map(([k, v]) => `${k}: ${count(v)}`).join(", ");
+  const saw = usersSawTable(j);
   out.push(
     "<h2>What users saw</h2>",
-    htmlTable(
-      ["measure", "value"],
-      [
-        ["requests", `${count(m.requests.total)} (${count(m.requests.ok)} ok, ${count(m.requests.failed)} failed${failedBy ? `: ${failedBy}` : ""})`],
-        ["availability (requests: good / total)", pct(m.availability.request)],
-        ["availability (time: T_up / T_total)", pct(m.availability.time)],
-        ["latency p50 / p90 / p99 / max", [m.latencyMs.p50, m.latencyMs.p90, m.latencyMs.p99, m.latencyMs.max].map(ms).join(" / ")],
-        ["throughput (successful)", m.throughput === null ? "—" : `${m.throughput.toFixed(1)} req/s`],
-        ...Object.entries(m.probes).map(([name, p]) => [`probe ${name}`, `${pct(p.availability)} up (${count(p.failed)} of ${count(p.total)} failed)`]),
-        ...Object.entries(m.journeys ?? {}).map(([name, p]) => [`journey ${name}`, `${pct(p.availability)} completed (${count(p.failed)} of ${count(p.total)} failed)`]),
-      ],
-    ),
+    htmlTable(saw.head, saw.rows),
     "<h2>Formulas</h2>",
     htmlTable(["quantity", "formula", "value"], formulaRows([j])),
   );

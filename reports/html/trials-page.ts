@@ -3,12 +3,10 @@
 import type { Journal } from "../../harness/run/journal.ts";
 import type { Aggregate } from "../../harness/trials/aggregate.ts";
 import { escapeHtml as esc, relativeHref } from "../escape.ts";
-import { goalText, measuredText, ms } from "../format.ts";
+import { goalText, measuredText, ms, verdictWord } from "../format.ts";
 import { formulaRows } from "../formulas.ts";
 import { faultRows, metricRows } from "../trials.ts";
 import { badge, htmlDocument, htmlTable, type Cell } from "./document.ts";
-
-const WORD = { pass: "PASS", fail: "FAIL", error: "ERROR", interrupted: "INTERRUPTED" } as const;
 
 export function trialsSections(a: Aggregate, trials: Journal[], prefix = ""): string[] {
   const out: string[] = [];
@@ -27,7 +25,7 @@ export function trialsSections(a: Aggregate, trials: Journal[], prefix = ""): st
         return [
           String(t.trial),
           t.runId,
-          { html: badge(WORD[t.verdict], t.verdict) },
+          { html: badge(verdictWord(t), t.verdict) },
           ms(t.endedAt - t.startedAt),
           html ? { html: `<a href="${esc(relativeHref(`${prefix}${t.dir}/${html}`))}">${esc(`${t.dir}/${html}`)}</a>` } : `${t.dir}/`,
         ];
@@ -40,10 +38,10 @@ export function trialsSections(a: Aggregate, trials: Journal[], prefix = ""): st
 export function renderTrialsHtml(a: Aggregate, trials: Journal[]): string {
   const title = `${a.scenario.name}${a.variant ? ` (${a.variant})` : ""}`;
   const body = [
-    `<h1>${esc(title)} ${badge(WORD[a.verdict], a.verdict)}</h1>`,
+    `<h1>${esc(title)} ${badge(verdictWord(a), a.verdict)}</h1>`,
     `<p class="meta">${esc(`${a.trials.length} trial(s), each with fresh targets`)}</p>`,
     a.reasons.length ? `<ul class="reasons">${a.reasons.map((r) => `<li>${esc(r)}</li>`).join("")}</ul>` : "",
     ...trialsSections(a, trials),
   ].join("\n");
-  return htmlDocument(`${title}: ${WORD[a.verdict]} over ${a.trials.length} trials`, body);
+  return htmlDocument(`${title}: ${verdictWord(a)} over ${a.trials.length} trials`, body);
 }

@@ -60,7 +60,7 @@ describe("Markdown report", () => {
   it("keeps table cells intact when text holds pipes and newlines", () => {
     const md = renderMarkdown(hostile);
     expect(md).toContain("\\|");
-    const faultRow = md.split("\n").find((l) => l.startsWith("| crash api"))!;
+    const faultRow = md.split("\n").find((l) => l.startsWith("| f1: crash api"))!;
     expect(faultRow.split(/(?<!\\)\|/).length - 2).toBe(11);
   });
 

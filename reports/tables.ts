@@ -1,0 +1,64 @@
+// The contents of the tables a run's reports share (Markdown and HTML format them, each its own way):
+// faults, expected alerts, alerts and what users saw. One wording for one table.
+import type { Journal } from "../harness/run/journal.ts";
+import { actionText, count, detectedText, hasDetection, ms, mttdText, mttrText, offset, pct } from "./format.ts";
+
+export interface TextTable {
+  head: string[];
+  rows: string[][];
+}
+
+export function faultTable(j: Journal): TextTable {
+  const detection = hasDetection(j);
+  return {
+    head: ["fault", "victims", "injected", "restored", "impact from", ...(detection ? ["detected", "MTTD", "action"] : []), "recovered", "impact", "MTTR"],
+    rows: j.faults.map((f) => [
+      `${f.id}: ${f.description}${f.error ? ` (${f.error})` : ""}`,
+      f.victims.join(", ") || "—",
+      offset(j, f.injectedAt),
+      offset(j, f.restoredAt),
+      offset(j, f.impactStartAt),
+      ...(detection ? [detectedText(j, f), mttdText(f), actionText(j, f)] : []),
+      offset(j, f.recoveredAt),
+      ms(f.impactMs),
+      mttrText(f),
+    ]),
+  };
+}
+
+export const faultTableNote = (j: Journal) =>
+  `Times are offsets from the start of the load. MTTR = recovered − injected${hasDetection(j) ? "; MTTD = detected − injected" : ""}.`;
+
+/** Expected alerts, without the result column (each format shows met / missed its own way). */
+export function expectationTable(j: Journal): TextTable & { met: boolean[] } {
+  const list = j.expectations ?? [];
+  return {
+    head: ["expected alert", "after", "within", "fired", "result"],
+    rows: list.map((e) => [e.alert, e.fault ?? "—", ms(e.withinMs), offset(j, e.firedAt ?? null)]),
+    met: list.map((e) => e.met),
+  };
+}
+
+export function alertTable(j: Journal): TextTable {
+  return {
+    head: ["alert", "state", "at", "labels"],
+    rows: (j.alerts ?? []).map((a) => [a.name, a.state, offset(j, a.at), Object.entries(a.labels).map(([k, v]) => `${k}=${v}`).join(", ")]),
+  };
+}
+
+export function usersSawTable(j: Journal): TextTable {
+  const m = j.metrics;
+  const failedBy = Object.entries(m.requests.failedBy).map(([k, v]) => `${k}: ${count(v)}`).join(", ");
+  return {
+    head: ["measure", "value"],
+    rows: [
+      ["requests", `${count(m.requests.total)} (${count(m.requests.ok)} ok, ${count(m.requests.failed)} failed${failedBy ? `: ${failedBy}` : ""})`],
+      ["availability (requests: good / total)", pct(m.availability.request)],
+      ["availability (time: T_up / T_total)", pct(m.availability.time)],
+      ["latency p50 / p90 / p99 / max", [m.latencyMs.p50, m.latencyMs.p90, m.latencyMs.p99, m.latencyMs.max].map(ms).join(" / ")],
+      ["throughput (successful)", m.throughput === null ? "—" : `${m.throughput.toFixed(1)} req/s`],
+      ...Object.entries(m.probes).map(([name, p]) => [`probe ${name}`, `${pct(p.availability)} up (${count(p.failed)} of ${count(p.total)} failed)`]),
+      ...Object.entries(m.journeys ?? {}).map(([name, p]) => [`journey ${name}`, `${pct(p.availability)} completed (${count(p.failed)} of ${count(p.total)} failed)`]),
+    ],
+  };
+}
