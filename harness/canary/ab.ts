@@ -8,7 +8,7 @@ import type { VariantName } from "../scenario/schema.ts";
 import type { Scenario, Target } from "../scenario/validate.ts";
 import { UsageError } from "../scenario/errors.ts";
 import type { Aggregate, Trial } from "../trials/aggregate.ts";
-import { trialDir } from "../trials/folder.ts";
+import { assertNoTrials, trialDir } from "../trials/folder.ts";
 import { endsSeries, finishTrials, runTrial, type TrialsOptions } from "../trials/repeat.ts";
 import { compareFolders, writeComparison } from "./compare.ts";
 import type { JudgeConfig } from "./config.ts";
@@ -50,6 +50,7 @@ export interface AbResult {
 export async function runAb(s: Scenario, outDir: string, repeat: number, config: JudgeConfig, opts: TrialsOptions): Promise<AbResult> {
   if (!s.variants) throw new UsageError(`${s.file}: --ab needs \`variants: { baseline: {…}, canary: {…} }\` in the scenario`);
   const dir = resolve(outDir);
+  assertNoTrials(dir);
   const names = ["baseline", "canary"] as const;
   const scenarios = { baseline: applyVariant(s, "baseline"), canary: applyVariant(s, "canary") };
   const trials: Record<VariantName, Trial[]> = { baseline: [], canary: [] };

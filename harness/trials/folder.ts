@@ -8,6 +8,12 @@ import type { Aggregate, Trial } from "./aggregate.ts";
 
 export const trialDir = (n: number) => `trial-${n}`;
 
+/** Trials are read back by folder name: a folder that already holds some would mix two series. */
+export function assertNoTrials(dir: string): void {
+  const old = existsSync(dir) ? readdirSync(dir).filter((n) => /^(trial-\d+|baseline|canary)$/.test(n)).sort() : [];
+  if (old.length) throw new UsageError(`${dir} already holds ${old.join(", ")}: give another --out, or remove them`);
+}
+
 export type RunFolder =
   | { kind: "run"; dir: string; journal: Journal; file: string }
   | { kind: "trials"; dir: string; trials: Trial[]; aggregate: Aggregate | undefined }

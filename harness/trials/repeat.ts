@@ -9,7 +9,7 @@ import { runScenario, type Progress, type RunResult } from "../run/orchestrator.
 import type { Scenario } from "../scenario/validate.ts";
 import { splitMetric } from "../slo/metrics.ts";
 import { aggregateTrials, type Aggregate, type Trial } from "./aggregate.ts";
-import { trialDir } from "./folder.ts";
+import { assertNoTrials, trialDir } from "./folder.ts";
 
 export interface TrialsOptions {
   formats?: string[];
@@ -53,6 +53,7 @@ export function finishTrials(scenario: Scenario, dir: string, trials: Trial[], f
 
 export async function runTrials(scenario: Scenario, outDir: string, repeat: number, opts: TrialsOptions): Promise<TrialsResult> {
   const dir = resolve(outDir);
+  assertNoTrials(dir);
   const trials: Trial[] = [];
   for (let k = 1; k <= repeat; k++) {
     const r = await runTrial(scenario, dir, k, repeat, opts);

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { compareFolders, comparisonExitCode, writeComparison } from "../../harness/canary/compare.ts";
 import { loadJudgeConfig } from "../../harness/canary/config.ts";
-import { readRunFolder } from "../../harness/trials/folder.ts";
+import { assertNoTrials, readRunFolder } from "../../harness/trials/folder.ts";
 import { rerender } from "../../reports/rerender.ts";
 import { makeJournal, type FixtureOptions } from "../fixtures/journal.ts";
 
@@ -58,5 +58,14 @@ describe("steadystate report: rendering a run folder again", () => {
     expect(() => compareFolders(join(dir, "ab"), join(dir, "ab", "canary"), loadJudgeConfig(undefined))).toThrow(
       "ab holds an A/B run: compare its baseline/ and canary/ folders, or run `steadystate report` on it",
     );
+  });
+});
+
+describe("a new series of trials", () => {
+  it("refuses a folder that already holds trials, so two series never mix", () => {
+    const dir = mkdtempSync(join(tmpdir(), "steadystate-fresh-"));
+    expect(() => assertNoTrials(join(dir, "missing"))).not.toThrow();
+    trialsFolder(dir, [{ seed: 1 }, { seed: 2 }]);
+    expect(() => assertNoTrials(dir)).toThrow(`${dir} already holds trial-1, trial-2: give another --out, or remove them`);
   });
 });
