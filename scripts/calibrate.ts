@@ -2,6 +2,7 @@
 // containers, and (with --bad N) how often it catches the three bad canaries of the calibration tests.
 //   npm run calibrate                      20 A/A comparisons, 2 trials a side each
 //   npm run calibrate -- --pairs 10 --repeat 1 --bad 5 --aa-crash 5
+//   npm run calibrate -- --pairs 0 --bad 5 --series ab-latency,ab-errors
 // (--aa-crash N: N more A/A comparisons of the crash scenario, its canary made the baseline itself)
 // Prints one line per comparison, then the false-fail rate (goal ≤ 5 %) and the detection power; exits 1
 // when the false-fail rate is above the goal. Run folders are kept under test-output/calibration/.
@@ -21,6 +22,7 @@ const { values } = parseArgs({
     repeat: { type: "string", default: "2" },
     bad: { type: "string", default: "0" },
     "aa-crash": { type: "string", default: "0" },
+    series: { type: "string", default: "ab-latency,ab-errors,ab-crash" },
     config: { type: "string" },
   },
 });
@@ -55,7 +57,7 @@ async function series(name: string, count: number, aa = false): Promise<{ failed
 const aa = await series("ab-steady", pairs);
 const rate = aa.total ? aa.failed / aa.total : 0;
 if (aa.total) console.log(`\nA/A false-fail rate: ${aa.failed}/${aa.total} = ${(rate * 100).toFixed(1)}% (goal ≤ ${GOAL * 100}%), ${repeat} trial(s) a side`);
-for (const name of bad ? ["ab-latency", "ab-errors", "ab-crash"] : []) {
+for (const name of bad ? values.series.split(",") : []) {
   const b = await series(name, bad);
   console.log(`detection power, ${name}: ${b.failed}/${b.total} = ${((b.failed / b.total) * 100).toFixed(1)}%\n`);
 }

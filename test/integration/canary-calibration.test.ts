@@ -1,6 +1,6 @@
 // The canary judge on real containers: the same api on both sides must pass; a canary 30% slower, one with
 // 2 more points of errors, and one that recovers from crashes 2× slower must each be caught. Trials are
-// short (5 s of load, 26 s with crashes) and few; `npm run calibrate` measures the false-fail rate at length.
+// short (8 s of load, 26 s with crashes) and few; `npm run calibrate` measures the false-fail rate at length.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
