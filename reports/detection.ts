@@ -2,8 +2,8 @@
 // fast, what the healer did, where the anomaly showed first; each alert path's time to detect; expectations,
 // false alarms, balancer ejections and container resources. Pure functions of the journal.
 import type { Journal } from "../harness/run/journal.ts";
-import { formatDuration, formatSize } from "../harness/scenario/units.ts";
-import { detects, ms, offset } from "./format.ts";
+import { detects, ms, offset, resourceRows } from "./format.ts";
+import { expectationTable } from "./tables.ts";
 
 type Table = (head: string[], rows: string[][]) => string;
 
@@ -28,23 +28,6 @@ export function detectionSection(j: Journal, table: Table): string[] {
   const injected = j.faults.filter((f) => f.injectedAt !== null);
   if ((detects(j) && injected.length) || j.heal.length || balancer.length) out.push("", "## Detection and healing");
   if (detects(j) && injected.length) {
-    out.push("", "MTTD = detected − injected; MTTA = action − detected; MTTR = recovered − injected.", "");
-    out.push(
-      table(
-        ["fault", "detected by", "MTTD", "action", "MTTA", "MTTR", "first anomaly"],
-        injected.map((f) => [
-          f.description,
-          f.detectedBy ?? "not detected",
-          ms(f.mttdMs),
-          f.action ? `${f.action} at ${offset(j, f.actionAt)}` : "—",
-          ms(f.mttaMs),
-          f.recovered ? ms(f.mttrMs) : "never recovered",
-          f.localisation
-            ? `${f.localisation.target} ${f.localisation.signal} at +${formatDuration(f.localisation.at - f.injectedAt!)} (${f.localisation.matchesInjected ? "the injected target" : `not ${f.target}, the injected target`})`
-            : "—",
-        ]),
-      ),
-    );
     const delays = detectionDelays(j);
     if (delays.length) {
       out.push("", "Time to detect, per alert and detector (from each injection to its first firing):", "");
@@ -52,9 +35,10 @@ export function detectionSection(j: Journal, table: Table): string[] {
     }
   }
   const d = j.detection;
-  if (d?.expectations.length) {
+  const expected = expectationTable(j);
+  if (expected.rows.length) {
     out.push("", "Expected alerts:", "");
-    out.push(table(["alert", "after", "within", "fired after", "result"], d.expectations.map((e) => [e.alert, e.fault, ms(e.withinMs), ms(e.delayMs), e.met ? "✅ met" : "❌ missed"])));
+    out.push(table(expected.head, expected.rows.map((r, i) => [...r, expected.met[i] ? "✅ met" : "❌ missed"])));
   }
   if (d?.falseAlarms.length) {
     out.push("", `False alarms (before the first fault, or more than ${ms(d.settleMs)} after a recovery):`, "");
@@ -67,22 +51,10 @@ export function detectionSection(j: Journal, table: Table): string[] {
   if (balancer.length) {
     out.push("", "Load balancer:", "", ...balancer.map((e) => `- ${offset(j, e.at)} ${e.message}`));
   }
-  const resources = Object.entries(j.resources).filter(([, r]) => r.samples.length);
+  const resources = resourceRows(j);
   if (resources.length) {
     out.push("", "## Containers", "", "From Docker stats, about one sample per second.", "");
-    out.push(
-      table(
-        ["container", "target", "samples", "peak CPU", "peak memory", "restarts"],
-        resources.map(([name, r]) => [
-          name,
-          r.target,
-          String(r.samples.length),
-          `${Math.max(...r.samples.map((s) => s.cpuPercent)).toFixed(1)}%`,
-          formatSize(Math.max(...r.samples.map((s) => s.memoryBytes)), "binary"),
-          String(r.samples.at(-1)!.restarts),
-        ]),
-      ),
-    );
+    out.push(table(["container", "target", "peak CPU", "peak memory", "restarts"], resources));
   }
   return out;
 }

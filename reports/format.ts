@@ -1,11 +1,13 @@
 // Formatting shared by every human-readable rendering (Markdown, terminal): one wording for one number.
 import type { CheckRecord } from "../harness/checks/check.ts";
-import type { FaultRecord, Journal, SloResult } from "../harness/run/journal.ts";
+import type { FaultRecord, Journal, SloResult, Verdict } from "../harness/run/journal.ts";
 import { formatValue } from "../harness/slo/grammar.ts";
-import { formatDuration } from "../harness/scenario/units.ts";
+import { formatDuration, formatSize } from "../harness/scenario/units.ts";
 
-export function verdictWord(j: Journal): string {
-  return { pass: "PASS", fail: "FAIL", error: "ERROR", interrupted: "INTERRUPTED" }[j.verdict];
+export const VERDICT_WORDS: Readonly<Record<Verdict, string>> = { pass: "PASS", fail: "FAIL", error: "ERROR", interrupted: "INTERRUPTED" };
+
+export function verdictWord(j: Pick<Journal, "verdict">): string {
+  return VERDICT_WORDS[j.verdict];
 }
 
 /** A timestamp as an offset from the load start: "+8.012s". */
@@ -26,6 +28,37 @@ export function measuredText(r: SloResult): string {
 
 export function goalText(r: SloResult): string {
   return `${r.op} ${formatValue(r.goal, r.unit)}`;
+}
+
+export function detectedText(j: Journal, f: FaultRecord): string {
+  return f.detectedAt === null ? "never" : `${offset(j, f.detectedAt)}${f.detectedBy ? ` by ${f.detectedBy}` : ""}`;
+}
+
+export function mttdText(f: FaultRecord): string {
+  return f.mttdMs === null ? "never" : ms(f.mttdMs);
+}
+
+export function actionText(j: Journal, f: FaultRecord): string {
+  return f.action ? `${f.action} at ${offset(j, f.actionAt ?? null)}` : "—";
+}
+
+export function localisationText(f: FaultRecord): string {
+  const l = f.localisation;
+  if (!l) return "no anomalous signal located";
+  return `first anomaly: ${l.signal} on ${l.target} (${l.matchesInjected ? "matches" : "differs from"} the injected target ${f.target})`;
+}
+
+/** Peak CPU and memory per container, from the resource samples. */
+export function resourceRows(j: Journal): string[][] {
+  return Object.entries(j.resources ?? {})
+    .filter(([, r]) => r.samples.length)
+    .map(([name, r]) => [
+    name,
+    r.target,
+    r.samples.length ? `${Math.max(...r.samples.map((s) => s.cpuPercent)).toFixed(1)}%` : "—",
+    r.samples.length ? formatSize(Math.max(...r.samples.map((s) => s.memoryBytes)), "binary") : "—",
+    String(r.samples.at(-1)?.restarts ?? 0),
+  ]);
 }
 
 export function mttrText(f: FaultRecord): string {
@@ -49,8 +82,4 @@ export function count(n: number): string {
   return n.toLocaleString("en-US");
 }
 
-/** Whether anything in the run could detect a fault (alerts or detectors configured). */
-export function detects(j: Journal): boolean {
-  const d = j.detection;
-  return d !== null && (d.prometheusUrl !== null || d.alertmanagerUrl !== null || d.detectors.length > 0);
-}
+export { detects } from "../harness/run/journal.ts";

@@ -1,19 +1,22 @@
 // Markdown summary (summary.md): fits a PR comment or a CI step summary.
 import type { Journal } from "../harness/run/journal.ts";
-import { checkText, count, goalText, measuredText, ms, mttrText, offset, pct, verdictWord } from "./format.ts";
-import type { Reporter } from "./reporter.ts";
+import { count, goalText, localisationText, measuredText, ms, verdictWord } from "./format.ts";
 import { detectionSection } from "./detection.ts";
+import { formulaRows } from "./formulas.ts";
+import type { Reporter } from "./reporter.ts";
+import { checkTable, faultTable, faultTableNote, journeyFailureTables, usersSawTable } from "./tables.ts";
 
-// Markdown renders inline HTML: text from the scenario or from errors is escaped so it shows as text.
-const text = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+// Markdown renders inline HTML: text from the scenario or from errors is escaped so it shows as text (a
+// tag or an entity needs "<" or "&"; ">" alone stays readable, as in "availability >= 95%").
+const text = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;");
 const cell = (s: string) => text(s).replace(/\|/g, "\\|").replace(/\n/g, " ");
 const row = (cells: string[]) => `| ${cells.map(cell).join(" | ")} |`;
-const table = (head: string[], rows: string[][]) =>
+export const mdTable = (head: string[], rows: string[][]) =>
   [row(head), row(head.map(() => "---")), ...rows.map(row)].join("\n");
+const table = mdTable;
 
 export function renderMarkdown(j: Journal): string {
   const icon = j.verdict === "pass" ? "✅" : j.verdict === "fail" ? "❌" : "⚠️";
-  const m = j.metrics;
   const out: string[] = [
     `# ${icon} ${cell(j.scenario.name)}: ${verdictWord(j)}`,
     "",
@@ -29,53 +32,22 @@ export function renderMarkdown(j: Journal): string {
   }
 
   if (j.faults.length) {
-    out.push("", "## Faults", "", "Times are offsets from the start of the load. MTTR = recovered − injected.", "");
-    out.push(
-      table(
-        ["fault", "victims", "injected", "restored", "impact from", "recovered", "impact", "MTTR"],
-        j.faults.map((f) => [
-          f.error ? `${f.description} (${f.error})` : f.description,
-          f.victims.join(", ") || "—",
-          offset(j, f.injectedAt),
-          offset(j, f.restoredAt),
-          offset(j, f.impactStartAt),
-          offset(j, f.recoveredAt),
-          ms(f.impactMs),
-          mttrText(f),
-        ]),
-      ),
-    );
+    const t = faultTable(j);
+    out.push("", "## Faults", "", faultTableNote(j), "", table(t.head, t.rows));
+    const located = j.faults.filter((f) => f.localisation);
+    if (located.length) out.push("", ...located.map((f) => `- ${f.id}: ${localisationText(f)}`));
   }
-
   out.push(...detectionSection(j, table));
-  if (j.checks?.length) {
+  const checks = checkTable(j);
+  if (checks.rows.length) {
     out.push("", "## Data checks", "", "Acknowledged writes are read back after recovery; an acknowledged write that is missing is lost.", "");
-    out.push(table(["check", "writes", "result"], j.checks.map((c) => [c.description, `${count(c.writes.attempted)} (${count(c.writes.acked)} acknowledged)`, checkText(c)])));
+    out.push(table(checks.head, checks.rows));
   }
 
-  out.push("", "## What users saw", "");
-  const failedBy = Object.entries(m.requests.failedBy).map(([k, v]) => `${k}: ${count(v)}`).join(", ");
-  out.push(
-    table(
-      ["measure", "value"],
-      [
-        ["requests", `${count(m.requests.total)} (${count(m.requests.ok)} ok, ${count(m.requests.failed)} failed${failedBy ? `: ${failedBy}` : ""})`],
-        ["availability (requests: good / total)", pct(m.availability.request)],
-        ["availability (time: T_up / T_total)", pct(m.availability.time)],
-        ["latency p50 / p90 / p99 / max", [m.latencyMs.p50, m.latencyMs.p90, m.latencyMs.p99, m.latencyMs.max].map(ms).join(" / ")],
-        ["throughput (successful)", m.throughput === null ? "—" : `${m.throughput.toFixed(1)} req/s`],
-        ...Object.entries(m.probes).map(([name, p]) => [`probe ${name}`, `${pct(p.availability)} up (${count(p.failed)} of ${count(p.total)} failed)`]),
-        ...Object.entries(m.journeys ?? {}).map(([name, p]) => [
-          `journey ${name}`,
-          `${pct(p.availability)} completed (${count(p.failed)} of ${count(p.total)} failed), p50 / p95 ${[p.latencyMs.p50, p.latencyMs.p95].map(ms).join(" / ")}`,
-        ]),
-        ...(m.arrivals
-          ? [["arrivals (open model)", `${count(m.arrivals.sent)} sent of ${count(m.arrivals.requested)} scheduled (${m.arrivals.sentRate}/s of ${m.arrivals.requestedRate}/s), late p99 ${ms(m.arrivals.lateMs.p99)}`]]
-          : []),
-      ],
-    ),
-  );
+  const saw = usersSawTable(j);
+  out.push("", "## What users saw", "", table(saw.head, saw.rows));
   out.push(...journeyFailures(j));
+  out.push("", "## Formulas", "", table(["quantity", "formula", "value"], formulaRows([j])));
 
   const h = j.hypothesis;
   out.push(
@@ -94,19 +66,13 @@ export function renderMarkdown(j: Journal): string {
 
 /** Where each failed journey stopped, with its screenshot: what the user saw. */
 function journeyFailures(j: Journal): string[] {
-  const out: string[] = [];
-  for (const [name, m] of Object.entries(j.metrics.journeys ?? {})) {
-    if (!m.failures.length) continue;
-    out.push("", `## Journey ${cell(name)}: failures`, "");
-    out.push(
-      table(
-        ["at", "step", "error", "screenshot"],
-        m.failures.map((f) => [offset(j, f.at), f.step, f.error, f.screenshot ? `[${f.screenshot}](${f.screenshot})` : "—"]),
-      ),
-    );
-    if (m.failuresOmitted) out.push("", `… and ${count(m.failuresOmitted)} more failures.`);
-  }
-  return out;
+  return journeyFailureTables(j).flatMap((t) => [
+    "",
+    `## Journey ${cell(t.name)}: failures`,
+    "",
+    table(["at", "step", "error", "screenshot"], t.rows.map((r) => [r.at, r.step, r.error, r.screenshot ? `[${r.screenshot}](${r.screenshot})` : "—"])),
+    ...(t.omitted ? ["", `… and ${count(t.omitted)} more failures.`] : []),
+  ]);
 }
 
 export const markdown: Reporter = { format: "markdown", file: "summary.md", render: renderMarkdown };

@@ -2,12 +2,13 @@
 # Installs what steadystate needs on a Debian/Ubuntu machine, skipping what is already there:
 # Docker (installed from the distribution, daemon started if it is not running), the kernel tools network
 # faults use (iptables, tc, nsenter), Prometheus, Alertmanager and HAProxy (detection and balancer
-# scenarios run the distribution's binaries), Chromium for browser journeys (driven by playwright-core,
-# which downloads no browser) and the npm dependencies.
+# scenarios run the distribution's binaries), Chromium for browser journeys and the HTML report's
+# browser test (driven by playwright-core, which downloads no browser) and the npm dependencies.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+apt_install() { as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null; }
 
 packages=()
 command -v dockerd >/dev/null 2>&1 || packages+=(docker.io)
@@ -17,15 +18,14 @@ command -v nsenter >/dev/null 2>&1 || packages+=(util-linux)
 command -v prometheus >/dev/null 2>&1 || packages+=(prometheus)
 command -v prometheus-alertmanager >/dev/null 2>&1 || packages+=(prometheus-alertmanager)
 [ -x /usr/sbin/haproxy ] || command -v haproxy >/dev/null 2>&1 || packages+=(haproxy)
-if [ "${#packages[@]}" -gt 0 ]; then
-  echo "setup: installing ${packages[*]}"
+# Chromium without its recommended extras (fonts and codecs a headless test does not need).
+browser=()
+[ -x /usr/bin/chromium ] || browser+=(chromium)
+if [ "${#packages[@]}" -gt 0 ] || [ "${#browser[@]}" -gt 0 ]; then
+  echo "setup: installing ${packages[*]} ${browser[*]}"
   as_root apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${packages[@]}" >/dev/null
-fi
-if [ ! -x /usr/bin/chromium ]; then
-  echo "setup: installing chromium"
-  as_root apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+  [ "${#packages[@]}" -gt 0 ] && apt_install "${packages[@]}"
+  [ "${#browser[@]}" -gt 0 ] && apt_install --no-install-recommends "${browser[@]}"
 fi
 
 if ! docker info >/dev/null 2>&1; then

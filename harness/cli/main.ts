@@ -1,9 +1,19 @@
-// The command line: run, validate, cleanup, doctor. Exit codes: 0 pass, 1 SLO missed, 2 invalid scenario or
-// usage, 3 harness or infrastructure error, 130 interrupted. No stack traces for known failures.
-import { existsSync } from "node:fs";
+// The command line: run (once, repeated, A/B), report, compare, validate, cleanup, doctor. Exit codes: 0 pass,
+// 1 SLO missed, 2 invalid scenario or usage, 3 harness or infrastructure error, 130 interrupted. No stack
+// traces for known failures.
+import { existsSync, mkdirSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
-import { reporters } from "../../reports/registry.ts";
-import { runScenario } from "../run/orchestrator.ts";
+import { join, resolve } from "node:path";
+import { FORMAT_NAMES, reporters, resolveFormat, trialsReporters } from "../../reports/registry.ts";
+import { rerender } from "../../reports/rerender.ts";
+import { appendStepSummary, chosenFormats } from "../../reports/write.ts";
+import { runAb } from "../canary/ab.ts";
+import { compareFolders, comparisonExitCode, writeComparison } from "../canary/compare.ts";
+import { loadJudgeConfig } from "../canary/config.ts";
+import { comparisonMarkdown, comparisonText } from "../canary/render.ts";
+import { newRunId, runScenario } from "../run/orchestrator.ts";
+import { readRunFolder } from "../trials/folder.ts";
+import { runTrials } from "../trials/repeat.ts";
 import { EXIT_CODES, VERSION } from "../run/verdict.ts";
 import { detectCapabilities } from "../faults/capabilities.ts";
 import { CapabilityError, InfraError, ScenarioError, UsageError } from "../scenario/errors.ts";
@@ -14,17 +24,23 @@ import { connectDocker } from "../targets/docker.ts";
 import { doctorChecks, renderDoctor } from "./doctor.ts";
 import { renderDryRun } from "./dry-run.ts";
 import { terminalProgress } from "./progress.ts";
-import { renderSummary } from "./summary.ts";
+import { renderSummary, renderTrialsSummary } from "./summary.ts";
 
 const print = (text: string) => process.stdout.write(text);
 const printErr = (text: string) => process.stderr.write(text);
 
-function parseFormats(value: string): string[] {
+const parseFormats = (option: string) => (value: string): string[] => {
   const formats = value.split(",").map((f) => f.trim()).filter(Boolean);
-  const unknown = formats.filter((f) => !Object.hasOwn(reporters, f));
-  if (unknown.length) throw new UsageError(`--report: unknown format ${unknown.join(", ")} (valid: ${Object.keys(reporters).join(", ")})`);
+  const unknown = formats.filter((f) => !resolveFormat(f));
+  if (unknown.length) throw new UsageError(`${option}: unknown format ${unknown.join(", ")} (valid: ${FORMAT_NAMES.join(", ")})`);
   return formats;
-}
+};
+
+const parseCount = (option: string) => (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 1_000) throw new UsageError(`${option}: "${value}" is not a whole number from 1 to 1000`);
+  return n;
+};
 
 /** Interrupts on the first SIGINT/SIGTERM; later ones only say that undo is still under way. */
 function interruptOnSignals(): { signal: AbortSignal; dispose(): void } {
@@ -57,28 +73,87 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .description("run a scenario; the exit code gates the release (0 pass, 1 SLO missed, 2 invalid, 3 error, 130 interrupted)")
     .argument("<scenario>", "scenario YAML file")
     .option("-o, --out <dir>", "run folder for the journal, reports and logs (default ./steadystate-runs/<runId>)")
-    .addOption(new Option("--report <formats>", `report formats, comma-separated (${Object.keys(reporters).join(", ")})`).argParser(parseFormats))
+    .addOption(new Option("--report <formats>", `report formats, comma-separated (${FORMAT_NAMES.join(", ")})`).argParser(parseFormats("--report")))
+    .addOption(new Option("--repeat <n>", "independent trials, each with fresh targets, then their aggregate").argParser(parseCount("--repeat")))
+    .option("--ab", "run the scenario's variants (baseline, canary) alternately, --repeat times each, then compare them")
+    .option("--config <judge.yaml>", "judge configuration for --ab (see docs/canary.md)")
     .option("--no-progress", "no live progress on stderr")
     .option("--dry-run", "print the resolved schedule (times, victims, undo actions) and touch nothing")
-    .action(async (file: string, opts: { out?: string; report?: string[]; progress: boolean; dryRun?: boolean }) => {
+    .action(async (file: string, opts: { out?: string; report?: string[]; repeat?: number; ab?: boolean; config?: string; progress: boolean; dryRun?: boolean }) => {
       const scenario = loadScenario(file, { capabilities: await detectCapabilities() });
       if (opts.dryRun) {
         print(renderDryRun(scenario));
         return;
       }
+      const judgeConfig = opts.ab ? loadJudgeConfig(opts.config) : undefined;
+      if (opts.config && !opts.ab) throw new UsageError("--config is for --ab (or `steadystate compare`)");
+      const formats = opts.report ?? scenario.report.formats;
+      const wantsMarkdown = chosenFormats(formats).includes("markdown");
       const signals = interruptOnSignals();
+      const trialsOptions = {
+        formats,
+        signal: signals.signal,
+        progress: (label: string) => terminalProgress(process.stderr, opts.progress, label),
+      };
       try {
+        if (opts.ab) {
+          const r = await runAb(scenario, opts.out ?? join("steadystate-runs", newRunId()), opts.repeat ?? 1, judgeConfig!, trialsOptions);
+          for (const side of ["baseline", "canary"] as const) print(renderTrialsSummary(r.sides[side].aggregate, join(r.dir, side)) + "\n");
+          const broken = (["baseline", "canary"] as const).map((k) => r.sides[k].aggregate.verdict).find((v) => v === "interrupted" || v === "error");
+          if (!r.comparison) return setExit(EXIT_CODES[broken ?? "error"]);
+          print(comparisonText(r.comparison));
+          if (wantsMarkdown) appendStepSummary(comparisonMarkdown(r.comparison));
+          return setExit(comparisonExitCode(r.comparison));
+        }
+        if (opts.repeat !== undefined) {
+          const r = await runTrials(scenario, opts.out ?? join("steadystate-runs", newRunId()), opts.repeat, trialsOptions);
+          print(renderTrialsSummary(r.aggregate, r.dir));
+          if (wantsMarkdown) appendStepSummary(trialsReporters.markdown.render(r.aggregate, r.trials.map((t) => t.journal)));
+          return setExit(EXIT_CODES[r.aggregate.verdict]);
+        }
         const result = await runScenario(scenario, {
           ...(opts.out ? { outDir: opts.out } : {}),
-          ...(opts.report ? { formats: opts.report } : {}),
+          formats,
           signal: signals.signal,
           progress: terminalProgress(process.stderr, opts.progress),
         });
         print(renderSummary(result.journal, result.runDir));
+        if (wantsMarkdown) appendStepSummary(reporters.markdown.render(result.journal));
         setExit(EXIT_CODES[result.journal.verdict]);
       } finally {
         signals.dispose();
       }
+    });
+
+  program
+    .command("report")
+    .description("render the reports of a run folder (one run, repeated trials or an A/B run) again from its journals")
+    .argument("<path>", "run folder, or a journal.json")
+    .addOption(new Option("--format <formats>", `formats, comma-separated (${FORMAT_NAMES.join(", ")})`).argParser(parseFormats("--format")).default(["html", "junit", "markdown"], "html,junit,md"))
+    .action((path: string, opts: { format: string[] }) => {
+      const r = rerender(readRunFolder(path), opts.format);
+      for (const f of r.files) print(`${f}\n`);
+      if (r.markdown) appendStepSummary(r.markdown);
+      setExit(0);
+    });
+
+  program
+    .command("compare")
+    .description("judge a canary against a baseline (Mann-Whitney U, Kayenta-style score); exit 0 pass, 1 fail, marginal as configured")
+    .argument("<baseline>", "run folder of the baseline (one run or repeated trials)")
+    .argument("<canary>", "run folder of the canary")
+    .option("--config <judge.yaml>", "metrics, tolerances, critical metrics and thresholds (default: see docs/canary.md)")
+    .option("-o, --out <dir>", "also write compare.json, compare.md and compare.html there")
+    .option("--json", "print the comparison as JSON instead of a table")
+    .action((baseline: string, canary: string, opts: { config?: string; out?: string; json?: boolean }) => {
+      const c = compareFolders(baseline, canary, loadJudgeConfig(opts.config));
+      if (opts.out) {
+        mkdirSync(opts.out, { recursive: true });
+        writeComparison(c, resolve(opts.out));
+      }
+      print(opts.json ? JSON.stringify(c, null, 2) + "\n" : comparisonText(c));
+      appendStepSummary(comparisonMarkdown(c));
+      setExit(comparisonExitCode(c));
     });
 
   program

@@ -5,12 +5,13 @@ import type { RunEvent } from "../run/journal.ts";
 
 const PLAIN_EVERY_MS = 5_000;
 
-export function terminalProgress(out: NodeJS.WriteStream = process.stderr, enabled = true): Progress {
+/** `label` (e.g. "trial 2/5") starts every line and the status, so repeated trials say which one runs. */
+export function terminalProgress(out: NodeJS.WriteStream = process.stderr, enabled = true, label = ""): Progress {
   const tty = out.isTTY === true;
   const started = Date.now();
   let status = "";
   let lastPlain = 0;
-  const stamp = () => `[${((Date.now() - started) / 1_000).toFixed(1).padStart(6)}s]`;
+  const stamp = () => `[${((Date.now() - started) / 1_000).toFixed(1).padStart(6)}s]${label ? ` ${label}` : ""}`;
   const line = (text: string) => {
     if (!enabled) return;
     if (tty && status) out.write("\r\x1b[2K");
@@ -26,7 +27,7 @@ export function terminalProgress(out: NodeJS.WriteStream = process.stderr, enabl
     event: (e: RunEvent) => line(`${e.type}: ${e.message}`),
     tick: (s: LiveStats) => {
       if (!enabled) return;
-      const text = statusText(s);
+      const text = (label ? `${label} · ` : "") + statusText(s);
       if (tty) {
         status = text;
         out.write(`\r\x1b[2K${text}`);

@@ -163,6 +163,11 @@ export interface ArrivalStats {
   lateMs: { p50?: number; p99?: number; max?: number };
 }
 
+export interface WindowRow extends TimelineRow {
+  /** Whether the steady-state hypothesis held in this window (over every source). */
+  held: boolean;
+}
+
 export interface RunEvent {
   at: number;
   type: string;
@@ -206,7 +211,8 @@ export interface Journal {
     throughput: number | null;
     /** All completed requests per second (successful or not). */
     requestRate: number | null;
-    probes: Record<string, SourceMetrics>;
+    /** Per probe; `target` is the target it observes (the per-target failure ratios of the series reliability formula). */
+    probes: Record<string, SourceMetrics & { target?: string }>;
     /** Browser journeys ("journey:NAME" in the timeline). */
     journeys?: Record<string, JourneyMetrics>;
     /** Open-model load only: requested against sent arrivals. */
@@ -227,6 +233,8 @@ export interface Journal {
   bucketMs: number;
   /** Per-bucket counts and latency quantiles, per source ("load", "probe:NAME", "journey:NAME"). */
   timeline: TimelineRow[];
+  /** The hypothesis windows (aligned, complete), with exact per-window quantiles per source; the canary judge's samples. */
+  windows?: WindowRow[];
   events: RunEvent[];
   targets: Record<string, { replicas: { name: string; restarts: number; status: string; exitCode: number | null; log: string }[] }>;
   files: Record<string, string>;
@@ -237,4 +245,10 @@ export interface Journal {
   /** Actions of the healer. */
   heal: HealRecord[];
   detection: DetectionSummary | null;
+}
+
+/** Whether anything in the run could detect a fault (alerts or detectors configured). */
+export function detects(j: Pick<Journal, "detection">): boolean {
+  const d = j.detection;
+  return !!d && (d.prometheusUrl !== null || d.alertmanagerUrl !== null || d.detectors.length > 0);
 }

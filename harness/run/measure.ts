@@ -2,14 +2,14 @@
 // the steady-state windows, and each fault's impact and recovery.
 import { describeHypothesis, violation, type HypothesisSpec } from "../metrics/hypothesis.ts";
 import type { Recorder } from "../metrics/recorder.ts";
-import type { FaultRecord, Journal, SourceMetrics } from "./journal.ts";
+import type { FaultRecord, Journal, SourceMetrics, WindowRow } from "./journal.ts";
 import { locateRecovery } from "./recovery.ts";
 
 export const LOAD_SOURCE = "load";
 export const probeSource = (name: string) => `probe:${name}`;
 export const journeySource = (name: string) => `journey:${name}`;
 
-type Measured = Pick<Journal, "metrics" | "hypothesis" | "timeline" | "bucketMs"> & { faults: FaultRecord[] };
+type Measured = Pick<Journal, "metrics" | "hypothesis" | "timeline" | "bucketMs" | "windows"> & { faults: FaultRecord[] };
 
 export function measure(rec: Recorder, h: HypothesisSpec, faults: FaultRecord[], loadStartedAt: number): Measured {
   const sources = rec.hypothesisSources();
@@ -60,6 +60,14 @@ export function measure(rec: Recorder, h: HypothesisSpec, faults: FaultRecord[],
     }),
     bucketMs: rec.bucketMs,
     timeline: rec.timeline(),
+    windows: held.map((ok, k) => {
+      const series: WindowRow["series"] = {};
+      sources.forEach((s, i) => {
+        const w = windows[i]![k]!;
+        if (w.ok + w.failed > 0) series[s] = { ok: w.ok, failed: w.failed, ...w.latency };
+      });
+      return { at: loadStartedAt + k * h.windowMs, held: ok, series };
+    }),
   };
 }
 

@@ -106,6 +106,11 @@ export function buildJournal(input: JournalInput): Journal {
     ...detectionParts(s, measured.faults, measured.timeline, input.loadEndedAt, input.watch),
   };
 
+  // The target each probe observes: the per-target failure ratios of the series reliability formula.
+  for (const p of s.probes) {
+    const m = journal.metrics.probes[p.name];
+    if (m) m.target = p.target;
+  }
   journal.metrics.arrivals = input.arrivals ?? null;
   for (const [name, m] of Object.entries(journal.metrics.journeys ?? {})) {
     const log = input.journeys?.[name];

@@ -137,6 +137,19 @@ export const steadyStateSchema = obj({
   stableFor: positiveDuration.default(2_000),
 }).transform(({ window, stableFor, ...conditions }) => ({ windowMs: window, stableForMs: stableFor, ...conditions }));
 
+/** What a variant (`variants.baseline`, `variants.canary`) may change in a target; env is merged. */
+export const targetOverrideSchema = obj({
+  build: z.string().min(1).optional(),
+  image: z.string().min(1).optional(),
+  env: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)).optional(),
+  command: z.array(z.string()).optional(),
+  replicas: int(1, 50).optional(),
+  restart: z.enum(RESTART_POLICIES).optional(),
+}).refine((t) => t.build === undefined || t.image === undefined, { message: "give build or image, not both" });
+
+export const VARIANT_NAMES = ["baseline", "canary"] as const;
+export type VariantName = (typeof VARIANT_NAMES)[number];
+
 export const reportSchema = obj({
   formats: z.array(z.string()).default(["json", "markdown"]),
 });
@@ -169,6 +182,7 @@ export const TOP_LEVEL_KEYS = [
   "detection",
   "heal",
   "checks",
+  "variants",
 ] as const;
 
 export const headerSchema = obj({
@@ -187,9 +201,11 @@ export const headerSchema = obj({
   detection: z.unknown().optional(),
   heal: z.array(z.unknown()).default([]),
   checks: z.array(z.unknown()).default([]),
+  variants: z.unknown().optional(),
 });
 
 export type TargetSpec = z.output<typeof targetSchema>;
+export type TargetOverride = z.output<typeof targetOverrideSchema>;
 export type LoadInput = z.output<typeof loadSchema>;
 export type RequestInput = z.output<typeof requestSchema>;
 export type { LoadSpec } from "../load/spec.ts";

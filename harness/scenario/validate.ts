@@ -1,29 +1,28 @@
 // From the parsed YAML (plain data) to a typed Scenario, collecting every problem at once. Each section is
 // checked on its own so that one bad section does not hide the problems of the others; cross-references
 // (targets, fault times) are checked on whatever parsed.
-import { existsSync, statSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { z } from "zod";
-import { missing, type HostCapabilities } from "../faults/capabilities.ts";
-import type { CheckBase, CheckKind } from "../checks/check.ts";
-import { checkKinds } from "../checks/registry.ts";
+import { resolve } from "node:path";
+import type { z } from "zod";
 import type { CheckSpec } from "../checks/runner.ts";
-import { faults as faultRegistry, faultKinds } from "../faults/registry.ts";
-import type { FaultBase, FaultKind } from "../faults/fault.ts";
+import { validateCheck } from "../checks/scenario.ts";
+import { validateDetection, type DetectionSpec } from "../detect/scenario.ts";
+import type { FaultBase } from "../faults/fault.ts";
+import { faults as faultRegistry } from "../faults/registry.ts";
+import { maxReplicas, validateHeal, type HealRule } from "../heal/scenario.ts";
 import { checkJourneys, journeySchema, type JourneySpec } from "../journeys/spec.ts";
 import { loadEngines } from "../load/registry.ts";
 import { resolveLoad, type LoadSpec } from "../load/spec.ts";
 import type { HypothesisSpec } from "../metrics/hypothesis.ts";
 import { parseObjective, type Objective } from "../slo/grammar.ts";
+import { SLO_VALID_NAMES, sloUnits } from "../slo/metrics.ts";
 import { parseStopCondition, type StopCondition } from "../slo/stop-condition.ts";
-import { sloUnits } from "../slo/metrics.ts";
-import { reporters } from "../../reports/registry.ts";
+import { FORMAT_NAMES, resolveFormat } from "../../reports/registry.ts";
 import { quote, type Issue } from "./errors.ts";
-import { name as nameSchema, obj } from "./fields.ts";
+import { checkLink, validateFault } from "./fault-section.ts";
+import { checkFaultTiming } from "./fault-timing.ts";
+import { name as nameSchema } from "./fields.ts";
 import { fromZod, type Path } from "./issues.ts";
-import { splitKeys, type Section } from "./plugin.ts";
 import {
-  faultBaseShape,
   headerSchema,
   loadSchema,
   probeSchema,
@@ -31,14 +30,14 @@ import {
   steadyStateSchema,
   targetSchema,
   type ProbeSpec,
+  type TargetOverride,
   type TargetSpec,
+  type VariantName,
 } from "./schema.ts";
-import { checkFaultTiming } from "./fault-timing.ts";
+import { checkBuildDir, checkDependencies, withCompose } from "./target-graph.ts";
 import { checkTargetSource } from "./target-source.ts";
 import { formatDuration } from "./units.ts";
-import { importCompose } from "../targets/compose.ts";
-import { validateDetection, type DetectionSpec } from "../detect/scenario.ts";
-import { maxReplicas, validateHeal, type HealRule } from "../heal/scenario.ts";
+import { validateVariants } from "./variants.ts";
 
 export interface Target extends Omit<TargetSpec, "port"> {
   name: string;
@@ -73,6 +72,8 @@ export interface Scenario {
   detection: DetectionSpec | null;
   heal: HealRule[];
   checks: CheckSpec[];
+  /** Target overrides of the two sides of an A/B run (`run --ab`). */
+  variants?: Record<VariantName, Record<string, TargetOverride & { buildDir?: string }>>;
 }
 
 const BUCKET_MS = 100;
@@ -111,12 +112,8 @@ export function validateScenario(raw: unknown, file: string, dir: string): { sce
     if (!t || sourceIssues.length) continue;
     const target: Target = { ...t, name: key, port: t.port ?? Number(new URL(t.url!).port || 80), maxReplicas: t.replicas };
     if (t.build !== undefined) {
-      const buildDir = resolve(dir, t.build);
-      if (!existsSync(buildDir) || !statSync(buildDir).isDirectory()) {
-        issues.push({ path: [...at, "build"], message: `folder ${buildDir} does not exist` });
-      } else if (!existsSync(join(buildDir, "Dockerfile"))) {
-        issues.push({ path: [...at, "build"], message: `${buildDir} has no Dockerfile` });
-      } else target.buildDir = buildDir;
+      const buildDir = checkBuildDir(dir, t.build, [...at, "build"], issues);
+      if (buildDir) target.buildDir = buildDir;
     }
     targets[key] = target;
   }
@@ -213,7 +210,7 @@ export function validateScenario(raw: unknown, file: string, dir: string): { sce
   const slo: Objective[] = [];
   (Array.isArray(doc.slo) ? doc.slo : []).forEach((text, i) => {
     if (typeof text !== "string") return; // reported by the header schema
-    const o = parseObjective(text, sloUnits);
+    const o = parseObjective(text, sloUnits, SLO_VALID_NAMES);
     if (o.ok) slo.push(o.value);
     else issues.push({ path: ["slo", i], message: o.message, valid: o.valid });
   });
@@ -243,8 +240,10 @@ export function validateScenario(raw: unknown, file: string, dir: string): { sce
 
   const report = section(reportSchema, doc.report ?? {}, ["report"]);
   report?.formats.forEach((f, i) => {
-    if (!Object.hasOwn(reporters, f)) issues.push({ path: ["report", "formats", i], message: `unknown report format ${quote(f)}`, valid: Object.keys(reporters) });
+    if (!resolveFormat(f)) issues.push({ path: ["report", "formats", i], message: `unknown report format ${quote(f)}`, valid: FORMAT_NAMES });
   });
+
+  const variants = validateVariants(doc.variants, Object.keys(rawTargets), dir, issues, section);
 
   if (issues.length || !header || !load || !hypothesis || !report || detection === undefined) return { issues };
   return {
@@ -267,129 +266,7 @@ export function validateScenario(raw: unknown, file: string, dir: string): { sce
       detection,
       heal,
       checks,
+      ...(variants ? { variants } : {}),
     },
   };
-}
-
-/** `from` names another target; on a proxy fault, one that depends on the target (its link has a proxy). */
-function checkLink(f: FaultBase & Record<string, unknown>, targets: Record<string, Target>, path: Path, issues: Issue[]): void {
-  if (typeof f.from !== "string" || !targets[f.from]) return;
-  if (f.from === f.target) {
-    issues.push({ path, message: "must name another target than target" });
-    return;
-  }
-  const kind = (faultRegistry as Record<string, FaultKind<any>>)[f.kind]!;
-  if (kind.proxy && !targets[f.from]!.dependsOn.includes(f.target)) {
-    issues.push({
-      path,
-      message: `${f.from} does not depend on ${f.target}: add dependsOn: [${f.target}] to targets.${f.from} to put a fault proxy on that link`,
-    });
-  }
-}
-
-/** Faults this machine cannot inject: what is missing, and what to use instead. */
-export function hostIssues(scenario: Scenario, host: HostCapabilities): Issue[] {
-  return scenario.faults.flatMap((f) => {
-    const kind = (faultRegistry as Record<string, FaultKind<any>>)[f.kind]!;
-    const needs = typeof kind.needs === "function" ? kind.needs(f) : (kind.needs ?? []);
-    const gaps = missing(needs, host);
-    if (!gaps.length) return [];
-    const what = gaps.map((g) => g.status.detail).join("; ");
-    return [{ path: ["faults", f.index, "kind"], message: kind.instead ? `${what}: use ${kind.instead}` : what }];
-  });
-}
-
-/** Expands `targets.fromCompose` into the Compose file's services; `imported` names them. */
-function withCompose(written: Record<string, unknown>, dir: string, issues: Issue[]) {
-  const targets: Record<string, unknown> = {};
-  const imported = new Set<string>();
-  const broken = new Set<string>();
-  for (const [key, value] of Object.entries(written)) {
-    if (key !== "fromCompose") {
-      targets[key] = value;
-      continue;
-    }
-    if (typeof value !== "string") {
-      issues.push({ path: ["targets", "fromCompose"], message: "give the path of a Compose file, e.g. fromCompose: ./docker-compose.yml" });
-      continue;
-    }
-    const compose = importCompose(resolve(dir, value));
-    issues.push(...compose.issues);
-    for (const name of compose.broken) broken.add(name);
-    for (const [name, t] of Object.entries(compose.targets)) {
-      if (name in written) issues.push({ path: ["targets", name], message: `"${name}" is also a service of ${value}`, atKey: true });
-      else {
-        targets[name] = t;
-        imported.add(name);
-      }
-    }
-  }
-  return { targets, imported, broken };
-}
-
-/** dependsOn never loops back (unknown names and self-dependencies are reported with the raw values). */
-function checkDependencies(targets: Record<string, Target>, imported: Set<string>): Issue[] {
-  const issues: Issue[] = [];
-  const names = Object.keys(targets);
-  const at = (name: string): Path => (imported.has(name) ? ["targets", "fromCompose", name, "dependsOn"] : ["targets", name, "dependsOn"]);
-  const state = new Map<string, "visiting" | "done">();
-  const visit = (name: string, trail: string[]): void => {
-    if (state.get(name) === "done" || !targets[name]) return;
-    if (state.get(name) === "visiting") {
-      issues.push({ path: at(name), message: `dependencies loop: ${[...trail.slice(trail.indexOf(name)), name].join(" → ")}` });
-      return;
-    }
-    state.set(name, "visiting");
-    for (const d of targets[name]!.dependsOn) if (d !== name) visit(d, [...trail, name]);
-    state.set(name, "done");
-  };
-  for (const name of names) visit(name, []);
-  return issues;
-}
-
-const baseSchema = obj(faultBaseShape);
-const BASE_KEYS = Object.keys(faultBaseShape);
-
-function validateCheck(value: unknown, path: Path, issues: Issue[], section: Section): (CheckBase & Record<string, unknown>) | undefined {
-  if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    issues.push({ path, message: "a check is a mapping like { kind: acked-writes, target: store, path: /kv, rate: 50 }" });
-    return undefined;
-  }
-  const kindName = (value as Record<string, unknown>).kind;
-  const valid = Object.keys(checkKinds);
-  const known = typeof kindName === "string" && Object.hasOwn(checkKinds, kindName);
-  if (kindName === undefined) issues.push({ path: [...path, "kind"], message: "is required", valid });
-  else if (!known) issues.push({ path: [...path, "kind"], message: `unknown check kind ${JSON.stringify(kindName)}`, valid });
-  if (!known) return undefined;
-  return section((checkKinds as Record<string, CheckKind<any>>)[kindName as string]!.params, value, path);
-}
-
-function validateFault(value: unknown, path: Path, issues: Issue[], section: Section): (FaultBase & Record<string, unknown>) | undefined {
-  if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    issues.push({ path, message: "a fault is a mapping like { kind: crash, target: api, at: 8s }" });
-    return undefined;
-  }
-  const raw = value as Record<string, unknown>;
-  const kindName = raw.kind;
-  // Own keys only: a kind named like an Object method ("toString") is unknown, not a function.
-  const known = typeof kindName === "string" && Object.hasOwn(faultRegistry, kindName);
-  const kind = known ? (faultRegistry as Record<string, FaultKind<any>>)[kindName] : undefined;
-  if (kindName === undefined) issues.push({ path: [...path, "kind"], message: "is required", valid: faultKinds });
-  else if (!kind) issues.push({ path: [...path, "kind"], message: `unknown fault kind ${JSON.stringify(kindName)}`, valid: faultKinds });
-
-  const { base: baseRaw, params: paramsRaw } = splitKeys(raw, BASE_KEYS);
-  const base = section(baseSchema, baseRaw, path);
-  const params = kind ? section(kind.params, paramsRaw, path, BASE_KEYS) : undefined;
-  if (!base || !kind || !params) return undefined;
-
-  if (kind.window === "required" && base.duration === undefined) {
-    issues.push({ path: [...path, "duration"], message: `is required: ${kind.kind} lasts for a duration (e.g. duration: 3s)` });
-    return undefined;
-  }
-  if (kind.window === "forbidden" && base.duration !== undefined) {
-    issues.push({ path: [...path, "duration"], message: `${kind.kind} is instantaneous: remove duration`, atKey: true });
-    return undefined;
-  }
-  const { at, duration, ...rest } = base;
-  return { ...(params as object), ...rest, atMs: at, ...(duration === undefined ? {} : { durationMs: duration }) };
 }

@@ -1,12 +1,27 @@
 import type { Journal, SloResult } from "../run/journal.ts";
+import { distribution } from "../trials/distribution.ts";
 import { holds, type Objective } from "./grammar.ts";
-import { sloMetrics, type SloMetric } from "./metrics.ts";
+import { sloMetrics, splitMetric, type SloMetric } from "./metrics.ts";
 
 /** Measures every objective against the journal. An unmeasurable metric fails its objective. */
 export function evaluateSlos(objectives: readonly Objective[], journal: Journal): SloResult[] {
+  return evaluateObjectives(objectives, [journal]);
+}
+
+/**
+ * Objectives over one run or over repeated trials: a plain metric (`mttr`) reads one journal; a trial
+ * statistic (`mttr.p90`) is taken over the metric's values in every journal (one run = one trial).
+ */
+export function evaluateObjectives(objectives: readonly Objective[], journals: readonly Journal[]): SloResult[] {
   return objectives.map((o) => {
-    const metric = Object.hasOwn(sloMetrics, o.metric) ? (sloMetrics as Record<string, SloMetric>)[o.metric] : undefined;
-    const measured = metric ? metric.measure(journal, objectives) : null;
+    const { metric: name, stat } = splitMetric(o.metric);
+    const metric = Object.hasOwn(sloMetrics, name) ? (sloMetrics as Record<string, SloMetric>)[name] : undefined;
+    let measured: number | null = null;
+    if (metric && stat) {
+      const values = journals.map((j) => metric.measure(j, objectives)).filter((v): v is number => v !== null);
+      const d = distribution(values.filter(Number.isFinite), values.filter((v) => !Number.isFinite(v)).length);
+      measured = d.count ? (d[stat] ?? Infinity) : null;
+    } else if (metric && journals.length === 1) measured = metric.measure(journals[0]!, objectives);
     const never = measured === Infinity;
     return {
       objective: o.text,

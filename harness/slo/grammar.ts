@@ -57,9 +57,8 @@ export function parseComparison(text: string, unit: Unit): Parsed<Comparison> {
 }
 
 /** Parses `METRIC OP VALUE` against a table of known metrics and their units. */
-export function parseObjective(text: string, units: Readonly<Record<string, Unit>>): Parsed<Objective> {
+export function parseObjective(text: string, units: Readonly<Record<string, Unit>>, known: readonly string[] = Object.keys(units)): Parsed<Objective> {
   const m = OBJECTIVE.exec(text);
-  const known = Object.keys(units);
   if (!m || !m[2] || !m[3]) {
     return { ok: false, message: `${quote(text)} is not "METRIC OP VALUE" such as "p99 < 300ms"` };
   }

@@ -113,6 +113,19 @@ export const sloMetrics = {
 
 export type SloMetricName = keyof typeof sloMetrics;
 
+/** Statistics over repeated trials an objective may name: `mttr.p90 < 5s`, `availability.min >= 99%`. */
+export const TRIAL_STATS = ["median", "p90", "min", "max"] as const;
+export type TrialStat = (typeof TRIAL_STATS)[number];
+
+/** `mttr.p90` → { metric: "mttr", stat: "p90" }; `mttr` → { metric: "mttr" }. */
+export function splitMetric(name: string): { metric: string; stat?: TrialStat } {
+  const [metric, stat] = name.split(".") as [string, string | undefined];
+  return stat && (TRIAL_STATS as readonly string[]).includes(stat) ? { metric, stat: stat as TrialStat } : { metric };
+}
+
 export const sloUnits: Readonly<Record<string, Unit>> = Object.fromEntries(
-  Object.entries(sloMetrics).map(([k, m]) => [k, m.unit]),
+  Object.entries(sloMetrics).flatMap(([k, m]) => [[k, m.unit], ...TRIAL_STATS.map((s) => [`${k}.${s}`, m.unit])]),
 );
+
+/** The names listed when a metric is unknown: every metric, and the trial statistics as one pattern. */
+export const SLO_VALID_NAMES: readonly string[] = [...Object.keys(sloMetrics), `METRIC.${TRIAL_STATS.join("|")}`];

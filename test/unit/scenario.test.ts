@@ -68,8 +68,8 @@ describe("scenario parsing", () => {
       "test/invalid/many-mistakes.yaml:21:41: faults[2].duration: crash is instantaneous: remove duration",
       "test/invalid/many-mistakes.yaml:22:5: faults[3].duration: is required: pause lasts for a duration (e.g. duration: 3s)",
       'test/invalid/many-mistakes.yaml:24:5: slo[0]: availability needs a percentage like 99.5%, not "97"',
-      'test/invalid/many-mistakes.yaml:25:5: slo[1]: unknown metric "latency" (valid: availability, availability_time, error_rate, p50, p90, p95, p99, max, throughput, mttr, journey_availability, journey_p50, journey_p90, journey_p95, journey_p99, journey_max, mttd, false_alarms, error_budget_burn, lost_writes)',
-      'test/invalid/many-mistakes.yaml:27:19: report.formats[1]: unknown report format "pdf" (valid: json, markdown)',
+      'test/invalid/many-mistakes.yaml:25:5: slo[1]: unknown metric "latency" (valid: availability, availability_time, error_rate, p50, p90, p95, p99, max, throughput, mttr, journey_availability, journey_p50, journey_p90, journey_p95, journey_p99, journey_max, mttd, false_alarms, error_budget_burn, lost_writes, METRIC.median|p90|min|max)',
+      'test/invalid/many-mistakes.yaml:27:19: report.formats[1]: unknown report format "pdf" (valid: json, markdown, html, junit, md)',
     ]);
   });
 
@@ -105,7 +105,7 @@ describe("scenario parsing", () => {
 
   it("names unknown top-level keys with the valid ones", () => {
     expect(inline(BASE + "fualts: []\n")).toEqual([
-      'inline.yaml:6:1: fualts: unknown key "fualts" (valid: version, name, description, targets, load, probes, journeys, steadyState, faults, slo, abortWhen, report, detection, heal, checks)',
+      'inline.yaml:6:1: fualts: unknown key "fualts" (valid: version, name, description, targets, load, probes, journeys, steadyState, faults, slo, abortWhen, report, detection, heal, checks, variants)',
     ]);
   });
 
@@ -139,5 +139,33 @@ describe("scenario parsing", () => {
     const s = parseScenario(BASE.replace("port: 8080 }", 'port: 8080, env: { X: "$(rm -rf /); `id`" } }'), join(root, "scenarios", "inline.yaml"));
     expect(s.targets.api!.env.X).toBe("$(rm -rf /); `id`");
     expect(readFileSync(join(root, "scenarios", "quickstart.yaml"), "utf8")).toContain("version: 1");
+  });
+});
+
+describe("variants (A/B runs)", () => {
+  const AB = `${BASE}variants:
+  baseline: { api: { env: { LATENCY_MS: 20 } } }
+  canary: { api: { env: { LATENCY_MS: "26" }, replicas: 2 } }
+`;
+
+  it("reads the overrides of each side and applies them over the targets (env merged)", async () => {
+    const { applyVariant } = await import("../../harness/canary/ab.ts");
+    const s = parseScenario(AB.replace("port: 8080 }", "port: 8080, env: { WORK_MS: 1 } }"), join(root, "scenarios", "inline.yaml"));
+    expect(s.variants).toEqual({ baseline: { api: { env: { LATENCY_MS: "20" } } }, canary: { api: { env: { LATENCY_MS: "26" }, replicas: 2 } } });
+    expect(applyVariant(s, "baseline").targets.api).toMatchObject({ env: { WORK_MS: "1", LATENCY_MS: "20" }, replicas: 1, buildDir: join(root, "fixtures", "api") });
+    expect(applyVariant(s, "canary").targets.api).toMatchObject({ env: { WORK_MS: "1", LATENCY_MS: "26" }, replicas: 2 });
+    expect(applyVariant(s, "canary").targets.api!.image).toBeUndefined();
+    const imaged = parseScenario(`${BASE}variants:\n  canary: { api: { image: "api:v2" } }\n`, join(root, "scenarios", "inline.yaml"));
+    expect(applyVariant(imaged, "canary").targets.api).toMatchObject({ image: "api:v2" });
+    expect(applyVariant(imaged, "canary").targets.api!.buildDir).toBeUndefined();
+  });
+
+  it("names unknown variants, unknown targets and bad overrides, located", () => {
+    expect(inline(`${BASE}variants:\n  blue: {}\n  canary: { web: {}, api: { replicas: 0, port: 9 } }\n`)).toEqual([
+      'inline.yaml:7:3: variants.blue: unknown variant "blue" (valid: baseline, canary)',
+      'inline.yaml:8:13: variants.canary.web: unknown target "web" (valid: api)',
+      "inline.yaml:8:39: variants.canary.api.replicas: must be ≥ 1",
+      'inline.yaml:8:42: variants.canary.api.port: unknown key "port" (valid: build, image, env, command, replicas, restart)',
+    ]);
   });
 });

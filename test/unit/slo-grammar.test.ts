@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { holds, parseComparison, parseObjective } from "../../harness/slo/grammar.ts";
-import { sloUnits } from "../../harness/slo/metrics.ts";
+import { SLO_VALID_NAMES, sloUnits } from "../../harness/slo/metrics.ts";
 
 describe("SLO grammar", () => {
   it.each([
@@ -11,6 +11,9 @@ describe("SLO grammar", () => {
     ["throughput >= 300/s", { metric: "throughput", op: ">=", value: 300, unit: "rate" }],
     ["throughput > 250", { metric: "throughput", op: ">", value: 250, unit: "rate" }],
     ["error_rate <= 1%", { metric: "error_rate", op: "<=", value: 0.01, unit: "ratio" }],
+    ["mttr.p90 < 5s", { metric: "mttr.p90", op: "<", value: 5_000, unit: "duration" }],
+    ["availability.min >= 99%", { metric: "availability.min", op: ">=", value: 0.99, unit: "ratio" }],
+    ["mttd < 10s", { metric: "mttd", op: "<", value: 10_000, unit: "duration" }],
   ])("parses %j", (text, expected) => {
     const r = parseObjective(text, sloUnits);
     expect(r.ok && r.value).toMatchObject(expected);
@@ -29,8 +32,8 @@ describe("SLO grammar", () => {
   });
 
   it("lists the valid metrics for an unknown one", () => {
-    const r = parseObjective("latency < 1s", sloUnits);
-    expect(!r.ok && r.valid).toEqual(["availability", "availability_time", "error_rate", "p50", "p90", "p95", "p99", "max", "throughput", "mttr", "journey_availability", "journey_p50", "journey_p90", "journey_p95", "journey_p99", "journey_max", "mttd", "false_alarms", "error_budget_burn", "lost_writes"]);
+    const r = parseObjective("latency < 1s", sloUnits, SLO_VALID_NAMES);
+    expect(!r.ok && r.valid).toEqual(["availability", "availability_time", "error_rate", "p50", "p90", "p95", "p99", "max", "throughput", "mttr", "journey_availability", "journey_p50", "journey_p90", "journey_p95", "journey_p99", "journey_max", "mttd", "false_alarms", "error_budget_burn", "lost_writes", "METRIC.median|p90|min|max"]);
   });
 
   it("parses the hypothesis comparisons", () => {

@@ -1,0 +1,78 @@
+// A/B runs (`steadystate run --ab --repeat N`): the scenario's two variants run under the same load and
+// fault schedule, alternating trials (baseline 1, canary 1, baseline 2, …) so that drift of the machine
+// (other work, caches, thermal) falls on both sides alike; then each side is aggregated and the judge
+// compares them. Layout: DIR/baseline/trial-k, DIR/canary/trial-k, DIR/compare.{json,md,html}.
+import { mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import type { VariantName } from "../scenario/schema.ts";
+import type { Scenario, Target } from "../scenario/validate.ts";
+import { UsageError } from "../scenario/errors.ts";
+import type { Aggregate, Trial } from "../trials/aggregate.ts";
+import { assertNoTrials, trialDir } from "../trials/folder.ts";
+import { endsSeries, finishTrials, runTrial, type TrialsOptions } from "../trials/repeat.ts";
+import { compareFolders, writeComparison } from "./compare.ts";
+import type { JudgeConfig } from "./config.ts";
+import type { Comparison } from "./render.ts";
+
+/** The scenario with one variant's target overrides applied (env merged, build/image replaced). */
+export function applyVariant(s: Scenario, name: VariantName): Scenario {
+  const overrides = s.variants?.[name] ?? {};
+  const targets: Record<string, Target> = {};
+  for (const [key, t] of Object.entries(s.targets)) {
+    const o = overrides[key];
+    if (!o) {
+      targets[key] = t;
+      continue;
+    }
+    const { env, build, image, buildDir, ...rest } = o;
+    const merged: Target = { ...t, ...rest, env: { ...t.env, ...env } };
+    if (image !== undefined) {
+      delete merged.build;
+      delete merged.buildDir;
+      merged.image = image;
+    } else if (build !== undefined) {
+      delete merged.image;
+      merged.build = build;
+      merged.buildDir = buildDir!;
+    }
+    targets[key] = merged;
+  }
+  return { ...s, targets };
+}
+
+export interface AbResult {
+  dir: string;
+  sides: Record<VariantName, { aggregate: Aggregate; trials: Trial[] }>;
+  /** Undefined when a trial errored or was interrupted: there is nothing fair to compare. */
+  comparison: Comparison | undefined;
+}
+
+export async function runAb(s: Scenario, outDir: string, repeat: number, config: JudgeConfig, opts: TrialsOptions): Promise<AbResult> {
+  if (!s.variants) throw new UsageError(`${s.file}: --ab needs \`variants: { baseline: {…}, canary: {…} }\` in the scenario`);
+  const dir = resolve(outDir);
+  assertNoTrials(dir);
+  const names = ["baseline", "canary"] as const;
+  const scenarios = { baseline: applyVariant(s, "baseline"), canary: applyVariant(s, "canary") };
+  const trials: Record<VariantName, Trial[]> = { baseline: [], canary: [] };
+  let stopped = false;
+  for (let k = 1; k <= repeat && !stopped; k++) {
+    for (const name of names) {
+      mkdirSync(join(dir, name), { recursive: true });
+      const r = await runTrial(scenarios[name], join(dir, name), k, repeat, opts, name);
+      trials[name].push({ dir: trialDir(k), journal: r.journal });
+      if (endsSeries(r)) {
+        stopped = true;
+        break;
+      }
+    }
+  }
+  const formats = opts.formats ?? s.report.formats;
+  const sides = {
+    baseline: { aggregate: finishTrials(scenarios.baseline, join(dir, "baseline"), trials.baseline, formats, "baseline"), trials: trials.baseline },
+    canary: { aggregate: finishTrials(scenarios.canary, join(dir, "canary"), trials.canary, formats, "canary"), trials: trials.canary },
+  };
+  if (stopped) return { dir, sides, comparison: undefined };
+  const comparison = compareFolders(join(dir, "baseline"), join(dir, "canary"), config);
+  writeComparison(comparison, dir);
+  return { dir, sides, comparison };
+}

@@ -1,0 +1,98 @@
+// The judgement, as plain data (compare.json) and as text: a terminal table, Markdown for a PR comment and
+// an HTML section (compare.html is that section in a page). Each metric row: baseline, canary, shift, interval, result.
+import { escapeHtml as esc } from "../../reports/escape.ts";
+import { badge, htmlDocument, htmlTable } from "../../reports/html/document.ts";
+import { mdTable } from "../../reports/markdown.ts";
+import { formatDuration } from "../scenario/units.ts";
+import { table } from "../cli/summary.ts";
+import type { JudgeConfig } from "./config.ts";
+import type { Judgement, MetricResult } from "./judge.ts";
+
+export interface SideInfo {
+  path: string;
+  trials: number;
+  runIds: string[];
+}
+
+export interface Comparison {
+  schemaVersion: 1;
+  kind: "comparison";
+  baseline: SideInfo;
+  canary: SideInfo;
+  config: JudgeConfig;
+  judgement: Judgement;
+}
+
+const WORD = { pass: "PASS", marginal: "MARGINAL", fail: "FAIL" } as const;
+const RESULT = { pass: "pass", high: "HIGH", low: "LOW", nodata: "no data" } as const;
+
+function value(m: MetricResult, v: number | null, signed = false): string {
+  if (v === null) return "—";
+  const sign = signed && v > 0 ? "+" : "";
+  if (m.metric === "error_rate") return signed ? `${sign}${(v * 100).toFixed(2)} pts` : `${(v * 100).toFixed(3)}%`;
+  if (m.metric === "throughput") return `${sign}${(Math.round(v * 10) / 10).toString()}/s`;
+  return `${sign}${formatDuration(Math.round(v * 100) / 100)}`;
+}
+
+export function metricCells(m: MetricResult): string[] {
+  const n = (side: MetricResult["baseline"]) => (m.method === "proportions" ? ` of ${side.n}` : ` (n=${side.n})`);
+  return [
+    `${m.name}${m.critical ? " *" : ""}`,
+    `${value(m, m.baseline.value)}${n(m.baseline)}`,
+    `${value(m, m.canary.value)}${n(m.canary)}`,
+    value(m, m.shift, true),
+    m.ci ? `[${value(m, m.ci[0], true)}, ${value(m, m.ci[1], true)}]` : "—",
+    RESULT[m.classification],
+    m.reason,
+  ];
+}
+
+const HEAD = (confidence: number) => ["metric", "baseline", "canary", "shift", `${Math.round(confidence * 100)}% CI`, "result", "why"];
+
+function headline(c: Comparison): string {
+  const j = c.judgement;
+  return `canary ${WORD[j.verdict]}: score ${j.score === null ? "—" : Math.round(j.score * 10) / 10} (pass ≥ ${c.config.thresholds.pass}, marginal ≥ ${c.config.thresholds.marginal})`;
+}
+
+export function comparisonText(c: Comparison): string {
+  const j = c.judgement;
+  const out = [
+    headline(c),
+    `baseline ${c.baseline.path} (${c.baseline.trials} trial(s)) · canary ${c.canary.path} (${c.canary.trials} trial(s))`,
+    ...j.reasons.map((r) => `  - ${r}`),
+    "",
+    table(HEAD(j.confidence), j.metrics.map((m) => metricCells(m))),
+    "* critical: its failure fails the canary whatever the score",
+  ];
+  return out.join("\n") + "\n";
+}
+
+export function comparisonMarkdown(c: Comparison): string {
+  const j = c.judgement;
+  const icon = j.verdict === "pass" ? "✅" : j.verdict === "marginal" ? "⚠️" : "❌";
+  const out = [`## ${icon} ${headline(c)}`, "", `Baseline \`${c.baseline.path}\` (${c.baseline.trials} trial(s)), canary \`${c.canary.path}\` (${c.canary.trials} trial(s)).`];
+  if (j.reasons.length) out.push("", ...j.reasons.map((r) => `- ${r}`));
+  out.push("", mdTable(HEAD(j.confidence), j.metrics.map((m) => metricCells(m))), "", "`*` critical: its failure fails the canary whatever the score.");
+  return out.join("\n") + "\n";
+}
+
+export function comparisonSection(c: Comparison): string {
+  const j = c.judgement;
+  return [
+    `<h2>Canary against baseline ${badge(WORD[j.verdict], j.verdict)}</h2>`,
+    `<p>${esc(headline(c))}</p>`,
+    `<p class="meta">${esc(`baseline ${c.baseline.path} (${c.baseline.trials} trial(s)) · canary ${c.canary.path} (${c.canary.trials} trial(s)) · Mann-Whitney U with Hodges-Lehmann shift; error rates as proportions (Newcombe)`)}</p>`,
+    j.reasons.length ? `<ul class="reasons">${j.reasons.map((r) => `<li>${esc(r)}</li>`).join("")}</ul>` : "",
+    htmlTable(
+      HEAD(j.confidence),
+      j.metrics.map((m) => {
+        const cells = metricCells(m);
+        return [...cells.slice(0, 5), { html: badge(cells[5]!, m.classification) }, cells[6]!];
+      }),
+      "comparison",
+    ),
+    `<p class="caption">* critical: its failure fails the canary whatever the score.</p>`,
+  ].join("\n");
+}
+
+export const comparisonHtml = (c: Comparison) => htmlDocument(`canary ${WORD[c.judgement.verdict]}`, comparisonSection(c));

@@ -1,0 +1,78 @@
+// The samples each side of a comparison contributes, read from its journals (one per trial): per-window
+// values of the load in the steady phase (windows that end before the first fault) or in the fault phase
+// (the rest), pooled request counts for proportions, and one MTTR / MTTD per injected fault per trial.
+import { UsageError } from "../scenario/errors.ts";
+import type { Journal, WindowRow } from "../run/journal.ts";
+import { LOAD_SOURCE } from "../run/measure.ts";
+import type { JudgeMetric, Phase } from "./config.ts";
+import type { Proportion } from "./proportions.ts";
+
+export interface Side {
+  label: string;
+  journals: { file: string; journal: Journal }[];
+}
+
+function phaseWindows(file: string, j: Journal, phase: Phase): WindowRow[] {
+  if (!j.windows) throw new UsageError(`${file}: the journal has no per-window series (it was written by an older steadystate); run it again`);
+  const injected = j.faults.map((f) => f.injectedAt).filter((at): at is number => at !== null);
+  const firstFault = injected.length ? Math.min(...injected) : Infinity;
+  const windowMs = j.hypothesis.windowMs;
+  return j.windows.filter((w) => (phase === "steady" ? w.at + windowMs <= firstFault : w.at + windowMs > firstFault));
+}
+
+/** One value per window of the phase; windows without a load outcome have no latency. */
+export function windowValues(side: Side, metric: JudgeMetric, phase: Phase): number[] {
+  const out: number[] = [];
+  for (const { file, journal } of side.journals) {
+    for (const w of phaseWindows(file, journal, phase)) {
+      const load = w.series[LOAD_SOURCE];
+      if (metric === "throughput") out.push(((load?.ok ?? 0) * 1_000) / journal.hypothesis.windowMs);
+      else {
+        const v = load?.[metric as "p50" | "p90" | "p95" | "p99" | "max" | "mean"];
+        if (v !== undefined) out.push(v);
+      }
+    }
+  }
+  return out;
+}
+
+/** Failed / all requests of the load over the phase, pooled over trials. */
+export function failedProportion(side: Side, phase: Phase): Proportion {
+  let count = 0;
+  let total = 0;
+  for (const { file, journal } of side.journals) {
+    for (const w of phaseWindows(file, journal, phase)) {
+      const load = w.series[LOAD_SOURCE];
+      count += load?.failed ?? 0;
+      total += (load?.ok ?? 0) + (load?.failed ?? 0);
+    }
+  }
+  return { count, total };
+}
+
+export interface FaultValues {
+  values: number[];
+  /** Faults that never recovered (MTTR) or were never detected (MTTD), among the values. */
+  never: number;
+}
+
+/**
+ * One value per injected fault per trial. A fault that never recovered (or was never detected) counts with
+ * the time it was watched, from injection to the end of the load: a lower bound of its true value, and in
+ * practice above the others, so the rank test treats it as the worst without a rule of its own.
+ */
+export function faultValues(side: Side, metric: "mttr" | "mttd"): FaultValues {
+  const values: number[] = [];
+  let never = 0;
+  for (const { journal } of side.journals) {
+    for (const f of journal.faults.filter((x) => x.injectedAt !== null && !x.error)) {
+      const v = metric === "mttr" ? f.mttrMs : f.mttdMs;
+      if (metric === "mttd" && v === undefined) continue; // the run did not watch for detection
+      if (v === null || v === undefined) {
+        never++;
+        values.push((journal.loadEndedAt ?? journal.endedAt) - f.injectedAt!);
+      } else values.push(v);
+    }
+  }
+  return { values, never };
+}

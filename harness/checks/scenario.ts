@@ -1,0 +1,20 @@
+// The `checks` section: each entry's kind (from the registry) and its parameters.
+import type { Issue } from "../scenario/errors.ts";
+import type { Path } from "../scenario/issues.ts";
+import type { Section } from "../scenario/plugin.ts";
+import type { CheckBase, CheckKind } from "./check.ts";
+import { checkKinds } from "./registry.ts";
+
+export function validateCheck(value: unknown, path: Path, issues: Issue[], section: Section): (CheckBase & Record<string, unknown>) | undefined {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    issues.push({ path, message: "a check is a mapping like { kind: acked-writes, target: store, path: /kv, rate: 50 }" });
+    return undefined;
+  }
+  const kindName = (value as Record<string, unknown>).kind;
+  const valid = Object.keys(checkKinds);
+  const known = typeof kindName === "string" && Object.hasOwn(checkKinds, kindName);
+  if (kindName === undefined) issues.push({ path: [...path, "kind"], message: "is required", valid });
+  else if (!known) issues.push({ path: [...path, "kind"], message: `unknown check kind ${JSON.stringify(kindName)}`, valid });
+  if (!known) return undefined;
+  return section((checkKinds as Record<string, CheckKind<any>>)[kindName as string]!.params, value, path);
+}
