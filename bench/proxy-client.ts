@@ -1,8 +1,9 @@
 // Child process of bench item 2: the clients, in a process of their own so that the proxy under test has
 // the bench's process to itself, as HAProxy has its own. Started once (fork, IPC); answers each message:
-//   { kind: "latency", url, rate, count }            → { p50Ms, p99Ms }
+//   { kind: "latency", url, rate, count }                → { p50Ms, p99Ms }
 //   { kind: "throughput", url, connections, durationMs } → { rps, requests }
 //   { kind: "download", url }                            → { mbPerS }
+// A failed job answers { error }.
 import { Agent, request } from "node:http";
 import autocannon from "autocannon";
 import { quantile } from "simple-statistics";

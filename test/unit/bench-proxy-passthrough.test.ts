@@ -36,8 +36,8 @@ describe("bench item 2: figures of the repeats", () => {
       ["throughput ratio (fault proxy / direct)", 0.8],
       ["throughput ratio (HAProxy / direct)", 0.9],
       ["CPU per request ratio (fault proxy / HAProxy)", 1.25],
-      ["64 MB download ratio, one connection (fault proxy / HAProxy)", 0.833],
-      ["64 MB download ratio (fault proxy / direct)", 0.75],
+      ["32 MB download ratio, one connection (fault proxy / HAProxy)", 0.833],
+      ["32 MB download ratio (fault proxy / direct)", 0.75],
       ["added p50 latency (fault proxy with HTTP layer − direct)", 0.5],
       ["throughput ratio (fault proxy with HTTP layer / direct)", 0.25],
     ]);
@@ -62,7 +62,7 @@ describe("bench item 2: figures of the repeats", () => {
       "added p99 latency (HAProxy − direct)",
       "throughput ratio (HAProxy / direct)",
       "CPU per request ratio (fault proxy / HAProxy)",
-      "64 MB download ratio, one connection (fault proxy / HAProxy)",
+      "32 MB download ratio, one connection (fault proxy / HAProxy)",
     ]);
     expect(r.figures.filter((f) => f.note?.includes("haproxy")).map((f) => [f.name.trim(), f.note])).toEqual([
       ["throughput ratio (fault proxy / HAProxy), median of 3 repeats", "haproxy is not installed on this machine: apt-get install haproxy"],
