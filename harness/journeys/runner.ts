@@ -75,6 +75,7 @@ export function startJourneys(opts: JourneyOptions): RunningJourneys {
       // Pages reach only the run's own targets: anything else is refused before it leaves the browser.
       await cdp(context.route("**/*", (route) => (isLoopback(route.request().url()) ? route.continue() : route.abort("blockedbyclient"))), "set up the loopback guard");
       const page = await cdp(context.newPage(), "open a page");
+      const startedAt = Date.now();
       const started = performance.now();
       const deadline = started + j.spec.timeoutMs;
       page.setDefaultTimeout(j.spec.timeoutMs);
@@ -107,7 +108,7 @@ export function startJourneys(opts: JourneyOptions): RunningJourneys {
         }
         opts.record(j.spec.name, at, false, tookMs, current);
         const error = (e as Error).name === "TimeoutError" || (e as Error).message === JOURNEY_TIMEOUT ? `not done within the journey's timeout (${j.spec.timeoutMs}ms)` : firstLine(e);
-        if (log.failures.length < MAX_FAILURES) log.failures.push({ at, step: current, error, screenshot });
+        if (log.failures.length < MAX_FAILURES) log.failures.push({ at, startedAt, step: current, error, screenshot });
         else log.omitted++;
       }
     } finally {

@@ -137,7 +137,9 @@ export interface SourceMetrics {
 
 /** One failed browser journey: where it stopped and what the page showed (screenshot relative to the run folder). */
 export interface JourneyFailure {
+  /** When the journey gave up; `startedAt` when it began (a journey started in an outage may fail after it). */
   at: number;
+  startedAt: number;
   step: string;
   error: string;
   /** null when the screenshot budget of the journey was spent or the page could not be captured. */

@@ -61,7 +61,7 @@ describe("expected alerts and false alarms (real Prometheus and Alertmanager)", 
     await cli.done;
     const r = await runCli(["cleanup", "--run", runId]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^removed 1 container\(s\), 1 network\(s\), 2 process\(es\)/);
+    expect(r.stdout).toMatch(/^removed 1 container\(s\), 1 network\(s\), 0 volume\(s\), 2 process\(es\)/);
     for (let i = 0; i < 50 && runProcesses(runId).length; i++) await new Promise((res) => setTimeout(res, 100));
     expect(runProcesses(runId)).toEqual([]);
     expect(await leftovers(runId)).toEqual({ containers: [], networks: [] });

@@ -148,7 +148,7 @@ describe(`rollback under random kills (seed ${SEED}; ${SIGNAL_KILLS} SIGINT/SIGT
     const c = await runCli(["cleanup", out]);
     const cleanupMs = Date.now() - started;
     expect(c.code, c.stdout + c.stderr).toBe(0);
-    expect(c.stdout).toMatch(/^removed [12] container\(s\), 1 network\(s\)\n/);
+    expect(c.stdout).toMatch(/^removed [12] container\(s\), 1 network\(s\), 0 volume\(s\)\n/);
     expect(c.stdout).toContain(`undid `);
     await expectLeftAsFound(runId);
     outcomes.push({ signal: "SIGKILL", killAfterLoadMs, injectedBeforeKill: (r.stderr.match(/inject: /g) ?? []).length, exitMs: cleanupMs, maxUndoMs: null });
