@@ -40,9 +40,24 @@ export interface LatencySummary {
 export const QUANTILES = { p50: 50, p90: 90, p95: 95, p99: 99, max: 100 } as const;
 export type LatencyKey = keyof typeof QUANTILES;
 
+/**
+ * The histogram's mean in µs, by the library's own formula (median-equivalent value × count) in one pass
+ * over the counts: hdr-histogram-js's `mean` walks an iterator that costs ~0.5 ms per call, which summed
+ * over every sealed bucket and window was the largest cost of recording during the load.
+ */
+function meanUs(h: Histogram): number {
+  if (!(h instanceof hdr.JsHistogram)) return h.mean;
+  let total = 0;
+  for (let i = 0; i < h.countsArrayLength; i++) {
+    const n = h.getCountAtIndex(i);
+    if (n) total += h.medianEquivalentValue(h.valueFromIndex(i)) * n;
+  }
+  return total / h.totalCount;
+}
+
 export function summarize(h: Histogram): LatencySummary {
   if (h.totalCount === 0) return {};
-  const out: LatencySummary = { mean: Math.round(h.mean) / 1_000 };
+  const out: LatencySummary = { mean: Math.round(meanUs(h)) / 1_000 };
   for (const [key, q] of Object.entries(QUANTILES)) out[key as LatencyKey] = quantileMs(h, q);
   return out;
 }
