@@ -1,5 +1,5 @@
 // The one shape of a benchmark item: it measures, then returns plain figures (autocannon style: results
-// are data, printing is separate). Each figure may carry a goal; pass/fail is decided from it.
+// are data, printing is separate). Each figure may carry a goal; pass/fail is decided from it (results.ts).
 import type Docker from "dockerode";
 import type { Op } from "../harness/slo/grammar.ts";
 import type { Teardown } from "../harness/run/teardown.ts";
@@ -11,9 +11,11 @@ export interface Figure {
   value: number | null;
   unit: FigureUnit;
   goal?: { op: Op; value: number };
-  /** Undefined when the figure has no goal. */
+  /** Undefined when the figure has no goal; false when it has one and no value (not measured). */
   pass?: boolean;
   note?: string;
+  /** Why `value` is null (e.g. a tool is not installed): said where a goal counts as missed. */
+  missing?: string;
 }
 
 export interface BenchContext {

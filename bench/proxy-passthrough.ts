@@ -7,7 +7,7 @@
 // clients run in a process of their own (bench/proxy-client.ts), so the proxy has the bench's process to
 // itself as HAProxy has its own. Without a goal: the proxy with its HTTP layer behind it.
 import { fork } from "node:child_process";
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { findExecutable } from "../harness/host/executables.ts";
 import { HostProxy } from "../harness/proxy/host-proxies.ts";
@@ -17,6 +17,7 @@ import { startTargets } from "../harness/targets/containers.ts";
 import { benchScenario } from "./cli.ts";
 import { startHaproxyTcp } from "./haproxy-tcp.ts";
 import type { BenchContext, BenchItem, BenchResult, Figure } from "./item.ts";
+import { cpuMs } from "./proc-cpu.ts";
 import type { ClientAnswer, ClientJob } from "./proxy-client.ts";
 import { round, summary, type Summary } from "./stats.ts";
 
@@ -30,7 +31,7 @@ const THROUGHPUT = { connections: 32, durationMs: 1_000 };
 const DOWNLOAD_BYTES = 32 << 20; // about 0.1 s on loopback: long enough to time, cheap enough to repeat
 const WARM_UP_MS = 300;
 const SETTLE_MS = 250;
-const HAPROXY_FIX = "haproxy is not installed on this machine: apt-get install haproxy";
+const HAPROXY_MISSING = "haproxy is not installed — run scripts/setup.sh";
 
 export type PathKey = "direct" | "proxy" | "haproxy" | "http";
 
@@ -131,13 +132,6 @@ export const proxyPassthrough: BenchItem = {
   },
 };
 
-/** CPU time (user + system, every thread) a process has used so far: procfs, in clock ticks of 10 ms. */
-function cpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" "); // from field 3 (state); the name may hold spaces
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
 /** Over the repeats, of a value each repeat yields; undefined when a path was not measured (no haproxy). */
 function over(repeats: readonly Repeat[], f: (r: Required<Repeat>) => number | undefined): Summary | undefined {
   const values = repeats.map((r) => f(r as Required<Repeat>));
@@ -165,14 +159,11 @@ export function measured(repeats: readonly Repeat[], haproxyBinary: string | und
     downloadProxyToHaproxy: ratio(repeats, "proxy", "haproxy", "downloadMBps"),
     downloadProxyToDirect: ratio(repeats, "proxy", "direct", "downloadMBps"),
   };
-  const fig = (name: string, s: Summary | undefined, unit: Figure["unit"], more: Partial<Figure> = {}): Figure => ({
-    name,
-    value: s?.median ?? null,
-    unit,
-    ...more,
-    // Said once, on the goal it leaves unmeasured.
-    ...(s || haproxyBinary || !more.goal ? {} : { note: HAPROXY_FIX }),
-  });
+  const fig = (name: string, s: Summary | undefined, unit: Figure["unit"], more: Partial<Figure> = {}): Figure => {
+    // Said once, on the goal it leaves unmeasured (the goal then counts as missed).
+    if (!s && !haproxyBinary && more.goal) return { name, value: null, unit, goal: more.goal, missing: HAPROXY_MISSING };
+    return { name, value: s?.median ?? null, unit, ...more };
+  };
   const figures: Figure[] = [
     fig(`throughput ratio (fault proxy / HAProxy), median of ${repeats.length} repeats`, ratios.throughputProxyToHaproxy, "ratio", {
       goal: { op: ">=", value: 0.8 },

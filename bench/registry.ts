@@ -3,9 +3,10 @@
 import { accuracy } from "./accuracy.ts";
 import type { BenchItem } from "./item.ts";
 import { loadOverhead } from "./load-overhead.ts";
+import { openModel } from "./open-model.ts";
 import { proxyPassthrough } from "./proxy-passthrough.ts";
 import { recorderMemory } from "./recorder-memory.ts";
 import { reportRendering } from "./report-rendering.ts";
 import { runOverhead } from "./run-overhead.ts";
 
-export const benchItems: readonly BenchItem[] = [loadOverhead, proxyPassthrough, accuracy, recorderMemory, reportRendering, runOverhead].sort((a, b) => a.id - b.id);
+export const benchItems: readonly BenchItem[] = [loadOverhead, proxyPassthrough, accuracy, recorderMemory, reportRendering, runOverhead, openModel].sort((a, b) => a.id - b.id);

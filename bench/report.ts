@@ -1,21 +1,8 @@
-// The bench's output: the table printed at the end, bench/results.json, and the README section.
+// The bench's output: the table printed at the end and the README section, from bench/results.json's data.
 import type { Figure, FigureUnit } from "./item.ts";
 import { table } from "../harness/cli/summary.ts";
 import { machineText, type Machine } from "./machine.ts";
-
-export interface ItemResult {
-  id: number;
-  title: string;
-  figures: Figure[];
-  details: Record<string, unknown>;
-  error?: string;
-}
-
-export interface BenchResults {
-  generatedAt: string;
-  machine: Machine;
-  items: ItemResult[];
-}
+import type { BenchResults, ItemResult } from "./results.ts";
 
 const SUFFIX: Record<FigureUnit, string> = { ratio: "", ms: " ms", s: " s", MB: " MB", bytes: " B", "req/s": " req/s" };
 
@@ -25,7 +12,12 @@ export function formatFigure(value: number | null, unit: FigureUnit): string {
 }
 
 const goalText = (f: Figure) => (f.goal ? `${f.goal.op.replace(">=", "≥").replace("<=", "≤")} ${formatFigure(f.goal.value, f.unit)}` : "");
-const resultText = (f: Figure) => (f.pass === undefined ? "" : f.pass ? "pass" : "MISSED");
+
+function resultText(f: Figure): string {
+  if (f.pass === undefined) return "";
+  if (f.pass) return "pass";
+  return f.value === null ? `MISSED (not measured${f.missing ? `: ${f.missing}` : ""})` : "MISSED";
+}
 
 /** One row per item (its title), then one per figure. */
 function rows(items: readonly ItemResult[], indent: string): string[][] {
@@ -35,15 +27,53 @@ function rows(items: readonly ItemResult[], indent: string): string[][] {
   ]);
 }
 
+export interface RunOfItems {
+  generatedAt: string;
+  machine: Machine;
+  ids: number[];
+}
+
+/** The runs the items were measured in (one per generatedAt), in the order of their first item. */
+export function runsOf(items: readonly ItemResult[]): RunOfItems[] {
+  const runs: RunOfItems[] = [];
+  for (const item of items) {
+    const run = runs.find((r) => r.generatedAt === item.generatedAt);
+    if (run) run.ids.push(item.id);
+    else runs.push({ generatedAt: item.generatedAt, machine: item.machine, ids: [item.id] });
+  }
+  return runs;
+}
+
+const itemsText = (ids: readonly number[]) => `${ids.length === 1 ? "item" : "items"} ${ids.join(", ")}`;
+/** Minutes are enough to tell runs apart; the README gives the day only when there is one run. */
+const whenText = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+
 export function renderTable(results: BenchResults): string {
-  return `${table(["#", "figure", "measured", "goal", "result"], rows(results.items, "  "))}\n\nmachine: ${machineText(results.machine)}\n`;
+  const runs = runsOf(results.items);
+  const where =
+    runs.length === 1
+      ? `machine: ${machineText(runs[0]!.machine)}`
+      : [`measured in ${runs.length} runs:`, ...runs.map((r) => `  ${itemsText(r.ids)}: ${whenText(r.generatedAt)} on ${machineText(r.machine)}`)].join("\n");
+  return `${table(["#", "figure", "measured", "goal", "result"], rows(results.items, "  "))}\n\n${where}\n`;
 }
 
 export function renderReadmeSection(results: BenchResults): string {
   const cell = (s: string) => s.replace(/\|/g, "\\|");
+  const runs = runsOf(results.items);
+  const raw = "[bench/results.json](bench/results.json)";
+  const same = "Ratios are measured in the same run, with interleaved repeats.";
+  const header =
+    runs.length === 1
+      ? [`Measured ${runs[0]!.generatedAt.slice(0, 10)} on ${machineText(runs[0]!.machine)} (\`npm run bench\`; raw figures in`, `${raw}). ${same}`]
+      : [
+          `Measured with \`npm run bench\` in ${runs.length} runs (raw figures in ${raw}):`,
+          "",
+          ...runs.map((r) => `- ${itemsText(r.ids)}: ${whenText(r.generatedAt)} on ${machineText(r.machine)}`),
+          "",
+          same,
+        ];
   const lines = [
-    `Measured ${results.generatedAt.slice(0, 10)} on ${machineText(results.machine)} (\`npm run bench\`; raw figures in`,
-    "[bench/results.json](bench/results.json)). Ratios are measured in the same run, with interleaved repeats.",
+    ...header,
     "",
     "| # | figure | measured | goal | result |",
     "|---|---|---|---|---|",

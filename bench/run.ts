@@ -1,20 +1,21 @@
 // `npm run bench`: runs every item of bench/registry.ts, prints a table, writes bench/results.json and,
-// with --readme, the README's figures. Exit 0 when every goal is met, 1 when one is missed, 3 on error.
-// Options: --only 1,3 (some items; results.json keeps the others' last figures), --repeats N (default 5),
-// --readme.
+// with --readme, the README's figures. Exit 0 when every goal is met, 1 when one is missed (a goal left
+// unmeasured counts as missed), 2 on usage errors, 3 on error.
+// Options: --only 1,3 (some items; results.json keeps the others' last figures, each with when and where
+// it was measured, and the exit code is of the items run), --repeats N (default 5), --readme.
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Command } from "commander";
 import { newRunId } from "../harness/run/orchestrator.ts";
 import { Teardown } from "../harness/run/teardown.ts";
-import { holds } from "../harness/slo/grammar.ts";
 import { connectDocker } from "../harness/targets/docker.ts";
 import { buildTargetImage, ensureBaseImage } from "../harness/targets/images.ts";
 import type { BenchContext } from "./item.ts";
 import { describeMachine, loadAverageNow } from "./machine.ts";
 import { benchItems } from "./registry.ts";
-import { renderReadmeSection, renderTable, type BenchResults, type ItemResult } from "./report.ts";
+import { renderReadmeSection, renderTable } from "./report.ts";
+import { exitCode, judge, mergeResults, readResults, type ItemResult } from "./results.ts";
 
 const RESULTS = join(import.meta.dirname, "results.json");
 const README = join(import.meta.dirname, "..", "README.md");
@@ -29,6 +30,11 @@ const opts = new Command("bench")
   .opts<{ only?: number[]; repeats: number; readme?: boolean }>();
 
 const log = (m: string) => process.stderr.write(`[bench] ${m}\n`);
+const unknown = opts.only?.filter((id) => !benchItems.some((i) => i.id === id)) ?? [];
+if (unknown.length) {
+  process.stderr.write(`--only: no item ${unknown.join(", ")} (valid: ${benchItems.map((i) => i.id).join(", ")})\n`);
+  process.exit(2);
+}
 const loadAtStart = loadAverageNow();
 const docker = await connectDocker();
 const teardown = new Teardown();
@@ -54,27 +60,24 @@ const ctx: BenchContext = {
   shared: new Map(),
   log,
 };
-const previous: BenchResults | undefined = existsSync(RESULTS) ? JSON.parse(readFileSync(RESULTS, "utf8")) : undefined;
-const items: ItemResult[] = [];
-for (const item of benchItems) {
-  if (opts.only && !opts.only.includes(item.id)) {
-    const kept = previous?.items.find((i) => i.id === item.id);
-    if (kept) items.push(kept);
-    continue;
-  }
+const previous = existsSync(RESULTS) ? readResults(readFileSync(RESULTS, "utf8")) : undefined;
+type Measured = Omit<ItemResult, "generatedAt" | "machine">;
+const measured: Measured[] = [];
+for (const item of benchItems.filter((i) => !opts.only || opts.only.includes(i.id))) {
   log(`${item.id}. ${item.title}`);
   try {
     const r = await item.run(ctx);
-    const figures = r.figures.map((f) => (f.goal && f.value !== null ? { ...f, pass: holds(f.value, f.goal) } : f));
-    items.push({ id: item.id, title: item.title, figures, details: r.details });
+    measured.push({ id: item.id, title: item.title, figures: r.figures.map(judge), details: r.details });
   } catch (e) {
-    items.push({ id: item.id, title: item.title, figures: [], details: {}, error: (e as Error).message.split("\n")[0]! });
+    measured.push({ id: item.id, title: item.title, figures: [], details: {}, error: (e as Error).message.split("\n")[0]! });
   } finally {
     await teardown.unwind();
   }
 }
 
-const results: BenchResults = { generatedAt: new Date().toISOString(), machine: await describeMachine(docker, loadAtStart), items };
+const run = { generatedAt: new Date().toISOString(), machine: await describeMachine(docker, loadAtStart) };
+const fresh: ItemResult[] = measured.map((m) => ({ id: m.id, title: m.title, ...run, figures: m.figures, details: m.details, ...(m.error ? { error: m.error } : {}) }));
+const results = mergeResults(previous, fresh, benchItems.map((i) => i.id));
 writeFileSync(RESULTS, JSON.stringify(results, null, 2) + "\n");
 process.stdout.write(`\n${renderTable(results)}\nwritten: ${RESULTS} (runs and journals in ${ctx.workDir})\n`);
 if (opts.readme) {
@@ -84,6 +87,4 @@ if (opts.readme) {
   if (before === undefined || after === undefined) throw new Error(`README.md has no ${README_BEGIN} … ${README_END} section`);
   writeFileSync(README, `${before}${README_BEGIN}\n${renderReadmeSection(results)}\n${README_END}${after}`);
 }
-const failed = items.some((i) => i.error);
-const missed = items.some((i) => i.figures.some((f) => f.pass === false));
-process.exit(failed ? 3 : missed ? 1 : 0);
+process.exit(exitCode(fresh));

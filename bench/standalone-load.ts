@@ -1,6 +1,7 @@
 // Child process of bench item 1: standalone autocannon (the library as its command line calls it, no
-// harness code) with the load of scenarios/load-overhead.yaml against URL. Prints the same figures as
-// harness-load.ts: { throughput, p99, requests, cpuUsPerRequest }. Usage: standalone-load.ts BASE_URL
+// harness code) with the load of bench/scenarios/load-overhead.yaml against URL. Prints the figures item 1
+// reads from a harness run's journal: { throughput, p99, requests, cpuUsPerRequest }.
+// Usage: standalone-load.ts BASE_URL
 import autocannon from "autocannon";
 import { loadScenario } from "../harness/scenario/parse.ts";
 import { benchScenario } from "./cli.ts";
