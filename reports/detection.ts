@@ -1,23 +1,21 @@
 // The detection and self-healing part of the human-readable reports: per fault, what detected it and how
 // fast, what the healer did, where the anomaly showed first; each alert path's time to detect; expectations,
 // false alarms, balancer ejections and container resources. Pure functions of the journal.
+import { faultWindows, firstFiring, type FaultWindow } from "../harness/detect/attribute.ts";
 import type { Journal } from "../harness/run/journal.ts";
 import { detects, ms, offset, resourceRows } from "./format.ts";
 import { expectationTable } from "./tables.ts";
 
 type Table = (head: string[], rows: string[][]) => string;
 
-/** Time from each fault's injection to the first firing of each alert or detector in its window. */
-function detectionDelays(j: Journal): { name: string; delays: (number | null)[] }[] {
-  const injected = j.faults.filter((f) => f.injectedAt !== null).sort((a, b) => a.injectedAt! - b.injectedAt!);
+/** Time from each fault's injection to the first firing of each alert or detector in its window (attribute.ts). */
+function detectionDelays(j: Journal, windows: readonly FaultWindow[]): { name: string; delays: (number | null)[] }[] {
   const names = [...new Set(j.alerts.filter((a) => a.state === "firing").map((a) => a.name))];
   return names.map((name) => ({
     name,
-    delays: j.faults.map((f) => {
-      if (f.injectedAt === null) return null;
-      const end = injected.find((g) => g.injectedAt! > f.injectedAt!)?.injectedAt ?? Infinity;
-      const first = j.alerts.find((a) => a.name === name && a.state === "firing" && a.at >= f.injectedAt! && a.at < end);
-      return first ? first.at - f.injectedAt : null;
+    delays: windows.map((w) => {
+      const first = firstFiring(j.alerts, w.from, w.to, [name]);
+      return first ? first.at - w.from : null;
     }),
   }));
 }
@@ -28,10 +26,11 @@ export function detectionSection(j: Journal, table: Table): string[] {
   const injected = j.faults.filter((f) => f.injectedAt !== null);
   if ((detects(j) && injected.length) || j.heal.length || balancer.length) out.push("", "## Detection and healing");
   if (detects(j) && injected.length) {
-    const delays = detectionDelays(j);
+    const windows = faultWindows(j.faults);
+    const delays = detectionDelays(j, windows);
     if (delays.length) {
       out.push("", "Time to detect, per alert and detector (from each injection to its first firing):", "");
-      out.push(table(["alert or detector", ...injected.map((f) => f.id)], delays.map((d) => [d.name, ...d.delays.filter((_, i) => j.faults[i]!.injectedAt !== null).map(ms)])));
+      out.push(table(["alert or detector", ...windows.map((w) => w.fault.id)], delays.map((d) => [d.name, ...d.delays.map(ms)])));
     }
   }
   const d = j.detection;

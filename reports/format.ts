@@ -23,7 +23,9 @@ export function ms(value: number | null | undefined): string {
 }
 
 export function measuredText(r: SloResult): string {
-  return r.never ? "never" : formatValue(r.measured, r.unit);
+  if (r.never) return "never";
+  const value = formatValue(r.measured, r.unit);
+  return r.basis && r.measured !== null ? `${value} (${r.basis})` : value;
 }
 
 export function goalText(r: SloResult): string {
@@ -72,6 +74,14 @@ export function checkText(c: CheckRecord): string {
   if (c.lost === null) return c.error ?? "not verified";
   const extra = c.unackedPresent ? `; ${count(c.unackedPresent)} unacknowledged but present` : "";
   return `${count(c.lost)} of ${count(c.writes.acked)} acknowledged writes lost${extra}`;
+}
+
+/** What a backup-restore drill found: "restored in 1.2s (backup 300ms): 0 of 412 acknowledged writes lost". */
+export function drillText(c: CheckRecord): string {
+  const d = c.drill;
+  if (!d) return "—";
+  const restored = d.restoreMs === null ? "not restored" : `restored in ${ms(d.restoreMs)} (backup ${ms(d.backupMs)})`;
+  return d.lost === null ? `${restored}: ${d.error ?? "not verified"}` : `${restored}: ${count(d.lost)} of ${count(c.writes.acked)} acknowledged writes lost`;
 }
 
 export function pct(value: number | null | undefined): string {

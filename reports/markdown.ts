@@ -4,12 +4,9 @@ import { count, goalText, localisationText, measuredText, ms, verdictWord } from
 import { detectionSection } from "./detection.ts";
 import { formulaRows } from "./formulas.ts";
 import type { Reporter } from "./reporter.ts";
+import { markdownCell as cell } from "./escape.ts";
 import { checkTable, faultTable, faultTableNote, journeyFailureTables, usersSawTable } from "./tables.ts";
 
-// Markdown renders inline HTML: text from the scenario or from errors is escaped so it shows as text (a
-// tag or an entity needs "<" or "&"; ">" alone stays readable, as in "availability >= 95%").
-const text = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;");
-const cell = (s: string) => text(s).replace(/\|/g, "\\|").replace(/\n/g, " ");
 const row = (cells: string[]) => `| ${cells.map(cell).join(" | ")} |`;
 export const mdTable = (head: string[], rows: string[][]) =>
   [row(head), row(head.map(() => "---")), ...rows.map(row)].join("\n");

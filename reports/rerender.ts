@@ -1,6 +1,8 @@
 // `steadystate report PATH --format …`: renders the reports of a run folder again from its journals, for one
 // run, repeated trials (each trial, then the aggregate) or an A/B run (both sides, then the comparison).
-// Journals are only read; reports are written beside them.
+// Journals are only read; reports are written beside them. The JSON files (journal.json, aggregate.json,
+// compare.json) are the sources, so `--format json` writes nothing and says so: rewriting them would at
+// best reformat the record of the run.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { comparisonHtml, comparisonMarkdown, type Comparison } from "../harness/canary/render.ts";
@@ -13,9 +15,19 @@ export interface Rerendered {
   files: string[];
   /** The folder's Markdown summary, when markdown was asked for (for $GITHUB_STEP_SUMMARY). */
   markdown: string | undefined;
+  /** What was asked for and not done, for the user. */
+  notes: string[];
 }
 
+export const JSON_LEFT_AS_IS = "json: journal.json, aggregate.json and compare.json are what the reports are rendered from; left as they are";
+
 export function rerender(folder: RunFolder, formats: readonly string[]): Rerendered {
+  const asked = chosenFormats(formats, false);
+  const rendered = renderFolder(folder, asked.filter((f) => f !== "json"));
+  return { ...rendered, notes: asked.includes("json") ? [JSON_LEFT_AS_IS] : [] };
+}
+
+function renderFolder(folder: RunFolder, formats: readonly string[]): Omit<Rerendered, "notes"> {
   const wantMarkdown = chosenFormats(formats, false).includes("markdown");
   if (folder.kind === "run") {
     const files = writeReports(folder.journal, folder.dir, formats, true);
@@ -29,7 +41,7 @@ export function rerender(folder: RunFolder, formats: readonly string[]): Rerende
     files.push(...writeTrialsReports(aggregate, journals, folder.dir, formats, true));
     return { files, markdown: wantMarkdown ? trialsReporters.markdown.render(aggregate, journals) : undefined };
   }
-  const sides = [rerender(folder.baseline, formats), rerender(folder.canary, formats)];
+  const sides = [renderFolder(folder.baseline, formats), renderFolder(folder.canary, formats)];
   const files = sides.flatMap((s) => s.files);
   const compareFile = join(folder.dir, "compare.json");
   if (!existsSync(compareFile)) return { files, markdown: sides.map((s) => s.markdown ?? "").join("\n") || undefined };

@@ -2,7 +2,7 @@
 // faults, expected alerts, alerts, data checks, journey failures and what users saw. One wording for one
 // table.
 import type { Journal } from "../harness/run/journal.ts";
-import { actionText, checkText, count, detectedText, detects, ms, mttdText, mttrText, offset, pct } from "./format.ts";
+import { actionText, checkText, count, drillText, detectedText, detects, ms, mttdText, mttrText, offset, pct } from "./format.ts";
 
 export interface TextTable {
   head: string[];
@@ -40,11 +40,13 @@ export function expectationTable(j: Journal): TextTable & { met: boolean[] } {
   };
 }
 
-/** Acknowledged writes read back after recovery, per data check. */
+/** Acknowledged writes read back after recovery, per data check; and after the restore, when a check drills one. */
 export function checkTable(j: Journal): TextTable {
+  const checks = j.checks ?? [];
+  const drills = checks.some((c) => c.drill);
   return {
-    head: ["check", "writes", "result"],
-    rows: (j.checks ?? []).map((c) => [c.description, `${count(c.writes.attempted)} (${count(c.writes.acked)} acknowledged)`, checkText(c)]),
+    head: ["check", "writes", "result", ...(drills ? ["backup-restore"] : [])],
+    rows: checks.map((c) => [c.description, `${count(c.writes.attempted)} (${count(c.writes.acked)} acknowledged)`, checkText(c), ...(drills ? [drillText(c)] : [])]),
   };
 }
 

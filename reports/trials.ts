@@ -5,6 +5,7 @@ import type { Journal } from "../harness/run/journal.ts";
 import type { Aggregate } from "../harness/trials/aggregate.ts";
 import { STATS, type Distribution } from "../harness/trials/distribution.ts";
 import { formatValue, type Unit } from "../harness/slo/grammar.ts";
+import { markdownCell as cell } from "./escape.ts";
 import { goalText, measuredText, ms, verdictWord } from "./format.ts";
 import { distributionText, formulaRows } from "./formulas.ts";
 import { addRunSuite, junit, sloCase } from "./junit.ts";
@@ -32,8 +33,8 @@ export function faultRows(a: Aggregate): string[][] {
 
 export function renderTrialsMarkdown(a: Aggregate, trials: Journal[]): string {
   const icon = a.verdict === "pass" ? "✅" : a.verdict === "fail" ? "❌" : "⚠️";
-  const out = [`# ${icon} ${a.scenario.name}${a.variant ? ` (${a.variant})` : ""}: ${verdictWord(a)} over ${a.trials.length} trial(s)`];
-  if (a.reasons.length) out.push("", ...a.reasons.map((r) => `- ${r}`));
+  const out = [`# ${icon} ${cell(a.scenario.name)}${a.variant ? ` (${a.variant})` : ""}: ${verdictWord(a)} over ${a.trials.length} trial(s)`];
+  if (a.reasons.length) out.push("", ...a.reasons.map((r) => `- ${cell(r)}`));
   if (a.slo.length) {
     out.push("", "## Objectives over trials", "", mdTable(["objective", "goal", "measured", "result"], a.slo.map((r) => [r.metric, goalText(r), measuredText(r), r.pass ? "✅ pass" : "❌ fail"])));
   }

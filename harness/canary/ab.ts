@@ -1,7 +1,7 @@
 // A/B runs (`steadystate run --ab --repeat N`): the scenario's two variants run under the same load and
 // fault schedule, alternating trials (baseline 1, canary 1, baseline 2, …) so that drift of the machine
 // (other work, caches, thermal) falls on both sides alike; then each side is aggregated and the judge
-// compares them. Layout: DIR/baseline/trial-k, DIR/canary/trial-k, DIR/compare.{json,md,html}.
+// compares them. Layout: DIR/baseline/trial-k, DIR/canary/trial-k, DIR/compare.json (+ .md, .html by format).
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { VariantName } from "../scenario/schema.ts";
@@ -47,8 +47,14 @@ export interface AbResult {
   comparison: Comparison | undefined;
 }
 
-export async function runAb(s: Scenario, outDir: string, repeat: number, config: JudgeConfig, opts: TrialsOptions): Promise<AbResult> {
+/** The scenario's variants; a scenario without them cannot run --ab (checked before anything starts, dry runs too). */
+export function requireVariants(s: Scenario): NonNullable<Scenario["variants"]> {
   if (!s.variants) throw new UsageError(`${s.file}: --ab needs \`variants: { baseline: {…}, canary: {…} }\` in the scenario`);
+  return s.variants;
+}
+
+export async function runAb(s: Scenario, outDir: string, repeat: number, config: JudgeConfig, opts: TrialsOptions): Promise<AbResult> {
+  requireVariants(s);
   const dir = resolve(outDir);
   assertNoTrials(dir);
   const names = ["baseline", "canary"] as const;
@@ -73,6 +79,6 @@ export async function runAb(s: Scenario, outDir: string, repeat: number, config:
   };
   if (stopped) return { dir, sides, comparison: undefined };
   const comparison = compareFolders(join(dir, "baseline"), join(dir, "canary"), config);
-  writeComparison(comparison, dir);
+  writeComparison(comparison, dir, formats);
   return { dir, sides, comparison };
 }

@@ -2,6 +2,7 @@
 // canary, and says which exit code the verdict maps to (0 pass, 1 fail, marginal as configured).
 import { writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
+import { chosenFormats } from "../../reports/write.ts";
 import { UsageError } from "../scenario/errors.ts";
 import { folderJournals, readRunFolder } from "../trials/folder.ts";
 import type { JudgeConfig } from "./config.ts";
@@ -29,13 +30,18 @@ export function comparisonExitCode(c: Comparison): number {
   return v === "pass" || (v === "marginal" && c.config.marginal === "pass") ? 0 : 1;
 }
 
-/** compare.json, compare.md and compare.html into `dir`; paths inside are made relative to it. */
-export function writeComparison(c: Comparison, dir: string): string[] {
+/**
+ * compare.json into `dir`, always (it is the machine-readable verdict, and `steadystate report` renders the
+ * others from it), then compare.md and compare.html when markdown and html are among the formats; paths
+ * inside are made relative to `dir`. A comparison has no JUnit form.
+ */
+export function writeComparison(c: Comparison, dir: string, formats: readonly string[]): string[] {
   const rel = { ...c, baseline: { ...c.baseline, path: relative(dir, c.baseline.path) || "." }, canary: { ...c.canary, path: relative(dir, c.canary.path) || "." } };
+  const chosen = chosenFormats(formats);
   const files: [string, string][] = [
     ["compare.json", JSON.stringify(rel, null, 2) + "\n"],
-    ["compare.md", comparisonMarkdown(rel)],
-    ["compare.html", comparisonHtml(rel)],
+    ...(chosen.includes("markdown") ? [["compare.md", comparisonMarkdown(rel)] as [string, string]] : []),
+    ...(chosen.includes("html") ? [["compare.html", comparisonHtml(rel)] as [string, string]] : []),
   ];
   return files.map(([name, content]) => {
     writeFileSync(join(dir, name), content);

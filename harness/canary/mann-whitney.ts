@@ -66,6 +66,11 @@ export function mannWhitney(baseline: number[], canary: number[], confidence = 0
   const muMin = Math.min(...canary) - Math.max(...baseline);
   const muMax = Math.max(...canary) - Math.min(...baseline);
   const root = (zq: number, correct: boolean): number => {
+    // Each side constant (e.g. throughput capped at 200/s against 150/s): every pairwise difference is the
+    // same number, so the shift is that number and any interval built from the differences collapses onto
+    // it. R stops here ("all observations are tied" once the canary is shifted by it); for the judge this
+    // is complete separation, whose size the effect-size tolerance then weighs as for any other shift.
+    if (muMin === muMax) return muMin;
     const f = (d: number) => standardised(canary, baseline, d, zq, correct);
     if (f(muMin) <= 0) return muMin;
     if (f(muMax) >= 0) return muMax;

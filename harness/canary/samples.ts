@@ -2,7 +2,7 @@
 // values of the load in the steady phase (windows that end before the first fault) or in the fault phase
 // (the rest), pooled request counts for proportions, and one MTTR / MTTD per injected fault per trial.
 import { UsageError } from "../scenario/errors.ts";
-import type { Journal, WindowRow } from "../run/journal.ts";
+import { detects, type Journal, type WindowRow } from "../run/journal.ts";
 import { LOAD_SOURCE } from "../run/measure.ts";
 import type { JudgeMetric, Phase } from "./config.ts";
 import type { Proportion } from "./proportions.ts";
@@ -65,10 +65,12 @@ export function faultValues(side: Side, metric: "mttr" | "mttd"): FaultValues {
   const values: number[] = [];
   let never = 0;
   for (const { journal } of side.journals) {
+    // Time to detect exists only in trials that watched for alerts or detectors; elsewhere mttdMs is null
+    // for every fault, which is "not measured", not "never detected".
+    if (metric === "mttd" && !detects(journal)) continue;
     for (const f of journal.faults.filter((x) => x.injectedAt !== null && !x.error)) {
       const v = metric === "mttr" ? f.mttrMs : f.mttdMs;
-      if (metric === "mttd" && v === undefined) continue; // the run did not watch for detection
-      if (v === null || v === undefined) {
+      if (v === null) {
         never++;
         values.push((journal.loadEndedAt ?? journal.endedAt) - f.injectedAt!);
       } else values.push(v);

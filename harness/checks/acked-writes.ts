@@ -1,11 +1,13 @@
 // acked-writes: during the load, PUT a unique key at `rate` per second and remember which writes were
 // acknowledged (2xx); after recovery, GET every key back (see read-back.ts for what counts as lost).
+// With `drill: backup-restore`, the target is then backed up, destroyed, restored and read back again.
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { sleep } from "../run/sleep.ts";
 import { obj, positiveDuration, urlPath } from "../scenario/fields.ts";
-import type { AckedWritesRecord, CheckContext, CheckKind } from "./check.ts";
-import { classifyReadBack, type Read, type Write } from "./read-back.ts";
+import { DRILLS, drillProblem, runBackupRestoreDrill } from "./backup-restore.ts";
+import type { AckedWritesRecord, CheckContext, CheckKind, ReadBackCounts } from "./check.ts";
+import { classifyReadBack, type Read, type ReadBack, type Write } from "./read-back.ts";
 
 const params = obj({
   kind: z.literal("acked-writes"),
@@ -13,6 +15,7 @@ const params = obj({
   path: urlPath.default("/kv"),
   rate: z.number().positive().max(1_000).default(50),
   timeout: positiveDuration.default(2_000),
+  drill: z.enum(DRILLS).optional(),
 }).transform(({ timeout, ...rest }) => ({ ...rest, timeoutMs: timeout }));
 
 type Params = z.output<typeof params>;
@@ -58,11 +61,31 @@ async function get(ctx: CheckContext, p: Params, w: Write, signal: AbortSignal):
   return { unreadable: last };
 }
 
+/** GETs every key back, READ_CONCURRENCY at a time. */
+async function readBack(ctx: CheckContext, p: Params, writes: readonly Write[], signal: AbortSignal): Promise<{ counts: ReadBackCounts; r: ReadBack }> {
+  const startedAt = Date.now();
+  const reads: Read[] = new Array(writes.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < writes.length && !signal.aborted) {
+      const i = next++;
+      reads[i] = await get(ctx, p, writes[i]!, signal);
+    }
+  };
+  await Promise.all(Array.from({ length: READ_CONCURRENCY }, worker));
+  const r = classifyReadBack(writes, reads);
+  return { counts: { startedAt, endedAt: Date.now(), read: r.read, present: r.present, absent: r.absent, mismatched: r.mismatched, unreadable: r.unreadable }, r };
+}
+
 export const ackedWrites: CheckKind<Params> = {
   kind: "acked-writes",
   summary: "write unique keys during the run; after recovery, every acknowledged write must read back",
   params: params as unknown as z.ZodType<Params>,
-  describe: (p) => `acknowledged writes to ${p.target} ${p.path} (${p.rate}/s)`,
+  describe: (p) => `acknowledged writes to ${p.target} ${p.path} (${p.rate}/s)${p.drill ? `, then a ${p.drill} drill` : ""}`,
+  checkTarget: (p, target) => {
+    const problem = p.drill && drillProblem(target);
+    return problem ? { key: "drill", message: problem } : undefined;
+  },
   start(ctx, p, id) {
     const writes: Write[] = [];
     const notAckedBy: Record<string, number> = {};
@@ -114,18 +137,8 @@ export const ackedWrites: CheckKind<Params> = {
         record.writes.notAcked = writes.length - record.writes.acked;
       },
       async verify(signal) {
-        const startedAt = Date.now();
-        const reads: Read[] = new Array(writes.length);
-        let next = 0;
-        const worker = async () => {
-          while (next < writes.length && !signal.aborted) {
-            const i = next++;
-            reads[i] = await get(ctx, p, writes[i]!, signal);
-          }
-        };
-        await Promise.all(Array.from({ length: READ_CONCURRENCY }, worker));
-        const r = classifyReadBack(writes, reads);
-        record.verify = { startedAt, endedAt: Date.now(), read: r.read, present: r.present, absent: r.absent, mismatched: r.mismatched, unreadable: r.unreadable };
+        const { counts, r } = await readBack(ctx, p, writes, signal);
+        record.verify = counts;
         if (signal.aborted) {
           record.error = "read-back interrupted";
           return;
@@ -136,6 +149,13 @@ export const ackedWrites: CheckKind<Params> = {
         record.unackedPresent = r.unreadable ? null : r.unackedPresent;
         record.lostKeys = r.lostKeys;
         ctx.event("check", `${record.description}: ${record.writes.acked} acknowledged, ${r.lost} lost, ${r.unackedPresent} unacknowledged but present`);
+        if (p.drill) {
+          // The writes ended with the load, before the backup: every one of them is expected back.
+          record.drill = await runBackupRestoreDrill({ host: ctx.host, runId: ctx.runId, signal, event: ctx.event, readBack: (s) => readBack(ctx, p, writes, s) });
+          const d = record.drill;
+          if (d.error) ctx.event("check", `backup-restore: ${d.error}`);
+          else ctx.event("check", `backup-restore: ${d.verify!.read} key(s) read back after the restore, ${d.lost} acknowledged write(s) lost`);
+        }
       },
       result: () => record,
     };

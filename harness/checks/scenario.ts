@@ -2,10 +2,17 @@
 import type { Issue } from "../scenario/errors.ts";
 import type { Path } from "../scenario/issues.ts";
 import type { Section } from "../scenario/plugin.ts";
+import type { Target } from "../scenario/validate.ts";
 import type { CheckBase, CheckKind } from "./check.ts";
 import { checkKinds } from "./registry.ts";
 
-export function validateCheck(value: unknown, path: Path, issues: Issue[], section: Section): (CheckBase & Record<string, unknown>) | undefined {
+export function validateCheck(
+  value: unknown,
+  path: Path,
+  issues: Issue[],
+  section: Section,
+  targets: Readonly<Record<string, Target>>,
+): (CheckBase & Record<string, unknown>) | undefined {
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     issues.push({ path, message: "a check is a mapping like { kind: acked-writes, target: store, path: /kv, rate: 50 }" });
     return undefined;
@@ -16,5 +23,10 @@ export function validateCheck(value: unknown, path: Path, issues: Issue[], secti
   if (kindName === undefined) issues.push({ path: [...path, "kind"], message: "is required", valid });
   else if (!known) issues.push({ path: [...path, "kind"], message: `unknown check kind ${JSON.stringify(kindName)}`, valid });
   if (!known) return undefined;
-  return section((checkKinds as Record<string, CheckKind<any>>)[kindName as string]!.params, value, path);
+  const kind = (checkKinds as Record<string, CheckKind<any>>)[kindName as string]!;
+  const check = section(kind.params, value, path);
+  const target = check && targets[check.target];
+  const problem = target && kind.checkTarget?.(check, target);
+  if (problem) issues.push({ path: [...path, problem.key], message: problem.message });
+  return problem ? undefined : check;
 }

@@ -1,8 +1,10 @@
 // `steadystate doctor`: what this machine has for steadystate, and how to add what is missing. Required:
-// Docker, root, and the kernel features the fault library uses (nsenter, iptables with its statistic and
-// REJECT modules, tc tbf). Optional: netem (the fault proxy replaces it) and tools other parts use.
+// Docker, root, and the host features the fault library uses (nsenter, iptables with its statistic and
+// REJECT modules, tc tbf, the cgroup v1 files of the resource faults). Optional: netem (the fault proxy
+// replaces it) and tools other parts use.
 import which from "which";
-import { detectCapabilities, type Capability } from "../faults/capabilities.ts";
+import { detectCapabilities, type Capability, type HostCapabilities } from "../faults/capabilities.ts";
+import { CHROMIUM_INSTALL, chromiumPath } from "../journeys/browser.ts";
 import { connectDocker, DOCKER_FIX } from "../targets/docker.ts";
 import { table } from "./summary.ts";
 
@@ -15,48 +17,43 @@ export interface DoctorCheck {
 }
 
 const KERNEL: { capability: Capability; name: string; required: boolean }[] = [
+  { capability: "root", name: "root", required: true },
   { capability: "nsenter", name: "nsenter", required: true },
   { capability: "iptables", name: "iptables", required: true },
   { capability: "iptables-statistic", name: "iptables statistic", required: true },
   { capability: "iptables-reject", name: "iptables REJECT", required: true },
   { capability: "tc-tbf", name: "tc qdisc tbf", required: true },
   { capability: "netem", name: "tc qdisc netem", required: false },
+  { capability: "cgroup-v1", name: "cgroup v1", required: true },
 ];
 
-const TOOLS: { bin: string; fix: string; usedBy: string }[] = [
+/** `find`: where the harness itself looks, when that is not PATH. */
+const TOOLS: { bin: string; fix: string; usedBy: string; find?: (env: NodeJS.ProcessEnv) => string | null }[] = [
   { bin: "prometheus", fix: "apt-get install -y prometheus", usedBy: "alert detection" },
   { bin: "prometheus-alertmanager", fix: "apt-get install -y prometheus-alertmanager", usedBy: "alert detection" },
   { bin: "haproxy", fix: "apt-get install -y haproxy", usedBy: "load-balanced replicas" },
-  { bin: "chromium", fix: "apt-get install -y --no-install-recommends chromium", usedBy: "browser journeys" },
+  { bin: "chromium", fix: CHROMIUM_INSTALL, usedBy: "browser journeys", find: (env) => found(() => chromiumPath(env)) },
   { bin: "k6", fix: "install the k6 binary from https://k6.io (there is no Debian package)", usedBy: "the k6 load engine" },
 ];
 
+/** One row per host capability the fault library uses, in the order of KERNEL. */
+export function capabilityChecks(host: HostCapabilities): DoctorCheck[] {
+  return KERNEL.map(({ capability, name, required }) => {
+    const s = host.capabilities[capability];
+    return { name, required, ok: s.ok, detail: s.detail, ...(s.fix && !s.ok ? { fix: s.fix } : {}) };
+  });
+}
+
 export async function doctorChecks(): Promise<DoctorCheck[]> {
   const [docker, host] = await Promise.all([dockerCheck(), detectCapabilities()]);
-  const root = process.getuid?.() === 0;
-  const checks: DoctorCheck[] = [
-    docker,
-    {
-      name: "root",
-      required: true,
-      ok: root,
-      detail: root ? "running as root" : `running as uid ${process.getuid?.()}: crash and kernel faults need root`,
-      ...(root ? {} : { fix: "run steadystate as root" }),
-    },
-    ...KERNEL.map(({ capability, name, required }) => {
-      const s = host.capabilities[capability];
-      return { name, required, ok: s.ok, detail: s.detail, ...(s.fix && !s.ok ? { fix: s.fix } : {}) };
-    }),
-    {
-      name: "cgroup",
-      required: true,
-      ok: host.cgroup !== "unknown",
-      detail: host.cgroup === "unknown" ? "no cgroup hierarchy found at /sys/fs/cgroup" : `cgroup ${host.cgroup}`,
-      ...(host.cgroup === "unknown" ? { fix: "mount the cgroup hierarchy at /sys/fs/cgroup" } : {}),
-    },
-  ];
+  return [docker, ...capabilityChecks(host), ...(await toolChecks())];
+}
+
+/** One row per optional tool, found where runs will look for it. */
+export async function toolChecks(env: NodeJS.ProcessEnv = process.env): Promise<DoctorCheck[]> {
+  const checks: DoctorCheck[] = [];
   for (const tool of TOOLS) {
-    const path = await which(tool.bin, { nothrow: true });
+    const path = tool.find ? tool.find(env) : await which(tool.bin, { nothrow: true, path: env.PATH });
     checks.push({
       name: tool.bin,
       required: false,
@@ -66,6 +63,14 @@ export async function doctorChecks(): Promise<DoctorCheck[]> {
     });
   }
   return checks;
+}
+
+function found(locate: () => string): string | null {
+  try {
+    return locate();
+  } catch {
+    return null; // the row says how to install it
+  }
 }
 
 async function dockerCheck(): Promise<DoctorCheck> {

@@ -1,5 +1,5 @@
-// `steadystate run --dry-run`: the resolved plan (targets, load, stop conditions, and every injection with
-// its time, victims and undo) printed without connecting to Docker or touching anything.
+// `steadystate run --dry-run`: the resolved plan (targets, load, stop conditions, probes, journeys, and
+// every injection with its time, victims and undo) printed without connecting to Docker or touching anything.
 import type { Scenario } from "../scenario/validate.ts";
 import { formatDuration } from "../scenario/units.ts";
 import { planFaults } from "../run/schedule.ts";
@@ -27,6 +27,8 @@ export function renderDryRun(s: Scenario): string {
     ...Object.keys(s.targets).map((n) => `  ${targetLine(s, n)}`),
     `load: ${describeLoad(s.load)}`,
     `abortWhen: ${s.abortWhen.length ? s.abortWhen.map((c) => c.text).join("; ") : "none"}`,
+    ...listed("probes", s.probes.map((p) => `${p.name}: GET ${p.path} on ${p.target} every ${formatDuration(p.everyMs)}, timeout ${formatDuration(p.timeoutMs)}`)),
+    ...listed("journeys", s.journeys.map(journeyLine)),
   ];
   if (plan.length) {
     out.push(
@@ -39,12 +41,22 @@ export function renderDryRun(s: Scenario): string {
           p.id,
           p.victims.map((i) => victimName(s, p.spec.target, i)).join(", "),
           p.description,
-          p.kind.revert?.(p.spec) ?? "—",
+          p.kind.revert(p.spec),
         ]),
       ),
     );
   } else out.push("", "no faults");
   return out.join("\n") + "\n";
+}
+
+function listed(title: string, lines: string[]): string[] {
+  return lines.length ? [`${title}:`, ...lines.map((l) => `  ${l}`)] : [`${title}: none`];
+}
+
+function journeyLine(j: Scenario["journeys"][number]): string {
+  const what = j.steps ? `${j.steps.length} step(s)` : `script ${j.script}`;
+  const hypothesis = j.hypothesis ? "" : ", not in the hypothesis";
+  return `${j.name}: ${what}, ${j.browsers} browser(s) every ${formatDuration(j.everyMs)}, timeout ${formatDuration(j.timeoutMs)}${hypothesis}`;
 }
 
 function describeLoad(load: Scenario["load"]): string {

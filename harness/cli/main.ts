@@ -7,7 +7,8 @@ import { join, resolve } from "node:path";
 import { FORMAT_NAMES, reporters, resolveFormat, trialsReporters } from "../../reports/registry.ts";
 import { rerender } from "../../reports/rerender.ts";
 import { appendStepSummary, chosenFormats } from "../../reports/write.ts";
-import { runAb } from "../canary/ab.ts";
+import { requireVariants, runAb } from "../canary/ab.ts";
+import { renderAbPlan } from "../canary/ab-plan.ts";
 import { compareFolders, comparisonExitCode, writeComparison } from "../canary/compare.ts";
 import { loadJudgeConfig } from "../canary/config.ts";
 import { comparisonMarkdown, comparisonText } from "../canary/render.ts";
@@ -81,13 +82,15 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option("--dry-run", "print the resolved schedule (times, victims, undo actions) and touch nothing")
     .action(async (file: string, opts: { out?: string; report?: string[]; repeat?: number; ab?: boolean; config?: string; progress: boolean; dryRun?: boolean }) => {
       const scenario = loadScenario(file, { capabilities: await detectCapabilities() });
+      // Everything a real run would refuse is refused by a dry run too.
+      if (opts.config && !opts.ab) throw new UsageError("--config is for --ab (or `steadystate compare`)");
+      const judgeConfig = opts.ab ? loadJudgeConfig(opts.config) : undefined;
+      if (opts.ab) requireVariants(scenario);
+      const formats = opts.report ?? scenario.report.formats;
       if (opts.dryRun) {
-        print(renderDryRun(scenario));
+        print(renderDryRun(scenario) + (judgeConfig ? renderAbPlan(scenario, opts.repeat ?? 1, judgeConfig, formats) : ""));
         return;
       }
-      const judgeConfig = opts.ab ? loadJudgeConfig(opts.config) : undefined;
-      if (opts.config && !opts.ab) throw new UsageError("--config is for --ab (or `steadystate compare`)");
-      const formats = opts.report ?? scenario.report.formats;
       const wantsMarkdown = chosenFormats(formats).includes("markdown");
       const signals = interruptOnSignals();
       const trialsOptions = {
@@ -98,7 +101,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
       try {
         if (opts.ab) {
           const r = await runAb(scenario, opts.out ?? join("steadystate-runs", newRunId()), opts.repeat ?? 1, judgeConfig!, trialsOptions);
-          for (const side of ["baseline", "canary"] as const) print(renderTrialsSummary(r.sides[side].aggregate, join(r.dir, side)) + "\n");
+          for (const side of ["baseline", "canary"] as const) print(renderTrialsSummary(r.sides[side].aggregate, r.sides[side].trials.map((t) => t.journal), join(r.dir, side)) + "\n");
           const broken = (["baseline", "canary"] as const).map((k) => r.sides[k].aggregate.verdict).find((v) => v === "interrupted" || v === "error");
           if (!r.comparison) return setExit(EXIT_CODES[broken ?? "error"]);
           print(comparisonText(r.comparison));
@@ -107,7 +110,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
         }
         if (opts.repeat !== undefined) {
           const r = await runTrials(scenario, opts.out ?? join("steadystate-runs", newRunId()), opts.repeat, trialsOptions);
-          print(renderTrialsSummary(r.aggregate, r.dir));
+          print(renderTrialsSummary(r.aggregate, r.trials.map((t) => t.journal), r.dir));
           if (wantsMarkdown) appendStepSummary(trialsReporters.markdown.render(r.aggregate, r.trials.map((t) => t.journal)));
           return setExit(EXIT_CODES[r.aggregate.verdict]);
         }
@@ -133,6 +136,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .action((path: string, opts: { format: string[] }) => {
       const r = rerender(readRunFolder(path), opts.format);
       for (const f of r.files) print(`${f}\n`);
+      for (const n of r.notes) printErr(`${n}\n`);
       if (r.markdown) appendStepSummary(r.markdown);
       setExit(0);
     });
@@ -143,13 +147,14 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .argument("<baseline>", "run folder of the baseline (one run or repeated trials)")
     .argument("<canary>", "run folder of the canary")
     .option("--config <judge.yaml>", "metrics, tolerances, critical metrics and thresholds (default: see docs/canary.md)")
-    .option("-o, --out <dir>", "also write compare.json, compare.md and compare.html there")
+    .option("-o, --out <dir>", "also write compare.json there, and the --report formats")
+    .addOption(new Option("--report <formats>", "formats beside compare.json in --out: markdown (compare.md), html (compare.html)").argParser(parseFormats("--report")).default(["markdown", "html"], "md,html"))
     .option("--json", "print the comparison as JSON instead of a table")
-    .action((baseline: string, canary: string, opts: { config?: string; out?: string; json?: boolean }) => {
+    .action((baseline: string, canary: string, opts: { config?: string; out?: string; report: string[]; json?: boolean }) => {
       const c = compareFolders(baseline, canary, loadJudgeConfig(opts.config));
       if (opts.out) {
         mkdirSync(opts.out, { recursive: true });
-        writeComparison(c, resolve(opts.out));
+        writeComparison(c, resolve(opts.out), opts.report);
       }
       print(opts.json ? JSON.stringify(c, null, 2) + "\n" : comparisonText(c));
       appendStepSummary(comparisonMarkdown(c));
@@ -185,7 +190,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   program
     .command("cleanup")
     .description(
-      "finish what killed runs left: replay a run folder's undo log (faults on containers the run does not own), then remove containers, networks and volumes labelled steadystate.run; never touches anything else",
+      "finish what killed runs left: replay a run folder's undo log (faults on containers the run does not own), then remove containers, networks and volumes labelled steadystate.run, except those of runs still in progress (unless named with --run); never touches anything else",
     )
     .argument("[runDir]", "a run folder: replay its undo.json, then remove that run's containers, networks and volumes")
     .option("--run <runId>", "only what this run created (its undo log too, when its folder is ./steadystate-runs/<runId>)")
@@ -195,6 +200,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
       const r = dir ? await cleanupRun(docker, dir) : { undone: [], ...(await cleanup(docker, opts.run)) };
       print(`removed ${r.containers.length} container(s), ${r.networks.length} network(s), ${r.volumes.length} volume(s)${r.processes.length ? `, ${r.processes.length} process(es)` : ""}\n`);
       for (const name of [...r.containers, ...r.networks, ...r.volumes, ...r.processes.map((p) => `pid ${p}`)]) print(`  ${name}\n`);
+      for (const s of r.skipped) print(`skipped run ${s.runId}: still in progress (pid ${s.pid}); \`steadystate cleanup --run ${s.runId}\` removes it anyway\n`);
       if (dir) print(`undid ${r.undone.length} fault(s) from ${dir}/undo.json\n`);
       for (const label of r.undone) print(`  ${label}\n`);
       for (const e of r.errors) printErr(`could not ${e.startsWith("undo ") ? "" : "remove "}${e}\n`);

@@ -3,7 +3,7 @@
 // action). Plain text, aligned, no colours (CI logs keep it readable).
 import type { Journal } from "../run/journal.ts";
 import type { Aggregate } from "../trials/aggregate.ts";
-import { checkText, detects, goalText, measuredText, ms, mttrText, offset, pct, verdictWord } from "../../reports/format.ts";
+import { checkText, detects, drillText, goalText, measuredText, ms, mttrText, offset, pct, verdictWord } from "../../reports/format.ts";
 import { formulaRows } from "../../reports/formulas.ts";
 import { faultRows, metricRows } from "../../reports/trials.ts";
 
@@ -48,18 +48,19 @@ export function renderSummary(j: Journal, runDir: string): string {
     );
   }
   if (j.checks?.length) {
-    out.push("", table(["check", "result"], j.checks.map((c) => [c.description, checkText(c)])));
+    out.push("", table(["check", "result"], j.checks.map((c) => [c.description, c.drill ? `${checkText(c)}; backup-restore ${drillText(c)}` : checkText(c)])));
   }
   if (j.metrics.requests.total) out.push("", table(["quantity", "formula", "value"], formulaRows([j])));
   return out.join("\n") + "\n";
 }
 
-/** The end of `run --repeat`: the verdict over trials, objectives on trial statistics, distributions. */
-export function renderTrialsSummary(a: Aggregate, dir: string): string {
+/** The end of `run --repeat`: the verdict over trials, objectives on trial statistics, distributions, pooled formulas. */
+export function renderTrialsSummary(a: Aggregate, trials: readonly Journal[], dir: string): string {
   const out = [`${a.scenario.name}${a.variant ? ` (${a.variant})` : ""}: ${verdictWord(a)} over ${a.trials.length} trial(s)   (${dir})`];
   for (const r of a.reasons) out.push(`  - ${r}`);
   if (a.slo.length) out.push("", table(["objective", "goal", "measured", "result"], a.slo.map((r) => [r.metric, goalText(r), measuredText(r), r.pass ? "pass" : "FAIL"])));
   out.push("", table(["metric", "median", "p90", "min", "max", "trials"], metricRows(a)));
   if (a.faults.length) out.push("", table(["fault", "MTTR", "MTTD"], faultRows(a)));
+  if (trials.some((j) => j.metrics.requests.total)) out.push("", table(["quantity", "formula (pooled over trials)", "value"], formulaRows(trials)));
   return out.join("\n") + "\n";
 }

@@ -18,24 +18,44 @@ export interface Attribution {
   falseAlarms: AlertEvent[];
 }
 
+export interface FaultWindow {
+  fault: FaultRecord;
+  /** The injection, and the next injection (Infinity for the last fault). */
+  from: number;
+  to: number;
+}
+
+/** The window of each injected fault, in injection order. */
+export function faultWindows(faults: readonly FaultRecord[]): FaultWindow[] {
+  const injected = faults.filter((f) => f.injectedAt !== null).sort((a, b) => a.injectedAt! - b.injectedAt!);
+  return injected.map((fault) => ({ fault, from: fault.injectedAt!, to: injected.find((g) => g.injectedAt! > fault.injectedAt!)?.injectedAt ?? Infinity }));
+}
+
+/** The earliest firing in [from, to), of one of `names` when given. */
+export function firstFiring(alerts: readonly AlertEvent[], from: number, to: number, names?: readonly string[]): AlertEvent | undefined {
+  let first: AlertEvent | undefined;
+  for (const a of alerts) {
+    if (a.state !== "firing" || a.at < from || a.at >= to || (names && !names.includes(a.name))) continue;
+    if (!first || a.at < first.at) first = a;
+  }
+  return first;
+}
+
 export function attribute(faults: readonly FaultRecord[], alerts: readonly AlertEvent[], heal: readonly HealRecord[], spec: DetectionSpec | null): Attribution {
   const firings = alerts.filter((a) => a.state === "firing").sort((a, b) => a.at - b.at);
-  const injected = faults.filter((f) => f.injectedAt !== null).sort((a, b) => a.injectedAt! - b.injectedAt!);
-  const windowEnd = (f: FaultRecord) => injected.find((g) => g.injectedAt! > f.injectedAt!)?.injectedAt ?? Infinity;
-  const firstFiring = (from: number, to: number, names?: readonly string[]) =>
-    firings.find((a) => a.at >= from && a.at < to && (!names || names.includes(a.name)));
+  const windows = faultWindows(faults);
 
   const expectations: Expectation[] = [];
   const attributed = faults.map((f): FaultRecord => {
     if (f.injectedAt === null) return f;
-    const end = windowEnd(f);
+    const end = windows.find((w) => w.fault === f)!.to;
     const expected = (spec?.expect ?? []).filter((e) => e.for === "any" || e.for === f.kind);
     for (const e of expected) {
-      const fired = firstFiring(f.injectedAt, end, [e.alert]);
+      const fired = firstFiring(firings, f.injectedAt, end, [e.alert]);
       const delayMs = fired ? fired.at - f.injectedAt : null;
       expectations.push({ alert: e.alert, fault: f.id, withinMs: e.withinMs, firedAt: fired?.at ?? null, delayMs, met: delayMs !== null && delayMs <= e.withinMs });
     }
-    const detection = firstFiring(f.injectedAt, end, expected.length ? expected.map((e) => e.alert) : undefined);
+    const detection = firstFiring(firings, f.injectedAt, end, expected.length ? expected.map((e) => e.alert) : undefined);
     const detectedAt = detection?.at ?? null;
     const action = heal.filter((h) => h.at >= (detectedAt ?? f.injectedAt!) && h.at < end).sort((a, b) => a.at - b.at)[0];
     return {
@@ -51,7 +71,7 @@ export function attribute(faults: readonly FaultRecord[], alerts: readonly Alert
 
   const settleMs = spec?.settleMs ?? 0;
   const falseAlarms = firings.filter((a) => {
-    const before = injected.filter((f) => f.injectedAt! <= a.at).at(-1);
+    const before = windows.filter((w) => w.from <= a.at).at(-1)?.fault;
     if (!before) return true;
     return before.recoveredAt !== null && a.at > before.recoveredAt + settleMs;
   });

@@ -29,7 +29,6 @@ interface CusumState {
 
 export const cusum: Detector<CusumParams, CusumState> = {
   kind: "cusum",
-  summary: "cumulative sum of deviations beyond a drift, against a learnt baseline",
   params: (unit) =>
     obj({ drift: z.number().min(0).default(0.5), threshold: z.number().positive().default(5), ...baselineShape(unit) }).transform(
       ({ baseline, for: forMs, ...rest }) => ({ ...rest, baselineMs: baseline, forMs }),

@@ -26,8 +26,6 @@ export interface Step<S> {
 
 export interface Detector<P, S> {
   kind: string;
-  /** One line for docs and the "valid kinds" list. */
-  summary: string;
   /** The kind's own keys, strict; quantities are read in the unit of the watched signal. */
   params(unit: SignalUnit): z.ZodType<P>;
   describe(p: P): string;

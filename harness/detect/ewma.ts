@@ -28,7 +28,6 @@ interface EwmaState {
 
 export const ewma: Detector<EwmaParams, EwmaState> = {
   kind: "ewma",
-  summary: "EWMA control chart (λ, L) against a learnt baseline",
   params: (unit) =>
     obj({ lambda: z.number().gt(0).max(1).default(0.3), L: z.number().positive().default(3), ...baselineShape(unit) }).transform(
       ({ baseline, for: forMs, ...rest }) => ({ ...rest, baselineMs: baseline, forMs }),

@@ -5,7 +5,7 @@ import type { Scenario } from "../scenario/validate.ts";
 import { formatDuration } from "../scenario/units.ts";
 import type { DetectionSummary, FaultRecord, Journal } from "../run/journal.ts";
 import type { TimelineRow } from "../metrics/recorder.ts";
-import { attribute } from "./attribute.ts";
+import { attribute, faultWindows } from "./attribute.ts";
 import { localise } from "./localise.ts";
 import type { WatchResults } from "./watch.ts";
 
@@ -27,11 +27,15 @@ export function detectionParts(s: Scenario, faults: FaultRecord[], timeline: rea
     expectations: a.expectations,
     falseAlarms: a.falseAlarms,
   };
+  const windows = faultWindows(a.faults);
+  // Localisation looks from the injection to the recovery, or (no impact, or none yet) to the end of the
+  // fault's window: what happens after the next injection belongs to that fault.
+  const until = (f: FaultRecord) => {
+    const windowEnd = Math.min(end, windows.find((w) => w.fault === f)?.to ?? end);
+    return f.recoveredAt !== null && f.recoveredAt > (f.injectedAt ?? 0) ? Math.min(f.recoveredAt, windowEnd) : windowEnd;
+  };
   return {
-    faults: a.faults.map((f) => ({
-      ...f,
-      localisation: localise(f, { timeline, resources: watch.resources, sourceTargets, until: f.recoveredAt !== null && f.recoveredAt > (f.injectedAt ?? 0) ? f.recoveredAt : end }),
-    })),
+    faults: a.faults.map((f) => ({ ...f, localisation: localise(f, { timeline, resources: watch.resources, sourceTargets, until: until(f) }) })),
     resources: watch.resources,
     alerts: watch.alerts,
     heal: watch.heal,

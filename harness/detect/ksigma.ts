@@ -23,7 +23,6 @@ interface KSigmaState {
 
 export const ksigma: Detector<KSigmaParams, KSigmaState> = {
   kind: "ksigma",
-  summary: "more than k·σ from the mean of a trailing baseline",
   params: (unit) =>
     obj({ k: z.number().positive().default(3), ...baselineShape(unit) }).transform(({ baseline, for: forMs, ...rest }) => ({
       ...rest,

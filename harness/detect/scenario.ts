@@ -10,7 +10,10 @@ import type { Issue } from "../scenario/errors.ts";
 import { duration, name, obj, positiveDuration } from "../scenario/fields.ts";
 import type { Path } from "../scenario/issues.ts";
 import { isMapping, splitKeys, type Section } from "../scenario/plugin.ts";
+import { isLoopbackUrl } from "../scenario/target-source.ts";
 import { formatDuration } from "../scenario/units.ts";
+import type { PlacedObjective } from "../slo/error-budget.ts";
+import { splitMetric } from "../slo/metrics.ts";
 import type { Detector } from "./detector.ts";
 import { detectorKinds, detectors as detectorRegistry } from "./registry.ts";
 import { checkRuleFile } from "./rules.ts";
@@ -62,7 +65,7 @@ export interface DetectionContext {
 }
 
 const BUCKET_MS = 100;
-const httpUrl = z.string().regex(/^https?:\/\/[^\s/]+/, "must be an http:// or https:// URL");
+const httpUrl = z.string().refine((v) => /^https?:\/\/[^\s/]+/.test(v) && URL.canParse(v), { message: "must be an http:// or https:// URL" });
 
 const detectionSchema = obj({
   prometheus: z.unknown().optional(),
@@ -79,7 +82,9 @@ const prometheusSchema = obj({
   url: httpUrl.optional(),
   alertmanagerUrl: httpUrl.optional(),
   pollInterval: positiveDuration.default(1_000),
+  allowRemote: z.boolean().default(false),
 });
+const EXTERNAL_KEYS = ["url", "alertmanagerUrl"] as const;
 
 const expectSchema = obj({ alert: z.string().min(1), for: z.string().default("any"), within: positiveDuration });
 
@@ -142,6 +147,23 @@ export function validateDetection(raw: unknown, ctx: DetectionContext, issues: I
   return { prometheus: prometheus?.spec ?? null, expect: expects, quietBefore: d.quietBefore, settleMs: d.settle, detectors, ruleAlerts };
 }
 
+// Objectives measured on alert and detector firings.
+const DETECTION_METRICS = ["mttd", "false_alarms"];
+
+/**
+ * `mttd` and `false_alarms` are read from what fired: without a Prometheus or a detector nothing can, and
+ * such an objective would fail (mttd: never) or pass (no false alarm) every run whatever happened.
+ */
+export function checkDetectionObjectives(slo: readonly PlacedObjective[], detection: DetectionSpec | null, issues: Issue[]): void {
+  if (detection && (detection.prometheus !== null || detection.detectors.length > 0)) return;
+  for (const o of slo.filter((x) => DETECTION_METRICS.includes(splitMetric(x.metric).metric))) {
+    issues.push({
+      path: ["slo", o.index],
+      message: `${o.metric} is measured on alert and detector firings, and nothing in this scenario can fire: add detection.prometheus (alert rules, or the url of yours) or detection.detectors`,
+    });
+  }
+}
+
 function validatePrometheus(raw: unknown, dir: string, issues: Issue[], section: Section): { spec: PrometheusSpec; alerts: string[] } | null {
   const path: Path = ["detection", "prometheus"];
   const p = section(prometheusSchema, raw, path);
@@ -151,9 +173,20 @@ function validatePrometheus(raw: unknown, dir: string, issues: Issue[], section:
     for (const key of ["rules", "scrapeInterval", "evaluationInterval"].filter((k) => keys.includes(k))) {
       issues.push({ path: [...path, key], message: `is for the Prometheus the harness starts; with url/alertmanagerUrl your own instance has its rules and intervals`, atKey: true });
     }
+    // Traffic goes only to this machine unless the scenario says otherwise, as for url targets.
+    for (const key of EXTERNAL_KEYS) {
+      const url = p[key] === undefined ? undefined : new URL(p[key]);
+      if (url && !p.allowRemote && !isLoopbackUrl(url)) {
+        issues.push({
+          path: [...path, key],
+          message: `${url.host} is not this machine: alerts and queries are read only from loopback (127.0.0.0/8, localhost, [::1]) unless detection.prometheus sets allowRemote: true`,
+        });
+      }
+    }
     return { spec: { mode: "external", url: p.url ?? null, alertmanagerUrl: p.alertmanagerUrl ?? null, pollIntervalMs: p.pollInterval }, alerts: [] };
   }
   if (keys.includes("pollInterval")) issues.push({ path: [...path, "pollInterval"], message: "is for polling your own instances (url, alertmanagerUrl)", atKey: true });
+  if (keys.includes("allowRemote")) issues.push({ path: [...path, "allowRemote"], message: "applies only to your own instances (url, alertmanagerUrl)", atKey: true });
   const alerts: string[] = [];
   const listed = Array.isArray((raw as { rules?: unknown }).rules);
   const rules = p.rules.map((rel, i) => {

@@ -20,7 +20,6 @@ interface ThresholdState {
 
 export const threshold: Detector<ThresholdParams, ThresholdState> = {
   kind: "threshold",
-  summary: "value OP limit, held for `for`",
   params: (unit) =>
     obj({ op: z.enum(OPS as [Op, ...Op[]]), value: unit.value, for: duration.default(0) }).transform(({ for: forMs, ...rest }) => ({
       ...rest,

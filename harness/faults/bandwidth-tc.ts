@@ -1,3 +1,4 @@
+import type Docker from "dockerode";
 import { byteRate, obj } from "../scenario/fields.ts";
 import { formatSize } from "../scenario/units.ts";
 import type { Replica } from "../targets/replica.ts";
@@ -10,6 +11,8 @@ interface BandwidthTcParams {
 
 /** Our qdisc's handle: the undo deletes only a root qdisc with this handle. */
 const HANDLE = "5353:";
+/** tc's answer for an interface that is gone (a partition disconnected its network meanwhile). */
+const DEVICE_GONE = /Cannot find device/;
 
 // A token bucket (tc tbf) as the root qdisc of each of the target's interfaces: everything the target
 // sends (its answers, its calls) leaves at `rate` at most. Refused when an interface already has a root
@@ -22,11 +25,13 @@ export const bandwidthTc: FaultKind<BandwidthTcParams> = {
   needs: ["nsenter", "tc-tbf"],
   instead: "kind bandwidth (fault proxy)",
   describe: (p) => `bandwidth-tc ${formatSize(p.bytesPerSecond)}/s out of ${p.target}`,
+  revert: () => `delete the tbf qdisc (tc qdisc del … handle ${HANDLE}) where still there`,
   inject: (ctx, p) =>
     onEachVictim(ctx, async (victim) => {
       const changes: NetnsChange[] = [];
       for (const dev of await interfaces(ctx.docker, victim)) {
-        const current = (await inNetns(ctx.docker, victim, ["tc", "qdisc", "show", "dev", dev, "root"])).trim();
+        const current = await rootQdisc(ctx.docker, victim, dev);
+        if (current === undefined) continue; // gone since listed: a partition disconnected its network
         if (!current.startsWith("qdisc noqueue ")) {
           throw new Error(`${dev} already has a root qdisc (${current.split(" ").slice(0, 3).join(" ")}): is another bandwidth fault in force?`);
         }
@@ -35,6 +40,16 @@ export const bandwidthTc: FaultKind<BandwidthTcParams> = {
       return applyChanges(ctx, changes);
     }),
 };
+
+/** The interface's root qdisc, or undefined when the interface no longer exists. */
+async function rootQdisc(docker: Docker, replica: Replica, dev: string): Promise<string | undefined> {
+  try {
+    return (await inNetns(docker, replica, ["tc", "qdisc", "show", "dev", dev, "root"])).trim();
+  } catch (e) {
+    if (DEVICE_GONE.test((e as Error).message)) return undefined;
+    throw e;
+  }
+}
 
 function tbf(replica: Replica, dev: string, bytesPerSecond: number): NetnsChange {
   // The bucket must hold at least one full packet and a timer tick's worth of bytes.
@@ -46,5 +61,6 @@ function tbf(replica: Replica, dev: string, bytesPerSecond: number): NetnsChange
     apply: ["tc", "qdisc", "add", "dev", dev, "root", "handle", HANDLE, ...qdisc],
     revert: ["tc", "qdisc", "del", "dev", dev, "root", "handle", HANDLE],
     check: { argv: ["tc", "qdisc", "show", "dev", dev, "root"], includes: `qdisc tbf ${HANDLE}` },
+    goneIf: DEVICE_GONE,
   };
 }

@@ -1,12 +1,15 @@
 // What this host can do for kernel-level faults, found by trying it: each iptables/tc probe runs in a
 // throwaway network namespace (`unshare --net`), so nothing on the host changes. Fault kinds declare what
 // they need (`needs`); a scenario whose faults need something missing is refused before any container
-// starts, with what is missing and what to use instead. `steadystate doctor` prints the same findings.
+// starts, with what is missing and what to use instead. The resource faults need root and the cgroup v1
+// files they write (see cgroup.ts). `steadystate doctor` prints the same findings.
 import { execFile } from "node:child_process";
-import { statfs } from "node:fs/promises";
+import { access, statfs } from "node:fs/promises";
+import { join } from "node:path";
 import which from "which";
+import { CGROUP_ROOT } from "./cgroup.ts";
 
-export const CAPABILITIES = ["nsenter", "iptables", "iptables-statistic", "iptables-reject", "tc-tbf", "netem"] as const;
+export const CAPABILITIES = ["root", "nsenter", "iptables", "iptables-statistic", "iptables-reject", "tc-tbf", "netem", "cgroup-v1"] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
 export interface CapabilityStatus {
@@ -24,6 +27,10 @@ export interface HostCapabilities {
 
 const PROBE_TIMEOUT_MS = 5_000;
 const CGROUP2_SUPER_MAGIC = 0x63677270;
+const CGROUP_SUPER_MAGIC = 0x27e0eb;
+/** What the resource faults read and write, per v1 controller (a container's own directory has the same files). */
+const CGROUP_V1_FILES = { cpu: ["cpu.cfs_quota_us", "cpu.cfs_period_us"], cpuacct: ["cgroup.procs"], memory: ["memory.limit_in_bytes", "memory.oom_control"] };
+const CGROUP_V1_FIX = "boot the Docker host with cgroup v1 (kernel parameter systemd.unified_cgroup_hierarchy=0), or leave the resource faults out";
 
 interface Tool {
   bin: string;
@@ -55,15 +62,38 @@ async function detectNsenter(): Promise<CapabilityStatus> {
   return { ok: true, detail: "nsenter available, running as root" };
 }
 
+function detectRoot(): CapabilityStatus {
+  const uid = process.getuid?.();
+  if (uid === 0) return { ok: true, detail: "running as root" };
+  return { ok: false, detail: `running as uid ${uid}: faults that reach host PIDs or cgroup files need root`, fix: "run steadystate as root" };
+}
+
 async function detectCgroup(): Promise<HostCapabilities["cgroup"]> {
   try {
-    const fs = await statfs("/sys/fs/cgroup");
+    const fs = await statfs(CGROUP_ROOT);
     if (fs.type === CGROUP2_SUPER_MAGIC) return "v2";
-    await statfs("/sys/fs/cgroup/memory");
+    await statfs(join(CGROUP_ROOT, "memory"));
     return "v1";
   } catch {
     return "unknown";
   }
+}
+
+/** The cgroup v1 layout the resource faults write to: each controller mounted at /sys/fs/cgroup/<controller>. */
+export async function cgroupV1Status(version: HostCapabilities["cgroup"]): Promise<CapabilityStatus> {
+  if (version === "v2") {
+    return { ok: false, detail: "this host uses cgroup v2 (unified hierarchy): resource faults write cgroup v1 files", fix: CGROUP_V1_FIX };
+  }
+  if (version === "unknown") return { ok: false, detail: `no cgroup hierarchy found at ${CGROUP_ROOT}`, fix: CGROUP_V1_FIX };
+  const absent: string[] = [];
+  for (const [controller, files] of Object.entries(CGROUP_V1_FILES)) {
+    const dir = join(CGROUP_ROOT, controller);
+    const mounted = await statfs(dir).then((fs) => fs.type === CGROUP_SUPER_MAGIC, () => false);
+    if (!mounted) absent.push(dir);
+    else for (const f of files) if (!(await access(join(dir, f)).then(() => true, () => false))) absent.push(join(dir, f));
+  }
+  if (absent.length) return { ok: false, detail: `cgroup v1 without the layout resource faults write to (missing ${absent.join(", ")})`, fix: CGROUP_V1_FIX };
+  return { ok: true, detail: `cgroup v1, cpu, cpuacct and memory controllers at ${CGROUP_ROOT}/<controller>` };
 }
 
 const KERNEL_FIX = "use a kernel with this module (or load it with modprobe)";
@@ -102,7 +132,19 @@ async function detect(): Promise<HostCapabilities> {
     ),
     detectCgroup(),
   ]);
-  return { capabilities: { nsenter, iptables, "iptables-statistic": statistic, "iptables-reject": reject, "tc-tbf": tbf, netem }, cgroup };
+  return {
+    capabilities: {
+      root: detectRoot(),
+      nsenter,
+      iptables,
+      "iptables-statistic": statistic,
+      "iptables-reject": reject,
+      "tc-tbf": tbf,
+      netem,
+      "cgroup-v1": await cgroupV1Status(cgroup),
+    },
+    cgroup,
+  };
 }
 
 let cached: Promise<HostCapabilities> | undefined;

@@ -20,6 +20,7 @@ export const cpuBurn: FaultKind<CpuBurnParams> = {
   summary: "keep `cpus` cores busy inside the container's cgroups for `duration`",
   params: obj({ cpus: z.number().positive().max(64).default(1) }),
   window: "required",
+  needs: ["root", "cgroup-v1"],
   describe: (p) => `burn ${p.cpus} CPU in ${p.target} for ${p.durationMs}ms`,
   revert: () => "end the burner process",
   inject: (ctx, p) =>

@@ -15,6 +15,7 @@ export const cpuThrottle: FaultKind<CpuThrottleParams> = {
   summary: "limit the container to `cpus` cores (CFS quota) for `duration`",
   params: obj({ cpus: z.number().min(0.01).max(1024) }),
   window: "required",
+  needs: ["root", "cgroup-v1"],
   describe: (p) => `throttle ${p.target} to ${p.cpus} CPU for ${p.durationMs}ms`,
   revert: () => "write back the prior CPU quota (cpu.cfs_quota_us)",
   exclusive: "CPU quota",

@@ -10,6 +10,8 @@ export const crash: FaultKind = {
   summary: "SIGKILL the main process (restart policy applies)",
   params: obj({}) as z.ZodType<Record<string, never>>,
   window: "forbidden",
+  needs: ["root"],
+  instead: "kind restart or stop (Docker)",
   describe: (p) => `crash ${p.target} (SIGKILL main process)`,
   revert: () => "none: the restart policy (or the system) must heal it",
   inject: (ctx) =>

@@ -35,8 +35,14 @@ const size = textValue((v): DiskFillParams["size"] | undefined => {
 export const diskFill: FaultKind<DiskFillParams> = {
   kind: "disk-fill",
   summary: "fill the filesystem holding `path` with `size` bytes (or to `size`% used) for `duration`",
-  params: obj({ size, path: urlPath.default("/"), allowHostDisk: z.boolean().default(false) }),
+  params: obj({
+    size,
+    // The fill file is written from the host into the container's filesystem: ".." would leave it.
+    path: urlPath.refine((p) => !p.split("/").includes(".."), { message: 'must not contain ".." segments' }).default("/"),
+    allowHostDisk: z.boolean().default(false),
+  }),
   window: "required",
+  needs: ["root", "cgroup-v1"],
   describe: (p) =>
     `fill ${p.path} of ${p.target} ${"percent" in p.size ? `to ${formatPercent(p.size.percent)} used` : `with ${formatSize(p.size.bytes, "binary")}`} for ${p.durationMs}ms`,
   revert: () => "delete the fill file",

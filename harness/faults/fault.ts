@@ -57,8 +57,8 @@ export interface FaultKind<P extends object = Record<string, unknown>> {
   /** Whether the fault is a window (`duration` needed) or an instant. */
   window: "required" | "forbidden";
   describe(p: P & FaultBase): string;
-  /** What the undo does, for `--dry-run` ("none" for faults the system itself must heal). */
-  revert?(p: P & FaultBase): string;
+  /** What the undo does, for `--dry-run` ("none: …" for faults the system itself must heal). */
+  revert(p: P & FaultBase): string;
   /**
    * Faults naming the same setting (e.g. "memory limit") must not overlap on one target: the later one
    * would save the earlier one's value as "prior" and restore it.
@@ -76,6 +76,39 @@ export interface FaultKind<P extends object = Record<string, unknown>> {
   inject(ctx: FaultContext, p: P & FaultBase): Promise<Undo | undefined>;
 }
 
+/** The capabilities a fault of this kind needs with these parameters. */
+export function needsOf<P extends object>(kind: FaultKind<P>, p: P & FaultBase): readonly Capability[] {
+  return typeof kind.needs === "function" ? kind.needs(p) : (kind.needs ?? []);
+}
+
+/** Throws every failure at once (each reason kept, their messages joined); nothing when none failed. */
+function throwAll(reasons: readonly unknown[]): void {
+  if (!reasons.length) return;
+  const message = (r: unknown) => String((r as Error | undefined)?.message ?? r);
+  throw new AggregateError(reasons, reasons.map(message).join("; "));
+}
+
+const rejections = (results: readonly PromiseSettledResult<unknown>[]) =>
+  results.flatMap((r) => (r.status === "rejected" ? [r.reason as unknown] : []));
+
+/**
+ * One undo for the parts of a fault, made in order: undoes them newest first, each attempted even when
+ * another fails, then throws every failure. Reads `undos` when called, so parts pushed later count.
+ */
+export function undoParts(undos: readonly Undo[]): Undo {
+  return async () => {
+    const reasons: unknown[] = [];
+    for (const u of [...undos].reverse()) {
+      try {
+        await u();
+      } catch (e) {
+        reasons.push(e);
+      }
+    }
+    throwAll(reasons);
+  };
+}
+
 /** Runs `act` on every victim together; one undo that undoes each in turn, all attempted. */
 export async function onEachVictim(
   ctx: FaultContext,
@@ -83,11 +116,7 @@ export async function onEachVictim(
 ): Promise<Undo | undefined> {
   const settled = await Promise.allSettled(ctx.victims.map(act));
   const undos = settled.flatMap((s) => (s.status === "fulfilled" && s.value ? [s.value] : []));
-  const undoAll: Undo = async () => {
-    const results = await Promise.allSettled(undos.map((u) => u()));
-    const failed = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
-    if (failed.length) throw new AggregateError(failed.map((f) => f.reason), failed.map((f) => String(f.reason?.message ?? f.reason)).join("; "));
-  };
+  const undoAll: Undo = async () => throwAll(rejections(await Promise.allSettled(undos.map((u) => u()))));
   const rejected = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
   if (rejected) {
     // Undo what did apply before reporting the failure, so a half-applied fault never lingers.

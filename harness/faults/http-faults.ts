@@ -28,4 +28,5 @@ export const httpDelay = httpFault({
   params: obj({ delay: duration, ...match }).transform(({ delay, ...rest }) => ({ ...rest, delayMs: delay })),
   spec: (p) => ({ http: "delay", delayMs: p.delayMs }),
   effect: (p) => `+${formatDuration(p.delayMs)}`,
+  onRemoval: "requests it holds are forwarded at once",
 });

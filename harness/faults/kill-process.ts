@@ -20,6 +20,8 @@ export const killProcess: FaultKind<KillProcessParams> = {
   summary: "send `signal` (default SIGTERM) to the main process",
   params: obj({ signal: z.enum(KILL_SIGNALS as [NodeJS.Signals, ...NodeJS.Signals[]]).default("SIGTERM") }),
   window: "forbidden",
+  needs: ["root"],
+  instead: "kind restart or stop (Docker)",
   describe: (p) => `send ${p.signal} to ${p.target}'s main process`,
   revert: () => "none: what the process does with the signal is the system's to heal",
   inject: (ctx, p) =>

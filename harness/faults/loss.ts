@@ -18,6 +18,7 @@ export const loss: FaultKind<LossParams> = {
   needs: ["nsenter", "iptables-statistic"],
   instead: "kind reset-peer with `probability` (fault proxy)",
   describe: (p) => `loss ${formatPercent(p.ratio)} of packets to ${p.target}`,
+  revert: () => "delete the DROP rule (iptables -D) if still there",
   inject: (ctx, p) =>
     onEachVictim(ctx, (victim) =>
       applyChanges(

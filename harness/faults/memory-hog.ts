@@ -27,6 +27,7 @@ export const memoryHog: FaultKind<MemoryHogParams> = {
   summary: "charge `size` bytes of memory to the container's cgroup for `duration`",
   params: obj({ size: size.refine((n) => n > 0, { message: "must be more than 0 bytes" }) }),
   window: "required",
+  needs: ["root", "cgroup-v1"],
   describe: (p) => `hog ${formatSize(p.size, "binary")} of memory in ${p.target} for ${p.durationMs}ms`,
   revert: () => "delete the charged tmpfs file (frees the memory)",
   inject: (ctx, p) =>

@@ -5,7 +5,7 @@ import { obj, size } from "../scenario/fields.ts";
 import { formatSize } from "../scenario/units.ts";
 import { changeSetting, containerCgroups, readSetting, type ContainerCgroups } from "./cgroup.ts";
 import { writeInCgroups } from "./cgroup-helper.ts";
-import { onEachVictim, type FaultContext, type FaultKind, type Undo } from "./fault.ts";
+import { onEachVictim, undoParts, type FaultContext, type FaultKind, type Undo } from "./fault.ts";
 import { shmFile } from "./memory-hog.ts";
 import { applyStep, type RestoreStep } from "./restore.ts";
 
@@ -30,6 +30,7 @@ export const memoryLimit: FaultKind<MemoryLimitParams> = {
     oom: z.boolean().default(false),
   }),
   window: "required",
+  needs: ["root", "cgroup-v1"],
   describe: (p) => `limit ${p.target} to ${formatSize(p.limit, "binary")} of memory for ${p.durationMs}ms${p.oom ? ", until OOM killed" : ""}`,
   revert: (p) => `write back the prior memory limit (memory.limit_in_bytes)${p.oom ? " and oom_score_adj; delete the charged tmpfs file" : ""}`,
   exclusive: "memory limit",
@@ -42,15 +43,16 @@ export const memoryLimit: FaultKind<MemoryLimitParams> = {
         throw new Error(`${victim.containerName} already uses ${formatSize(usage, "binary")}, more than the limit ${formatSize(p.limit, "binary")}: choose a limit above its usage`);
       }
       const undos: Undo[] = [];
-      const undoAll: Undo = async () => {
-        for (const u of undos.reverse()) await u();
-      };
+      // Every part is undone even when another fails: the OOM score must come back with the limit.
+      const undoAll = undoParts(undos);
       try {
         if (p.oom) undos.push(changeSetting(ctx, `/proc/${cg.pid}/oom_score_adj`, "1000", `the OOM score of ${victim.containerName}`));
         undos.push(changeSetting(ctx, join(cg.dirs.memory, "memory.limit_in_bytes"), String(p.limit), `the memory limit of ${victim.containerName}`));
         if (p.oom) undos.push(await driveIntoOom(ctx, cg, victim.containerName, p.limit));
       } catch (e) {
-        await undoAll();
+        // The injection's failure is what gets reported; the runner replays the logged steps again and
+        // reports an undo that still fails.
+        await undoAll().catch(() => undefined);
         throw e;
       }
       return undoAll;

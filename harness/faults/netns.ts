@@ -3,6 +3,7 @@
 // reverts exactly the changes that were made, newest first, each only if it is still there (a container
 // that restarted or stopped took its namespace, and the change, with it).
 import { execFile } from "node:child_process";
+import { readlinkSync } from "node:fs";
 import type Docker from "dockerode";
 import { hostPid, type Replica } from "../targets/replica.ts";
 import type { FaultContext, Undo } from "./fault.ts";
@@ -21,6 +22,8 @@ export interface NetnsChange {
    * output includes `includes`. Plain data, so that the undo log can replay it after a SIGKILL.
    */
   check: NetnsCheck;
+  /** An apply error matching this means there is nothing left to change (e.g. an interface a partition removed): skipped. */
+  goneIf?: RegExp;
 }
 
 export interface NetnsCheck {
@@ -68,6 +71,7 @@ export function restoreStep(c: NetnsChange): RestoreStep {
  */
 export async function applyChanges(ctx: Pick<FaultContext, "docker" | "log" | "willChange">, changes: readonly NetnsChange[]): Promise<Undo> {
   const { docker, log } = ctx;
+  for (const replica of new Set(changes.map((c) => c.replica))) await refuseHostNamespace(docker, replica);
   const made: NetnsChange[] = [];
   const undo: Undo = async () => {
     const errors: string[] = [];
@@ -89,6 +93,10 @@ export async function applyChanges(ctx: Pick<FaultContext, "docker" | "log" | "w
     try {
       await inNetns(docker, c.replica, c.apply);
     } catch (e) {
+      if (c.goneIf?.test((e as Error).message)) {
+        log(`skipped on ${c.replica.containerName} (gone since listed): ${c.describe}`);
+        continue;
+      }
       await undo().catch(() => undefined);
       throw new Error(`${c.replica.containerName}: ${(e as Error).message}`);
     }
@@ -96,6 +104,18 @@ export async function applyChanges(ctx: Pick<FaultContext, "docker" | "log" | "w
     log(`added to ${c.replica.containerName}: ${c.describe}`);
   }
   return undo;
+}
+
+/**
+ * A container started with `--network host` (or sharing a container that was) has the host's namespace,
+ * the one the harness runs in: a rule or qdisc there would change the host and every container's traffic,
+ * so nothing is applied.
+ */
+async function refuseHostNamespace(docker: Docker, replica: Replica): Promise<void> {
+  const pid = await hostPid(docker, replica);
+  if (readlinkSync(`/proc/${pid}/ns/net`) === readlinkSync("/proc/self/ns/net")) {
+    throw new Error(`${replica.containerName} is in the host's network namespace (network mode host): iptables and tc there would change the host itself`);
+  }
 }
 
 /** An iptables rule inserted first in `chain`; deleted by the same spec. */

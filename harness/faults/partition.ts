@@ -1,47 +1,102 @@
+import type Docker from "dockerode";
 import { z } from "zod";
 import { obj } from "../scenario/fields.ts";
 import { networkAddress, type Replica } from "../targets/replica.ts";
-import { onEachVictim, type FaultContext, type FaultKind, type Undo } from "./fault.ts";
+import { onEachVictim, undoParts, type FaultContext, type FaultKind, type Undo } from "./fault.ts";
 import { applyChanges, iptablesRule } from "./netns.ts";
+import { applyStep, type ReconnectEndpoint, type RestoreStep } from "./restore.ts";
 
 interface PartitionParams {
   from?: string | undefined;
 }
 
 // Two ways to cut a target off:
-// - from the network (no `from`): `docker network disconnect`; the undo connects it again with the same
-//   DNS aliases. Everyone, the host's published port included, loses it.
+// - from its networks (no `from`): `docker network disconnect`, from the run network for a target the run
+//   started (its published port lives on a network of its own), from every network it is on for a
+//   container the scenario names. Before each disconnect, the reconnect (same DNS aliases, same configured
+//   addresses) goes to the undo log, so `cleanup` reconnects it after a SIGKILL. Everyone, the host's
+//   published port of a named container included, loses it.
 // - from one other target (`from`): in each side's network namespace, packets from the other side (its
 //   replicas and, if it has one, the fault proxy answering as it) are dropped (iptables). Connections hang
-//   rather than fail fast, as in a real partition.
+//   rather than fail fast, as in a real partition. Both sides are on the run network (validation refuses
+//   `from` on or to a named container).
 export const partition: FaultKind<PartitionParams> = {
   kind: "partition",
-  summary: "cut the target off the network (docker network disconnect), or only from the target `from` (iptables)",
+  summary: "cut the target off its network(s) (docker network disconnect), or only from the target `from` (iptables)",
   params: obj({ from: z.string().optional() }),
   window: "required",
   needs: (p) => (p.from ? ["nsenter", "iptables"] : []),
   detaches: (p) => !p.from,
   instead: "kind blackhole with `from` (fault proxy), or partition without `from` (network disconnect)",
   describe: (p) => (p.from ? `partition ${p.target} from ${p.from}` : `partition ${p.target} from the network`),
+  revert: (p) =>
+    p.from
+      ? "delete the DROP rules on both sides (iptables -D) where still there"
+      : "connect it again to each network it left, with the same aliases and configured addresses",
   inject: (ctx, p) => (p.from ? betweenTargets(ctx, p.from) : disconnect(ctx)),
 };
 
 function disconnect(ctx: FaultContext): Promise<Undo | undefined> {
-  const network = ctx.docker.getNetwork(ctx.topology.network);
   return onEachVictim(ctx, async (victim) => {
-    const container = ctx.docker.getContainer(victim.containerId);
-    const info = await container.inspect();
-    // Docker adds the short container id to the aliases it reports; it adds it again on connect.
-    const aliases = (info.NetworkSettings.Networks[ctx.topology.network]?.Aliases ?? []).filter((a: string) => !info.Id.startsWith(a));
-    await network.disconnect({ Container: victim.containerId, Force: true });
-    ctx.log(`disconnected ${victim.containerName} from ${ctx.topology.network} (aliases ${aliases.join(", ")})`);
-    return async () => {
-      const now = await container.inspect();
-      if (now.NetworkSettings.Networks[ctx.topology.network]) return;
-      await network.connect({ Container: victim.containerId, EndpointConfig: { Aliases: aliases } });
-      ctx.log(`connected ${victim.containerName} to ${ctx.topology.network} again (aliases ${aliases.join(", ")})`);
-    };
+    const info = await ctx.docker.getContainer(victim.containerId).inspect();
+    const networks = victim.external ? ownNetworks(info, victim) : [ctx.topology.network];
+    const undos: Undo[] = [];
+    const undo = undoParts(undos);
+    try {
+      for (const network of networks) {
+        const endpoint = reconnectEndpoint(info, network);
+        const step: RestoreStep = { op: "connect", container: victim.containerId, network, endpoint };
+        ctx.willChange(step);
+        await ctx.docker.getNetwork(network).disconnect({ Container: victim.containerId, Force: true });
+        undos.push(async () => {
+          await applyStep(ctx.docker, step);
+          ctx.log(`connected ${victim.containerName} to ${network} again (aliases ${endpoint.Aliases.join(", ") || "none"})`);
+        });
+        ctx.log(`disconnected ${victim.containerName} from ${network} (aliases ${endpoint.Aliases.join(", ") || "none"})`);
+      }
+    } catch (e) {
+      // Reported as the injection's failure; the runner replays the logged steps again.
+      await undo().catch(() => undefined);
+      throw e;
+    }
+    return undo;
   });
+}
+
+/**
+ * The networks of a container the scenario names, refused when the undo could not leave it as found:
+ * a shared network stack has nothing of its own to leave, and a port Docker published on a host port of
+ * its choosing comes back on another one after a reconnect.
+ */
+function ownNetworks(info: Docker.ContainerInspectInfo, victim: Replica): string[] {
+  const mode = info.HostConfig.NetworkMode ?? "";
+  if (mode === "host" || mode === "none" || mode.startsWith("container:")) {
+    throw new Error(`${victim.containerName} uses network mode ${mode}: it has no network of its own to be cut off from`);
+  }
+  const bindings = Object.entries(info.HostConfig.PortBindings ?? {}) as [string, { HostPort?: string }[] | null][];
+  const picked = bindings.filter(([, bs]) => (bs ?? []).some((b) => !b.HostPort || b.HostPort === "0")).map(([port]) => port);
+  if (picked.length || info.HostConfig.PublishAllPorts) {
+    const ports = picked.length ? picked.join(", ") : "its ports (docker run -P)";
+    throw new Error(
+      `${victim.containerName} publishes ${ports} on a host port Docker picked, and Docker picks another one when it is connected again: ` +
+        `publish a fixed host port (docker run -p 127.0.0.1:PORT:${victim.port}) to partition it, or use loss or reject`,
+    );
+  }
+  const networks = Object.keys(info.NetworkSettings.Networks);
+  if (!networks.length) throw new Error(`${victim.containerName} is on no network: there is nothing to cut it off from`);
+  return networks;
+}
+
+/** The endpoint settings to connect with again: its aliases (without the short id Docker adds itself) and configured addresses. */
+function reconnectEndpoint(info: Docker.ContainerInspectInfo, network: string): ReconnectEndpoint {
+  const n = info.NetworkSettings.Networks[network];
+  const ipam = n?.IPAMConfig as ReconnectEndpoint["IPAMConfig"] | null | undefined;
+  const configured = ipam && (ipam.IPv4Address || ipam.IPv6Address || ipam.LinkLocalIPs?.length);
+  return {
+    Aliases: (n?.Aliases ?? []).filter((a: string) => !info.Id.startsWith(a)),
+    ...(configured ? { IPAMConfig: ipam } : {}),
+    ...(n?.Links?.length ? { Links: n.Links } : {}),
+  };
 }
 
 async function betweenTargets(ctx: FaultContext, from: string): Promise<Undo> {

@@ -30,53 +30,62 @@ export type ToxicSpec = DistributiveOmit<ToxicRule, "id" | "direction" | "probab
 
 const ruleId = (kind: string) => `${kind}-${randomUUID().slice(0, 8)}`;
 
-/** A fault kind made of one toxic rule, in force for the fault's window. */
-export function toxicFault<P extends ToxicParams>(def: {
-  kind: ToxicSpec["toxic"];
-  summary: string;
-  params: z.ZodType<P>;
-  spec(p: P): ToxicSpec;
-  /** The effect in a few words, e.g. "+200ms ±20ms". */
-  effect(p: P): string;
-}): FaultKind<P> {
-  const { kind } = def;
-  return {
-    kind,
-    summary: def.summary,
-    params: def.params,
-    window: "required",
-    proxy: "tcp",
-    describe: (p) => {
-      const share = p.probability < 1 ? `, ${formatPercent(p.probability)} of connections` : "";
-      const effect = def.effect(p);
-      return `${kind}${effect ? ` ${effect}` : ""} on ${p.from ? `${p.from}→${p.target}` : p.target} (${p.direction}${share})`;
-    },
-    inject: (ctx, p) =>
-      injectRule(ctx, p, { id: ruleId(kind), direction: p.direction, probability: p.probability, ...def.spec(p) } as ToxicRule),
-  };
-}
-
-/** A fault kind made of one HTTP rule on the host-side proxies of the victims. */
-export function httpFault<P extends { ratio: number; path?: string | undefined }>(def: {
+interface RuleKindDef<P> {
   kind: string;
   summary: string;
   params: z.ZodType<P>;
-  spec(p: P): DistributiveOmit<HttpRule, "id" | "ratio" | "path">;
+  /** The effect in a few words, e.g. "+200ms ±20ms". */
   effect(p: P): string;
-}): FaultKind<P> {
-  const { kind } = def;
+}
+
+/** What toxic and HTTP kinds share: a window in which one rule (a fresh id per injection) is in force. */
+function ruleFault<P extends object>(
+  def: RuleKindDef<P>,
+  proxy: "tcp" | "http",
+  shape: { describe(p: P & FaultBase): string; revert(p: P & FaultBase): string; rule(p: P): Omit<ProxyRule, "id"> },
+): FaultKind<P> {
   return {
-    kind,
+    kind: def.kind,
     summary: def.summary,
     params: def.params,
     window: "required",
-    proxy: "http",
+    proxy,
+    describe: shape.describe,
+    revert: shape.revert,
+    inject: (ctx, p) => injectRule(ctx, p, { id: ruleId(def.kind), ...shape.rule(p) } as ProxyRule),
+  };
+}
+
+/** A fault kind made of one toxic rule, in force for the fault's window. */
+export function toxicFault<P extends ToxicParams>(def: RuleKindDef<P> & { kind: ToxicSpec["toxic"]; spec(p: P): ToxicSpec }): FaultKind<P> {
+  const where = (p: P & FaultBase) => (p.from ? `${p.from}→${p.target}` : p.target);
+  return ruleFault(def, "tcp", {
+    describe: (p) => {
+      const share = p.probability < 1 ? `, ${formatPercent(p.probability)} of connections` : "";
+      const effect = def.effect(p);
+      return `${def.kind}${effect ? ` ${effect}` : ""} on ${where(p)} (${p.direction}${share})`;
+    },
+    revert: (p) => `remove the rule from the fault proxy on ${where(p)}: connections stay open, held data goes on at once`,
+    rule: (p) => ({ direction: p.direction, probability: p.probability, ...def.spec(p) }) as Omit<ToxicRule, "id">,
+  });
+}
+
+/** A fault kind made of one HTTP rule on the host-side proxies of the victims. */
+export function httpFault<P extends { ratio: number; path?: string | undefined }>(
+  def: RuleKindDef<P> & {
+    spec(p: P): DistributiveOmit<HttpRule, "id" | "ratio" | "path">;
+    /** What happens to requests the rule holds when it is removed, if it holds any. */
+    onRemoval?: string;
+  },
+): FaultKind<P> {
+  return ruleFault(def, "http", {
     describe: (p) => {
       const share = p.ratio < 1 ? ` on ${formatPercent(p.ratio)} of` : " on";
-      return `${kind} ${def.effect(p)}${share} requests to ${p.target}${p.path ? ` ${p.path}` : ""}`;
+      return `${def.kind} ${def.effect(p)}${share} requests to ${p.target}${p.path ? ` ${p.path}` : ""}`;
     },
-    inject: (ctx, p) => injectRule(ctx, p, { id: ruleId(kind), ratio: p.ratio, ...(p.path ? { path: p.path } : {}), ...def.spec(p) } as HttpRule),
-  };
+    revert: (p) => `remove the rule from the fault proxy in front of ${p.target}${def.onRemoval ? `: ${def.onRemoval}` : ""}`,
+    rule: (p) => ({ ratio: p.ratio, ...(p.path ? { path: p.path } : {}), ...def.spec(p) }) as Omit<HttpRule, "id">,
+  });
 }
 
 async function injectRule(ctx: FaultContext, p: FaultBase & { from?: string | undefined }, rule: ProxyRule): Promise<Undo | undefined> {

@@ -13,6 +13,7 @@ export const reject: FaultKind = {
   needs: ["nsenter", "iptables-reject"],
   instead: "kind reset-peer (fault proxy)",
   describe: (p) => `reject connections to ${p.target} (TCP reset)`,
+  revert: () => "delete the REJECT rule (iptables -D) if still there",
   inject: (ctx) =>
     onEachVictim(ctx, (victim) =>
       applyChanges(

@@ -17,8 +17,18 @@ export type RestoreStep =
   | { op: "kill"; pid: number; startTime: string }
   | { op: "unpause"; container: string }
   | { op: "start"; container: string }
+  /** Connect a container to a network it was disconnected from, with the endpoint settings it had. */
+  | { op: "connect"; container: string; network: string; endpoint: ReconnectEndpoint }
   /** Revert a change in a container's network namespace (iptables rule, tc qdisc) if it is still there. */
   | { op: "netns"; container: string; revert: string[]; check: NetnsCheck };
+
+/** The settings of a container's endpoint on a network that are its own (Docker assigns the rest again). */
+export interface ReconnectEndpoint {
+  Aliases: string[];
+  /** Addresses the container's owner configured (static IPs); absent when Docker assigned them. */
+  IPAMConfig?: { IPv4Address?: string; IPv6Address?: string; LinkLocalIPs?: string[] };
+  Links?: string[];
+}
 
 const KILL_WAIT_MS = 2_000;
 
@@ -53,6 +63,23 @@ export async function applyStep(docker: Docker, step: RestoreStep): Promise<void
           if (!(await done())) throw e;
         });
       } catch (e) {
+        if (!isNotFound(e)) throw e;
+      }
+      return;
+    case "connect":
+      try {
+        const container = docker.getContainer(step.container);
+        // Never disconnected (the log is written first), or already connected again by another undo.
+        const connected = async () => (await container.inspect()).NetworkSettings.Networks[step.network] !== undefined;
+        if (await connected()) return;
+        await docker
+          .getNetwork(step.network)
+          .connect({ Container: step.container, EndpointConfig: step.endpoint })
+          .catch(async (e: Error) => {
+            if (!(await connected())) throw e;
+          });
+      } catch (e) {
+        // The container or the network is gone (a run network removed by cleanup): nothing to reconnect.
         if (!isNotFound(e)) throw e;
       }
       return;
@@ -91,6 +118,8 @@ export function describeStep(step: RestoreStep): string {
       return `unpause container ${step.container.slice(0, 12)}`;
     case "start":
       return `start container ${step.container.slice(0, 12)}`;
+    case "connect":
+      return `connect container ${step.container.slice(0, 12)} to network ${step.network}`;
     case "netns":
       return `${step.revert.join(" ")} in container ${step.container.slice(0, 12)}`;
   }

@@ -8,10 +8,14 @@ export interface Selection {
   seed?: number;
 }
 
+/** Whether the selection draws victims (a count or percent); without one every replica is hit. */
+export const drawsVictims = (selection: Selection | undefined): selection is Selection =>
+  selection !== undefined && (selection.count !== undefined || selection.percent !== undefined);
+
 /** Indexes (0-based, ascending) of the replicas hit; all of them when no count or percent is given. */
 export function selectReplicas(replicas: number, selection: Selection | undefined, fallbackSeed: number): number[] {
   const all = Array.from({ length: replicas }, (_, i) => i);
-  if (!selection || (selection.count === undefined && selection.percent === undefined)) return all;
+  if (!drawsVictims(selection)) return all;
   const wanted =
     selection.count !== undefined ? selection.count : Math.max(1, Math.round((replicas * selection.percent!) / 100));
   const n = Math.min(replicas, wanted);

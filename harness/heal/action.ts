@@ -19,7 +19,6 @@ export interface HealContext {
 
 export interface HealAction<P extends object = Record<string, unknown>> {
   action: string;
-  summary: string;
   params: z.ZodType<P>;
   /**
    * "replicas": acts on the replica the alert names (its `replica` label), else on the replicas failing

@@ -1,9 +1,12 @@
 // The healer: when an alert or a detector fires, each `heal` rule on that name runs its action on its
 // target. Actions on one target run one after another (two restarts must not race); each rule acts at most
-// `limit` times. Every action is journaled with the time it began, so MTTR splits into time to detect, time
-// to act and time to recover.
+// `limit` times, and not within its `cooldown` after an action on its target ended (a restart makes the
+// service look down for a moment: the alerts that raises are echoes of the repair, not a new failure).
+// Every action is journaled with the time it began, so MTTR splits into time to detect, time to act and
+// time to recover.
 import type Docker from "dockerode";
 import { httpGet } from "../probes/http.ts";
+import { formatDuration } from "../scenario/units.ts";
 import type { Target } from "../scenario/validate.ts";
 import type { RunningTargets, TargetsContext } from "../targets/containers.ts";
 import type { Replica } from "../targets/replica.ts";
@@ -42,6 +45,8 @@ export class Healer {
   readonly records: HealRecord[] = [];
   private readonly used = new Map<number, number>();
   private readonly queues = new Map<string, Promise<void>>();
+  /** When the last action on each target ended. */
+  private readonly lastEnded = new Map<string, number>();
 
   constructor(
     private readonly rules: readonly HealRule[],
@@ -60,17 +65,28 @@ export class Healer {
   }
 
   private enqueue(rule: HealRule, trigger: AlertEvent): void {
-    const used = this.used.get(rule.index) ?? 0;
-    if (used >= rule.limit) {
-      this.ctx.event("heal", `${rule.description}: not acting on ${trigger.name}, the rule already acted ${rule.limit} time(s) (limit)`);
-      return;
-    }
-    this.used.set(rule.index, used + 1);
     const previous = this.queues.get(rule.target) ?? Promise.resolve();
     this.queues.set(rule.target, previous.then(() => this.act(rule, trigger)));
   }
 
+  /** Whether the rule may act now; says why not. Decided when the action's turn comes, not when queued. */
+  private mayAct(rule: HealRule, trigger: AlertEvent): boolean {
+    const used = this.used.get(rule.index) ?? 0;
+    if (used >= rule.limit) {
+      this.ctx.event("heal", `${rule.description}: not acting on ${trigger.name}, the rule already acted ${rule.limit} time(s) (limit)`);
+      return false;
+    }
+    const sinceMs = Date.now() - (this.lastEnded.get(rule.target) ?? -Infinity);
+    if (sinceMs < rule.cooldownMs) {
+      this.ctx.event("heal", `${rule.description}: not acting on ${trigger.name}, an action on ${rule.target} ended ${sinceMs}ms ago (cooldown ${formatDuration(rule.cooldownMs)})`);
+      return false;
+    }
+    this.used.set(rule.index, used + 1);
+    return true;
+  }
+
   private async act(rule: HealRule, trigger: AlertEvent): Promise<void> {
+    if (!this.mayAct(rule, trigger)) return;
     const action = (healActions as Record<string, HealAction<object>>)[rule.action]!;
     const target = this.ctx.specs[rule.target]!;
     const at = Date.now();
@@ -88,6 +104,7 @@ export class Healer {
       record.error = (e as Error).message;
       this.ctx.event("heal-failed", `${rule.description} on ${trigger.name}: ${record.error}`);
     }
+    this.lastEnded.set(rule.target, Date.now());
     this.records.push(record);
   }
 

@@ -12,7 +12,6 @@ interface ResourcesParams {
 // limit is never refused for being above an older swap limit.
 export const resources: HealAction<ResourcesParams> = {
   action: "resources",
-  summary: "set the replicas' memory and/or CPU limits (docker update)",
   params: obj({ memory: size.optional(), cpus: z.number().positive().max(256).optional() }).refine(
     (p) => p.memory !== undefined || p.cpus !== undefined,
     { message: "give memory (e.g. 512MiB) and/or cpus (e.g. 1.5)" },

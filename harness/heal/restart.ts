@@ -6,15 +6,17 @@ interface RestartParams {
 }
 
 // `docker restart`: SIGTERM, SIGKILL after `grace`, start; also starts a container that has exited and
-// restarts a frozen one (the engine thaws it to deliver the signals).
+// restarts a frozen one (the engine thaws it to deliver the signals). Docker's stop timeout counts whole
+// seconds: any other grace is refused rather than rounded, so the journal says what was done.
 export const restart: HealAction<RestartParams> = {
   action: "restart",
-  summary: "restart the replica (SIGTERM, SIGKILL after `grace`, start)",
-  params: obj({ grace: duration.default(1_000) }).transform(({ grace }) => ({ graceMs: grace })),
+  params: obj({
+    grace: duration.default(1_000).refine((ms) => ms % 1_000 === 0, { message: "must be whole seconds, such as 0s or 2s: Docker's stop timeout counts seconds" }),
+  }).transform(({ grace }) => ({ graceMs: grace })),
   scope: "replicas",
   describe: (p, target) => `restart ${target} (grace ${p.graceMs}ms)`,
   run: async (ctx, p) => {
-    await Promise.all(ctx.replicas.map((r) => ctx.docker.getContainer(r.containerId).restart({ t: Math.ceil(p.graceMs / 1_000) })));
+    await Promise.all(ctx.replicas.map((r) => ctx.docker.getContainer(r.containerId).restart({ t: p.graceMs / 1_000 })));
     return `restarted ${ctx.replicas.map((r) => r.containerName).join(", ")}`;
   },
 };

@@ -1,9 +1,10 @@
 // The `heal` section: rules mapping an alert or a detector to a repair action on a target.
 import { z } from "zod";
 import type { Issue } from "../scenario/errors.ts";
-import { int, obj } from "../scenario/fields.ts";
+import { duration, int, obj } from "../scenario/fields.ts";
 import type { Path } from "../scenario/issues.ts";
 import { isMapping, splitKeys, type Section } from "../scenario/plugin.ts";
+import { formatDuration } from "../scenario/units.ts";
 import type { HealAction } from "./action.ts";
 import { healActionNames, healActions } from "./registry.ts";
 
@@ -15,6 +16,8 @@ export interface HealRule {
   target: string;
   /** Most times this rule acts in one run (a flapping alert must not restart a target forever). */
   limit: number;
+  /** How long after an action on its target ended the rule does not act (the repair's own echoes). */
+  cooldownMs: number;
   params: Record<string, unknown>;
   description: string;
 }
@@ -25,7 +28,7 @@ export interface HealContext {
   triggers: string[] | null;
 }
 
-const baseShape = { on: z.string().min(1), action: z.string(), target: z.string(), limit: int(1, 100).default(3) };
+const baseShape = { on: z.string().min(1), action: z.string(), target: z.string(), limit: int(1, 100).default(3), cooldown: duration.default(0) };
 const baseSchema = obj(baseShape);
 const BASE_KEYS = Object.keys(baseShape);
 
@@ -64,8 +67,9 @@ export function validateHeal(raw: readonly unknown[], ctx: HealContext, issues: 
       action: action.action,
       target: base.target,
       limit: base.limit,
+      cooldownMs: base.cooldown,
       params: params as Record<string, unknown>,
-      description: `heal[${i}]: on ${base.on}, ${action.describe(params, base.target)}`,
+      description: `heal[${i}]: on ${base.on}${base.cooldown ? ` (cooldown ${formatDuration(base.cooldown)})` : ""}, ${action.describe(params, base.target)}`,
     });
   });
   return rules;

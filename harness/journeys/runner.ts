@@ -1,7 +1,7 @@
 // Runs every journey on its own clock: `browsers` slots per journey, each starting a journey every `every`
 // (slots staggered evenly), each journey in a fresh browser context (a new user: no cookies, no cache) that
 // only reaches loopback. Every completed or failed journey is one outcome of source `journey:NAME`; a
-// failure keeps its step, its error and (the first few) a screenshot in the run folder.
+// failure of the measured phase keeps its step, its error and (the first few) a screenshot in the run folder.
 // Bounded: at most `browsers` journeys of a kind at once, each ended by its timeout or by the signal, and
 // every call to Chromium bounded in time; the loops end with the signal.
 import { mkdirSync } from "node:fs";
@@ -35,6 +35,11 @@ export interface JourneyOptions {
   /** Loopback URLs of every target's replicas. */
   urls: Readonly<Record<string, readonly string[]>>;
   runDir: string;
+  /**
+   * When the measured phase starts (the warm-up's end). The recorder drops the journeys that end before
+   * it, so their failures are not logged either: no failure at a negative offset, no screenshot spent on it.
+   */
+  measuredFrom: number;
   record(name: string, at: number, ok: boolean, latencyMs: number, reason?: string): void;
   signal: AbortSignal;
 }
@@ -97,8 +102,10 @@ export function startJourneys(opts: JourneyOptions): RunningJourneys {
         if (stop.signal.aborted) return;
         const at = Date.now();
         const tookMs = performance.now() - started;
+        // The recorder drops an outcome of the warm-up: its failure is not kept either.
+        const measured = at >= opts.measuredFrom;
         let screenshot: string | null = null;
-        if (log.screenshots < MAX_SCREENSHOTS) {
+        if (measured && log.screenshots < MAX_SCREENSHOTS) {
           const file = `journeys/${j.spec.name}-${++log.screenshots}.png`;
           mkdirSync(shotsDir, { recursive: true });
           screenshot = await page
@@ -107,6 +114,7 @@ export function startJourneys(opts: JourneyOptions): RunningJourneys {
             .catch(() => null);
         }
         opts.record(j.spec.name, at, false, tookMs, current);
+        if (!measured) return;
         const error = (e as Error).name === "TimeoutError" || (e as Error).message === JOURNEY_TIMEOUT ? `not done within the journey's timeout (${j.spec.timeoutMs}ms)` : firstLine(e);
         if (log.failures.length < MAX_FAILURES) log.failures.push({ at, startedAt, step: current, error, screenshot });
         else log.omitted++;

@@ -43,3 +43,11 @@ export function parseK6Line(line: string): K6Outcome | undefined {
   const ok = tags.expected_response === undefined ? byStatus.ok : tags.expected_response === "true";
   return ok ? { at, ok, latencyMs: value } : { at, ok, latencyMs: value, reason: `http ${status}` };
 }
+
+/**
+ * The outcomes of a batch of lines, in time order: k6 writes its points as VUs hand them over, not strictly
+ * ordered across VUs, and the recorder takes outcomes best in order (see LATE_MS in recorder.ts).
+ */
+export function k6Outcomes(lines: readonly string[]): K6Outcome[] {
+  return lines.map(parseK6Line).filter((o): o is K6Outcome => o !== undefined).sort((a, b) => a.at - b.at);
+}

@@ -1,20 +1,23 @@
 // k6 as a load engine: the scenario's `script` runs in the k6 binary found on PATH; its JSON output is read
-// back into the recorder, so SLOs, recovery and reports work as with the other engines. The script sets
-// its own executors (model, rate, VUs); it gets the targets' loopback URLs as __ENV values.
+// into the recorder while k6 runs (so abortWhen, live detectors and progress see the load near-live), and
+// SLOs, recovery and reports work as with the other engines. The script sets its own executors (model,
+// rate, VUs); it gets the targets' loopback URLs as __ENV values.
 import { spawn } from "node:child_process";
-import { createReadStream } from "node:fs";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import which from "which";
+import { sleep } from "../run/sleep.ts";
 import { InfraError } from "../scenario/errors.ts";
 import type { LoadContext, LoadEngine } from "./engine.ts";
-import { parseK6Line } from "./k6-output.ts";
+import { k6Outcomes } from "./k6-output.ts";
+import { LineTail } from "./line-tail.ts";
 
 const INSTALL = "https://grafana.com/docs/k6/latest/set-up/install-k6/";
 /** After the planned length, k6 gets this long (its own gracefulStop is 30 s) before it is interrupted. */
 const OVERRUN_MS = 45_000;
 /** After an interrupt (SIGINT: k6 ends its iterations and writes its output), this long before SIGKILL. */
 const KILL_AFTER_MS = 5_000;
+/** How often k6's output is read while it runs (k6 itself flushes it every 200 ms). */
+const K6_POLL_MS = 250;
 
 export const k6Engine: LoadEngine = {
   kind: "k6",
@@ -59,20 +62,39 @@ async function runK6(ctx: LoadContext): Promise<void> {
   };
   const overrun = setTimeout(interrupt, ctx.spec.warmupMs + ctx.spec.durationMs + OVERRUN_MS);
   ctx.signal.addEventListener("abort", interrupt, { once: true });
-  const code = await new Promise<number | null>((resolve, reject) => {
+  let running = true;
+  const exited = new Promise<number | null>((resolve, reject) => {
     child.once("error", (e) => reject(new InfraError(`could not start k6: ${e.message}`, `install k6 (${INSTALL}) or use engine: autocannon`)));
     child.once("close", (c) => resolve(c));
   }).finally(() => {
+    running = false;
     clearTimeout(overrun);
     ctx.signal.removeEventListener("abort", interrupt);
   });
-  // 99: the script's own thresholds failed; the harness judges its SLOs itself.
-  if (!interrupted && code !== 0 && code !== 99) {
-    throw new InfraError(`k6 exited with code ${code}: ${stderr.trim().split("\n").slice(-5).join(" | ")}`, `check the script with \`k6 run ${ctx.spec.script}\``);
-  }
-  const lines = createInterface({ input: createReadStream(outFile), crlfDelay: Infinity });
-  for await (const line of lines) {
-    const o = parseK6Line(line);
-    if (o) ctx.record(o.at, o.ok, o.latencyMs, o.reason);
+  const settled = exited.then(
+    () => undefined,
+    () => undefined,
+  );
+  const tail = new LineTail(outFile);
+  const feed = async () => {
+    for (const o of k6Outcomes(await tail.read())) ctx.record(o.at, o.ok, o.latencyMs, o.reason);
+  };
+  try {
+    // Bounded: k6 ends by itself, or at the overrun (SIGINT, then SIGKILL).
+    while (running) {
+      await Promise.race([sleep(K6_POLL_MS), settled]);
+      await feed();
+    }
+    const code = await exited;
+    // 99: the script's own thresholds failed; the harness judges its SLOs itself.
+    if (!interrupted && code !== 0 && code !== 99) {
+      throw new InfraError(`k6 exited with code ${code}: ${stderr.trim().split("\n").slice(-5).join(" | ")}`, `check the script with \`k6 run ${ctx.spec.script}\``);
+    }
+    // What k6 wrote last (its file no longer grows: bounded by its size).
+    do await feed();
+    while (!tail.atEnd);
+  } finally {
+    if (running) interrupt(); // reading its output failed: k6 must not outlive the load
+    await tail.close();
   }
 }

@@ -39,7 +39,7 @@ export interface LoadSpec {
   requests: RequestSpec[];
   /** Closed model: concurrent connections. Open model: a cap on sockets (default: enough for the peak). */
   connections?: number;
-  /** Closed model: cap in requests/s. Open model: arrivals/s (the start rate when stages follow). */
+  /** Closed model: cap in requests/s. Open model: arrivals/s (the start rate when stages follow, default 0). */
   rate?: number;
   stages: Stage[];
   /** The measured phase; fault times count from its start. */
@@ -152,12 +152,13 @@ function envTexts(r: Pick<RequestInput, "headers" | "body">, path: Path): [Path,
 
 /**
  * Arrivals the schedule asks for in the first `t` ms of the engine's run: the integral of the rate, which
- * holds the start rate (`rate`, else 0) through the warm-up, then ramps linearly to each stage's rate in
- * turn (k6's ramping-arrival-rate), then holds the last one.
+ * holds the warm-up rate through the warm-up, then ramps linearly from the start rate (`rate`, else 0) to
+ * each stage's rate in turn (k6's ramping-arrival-rate), then holds the last one. The warm-up rate is
+ * `rate`, else the first stage's: a warm-up at 0/s would warm nothing.
  */
 export function arrivalsBy(spec: Pick<LoadSpec, "rate" | "stages" | "warmupMs">, t: number): number {
   let from = spec.rate ?? 0;
-  let total = (from * Math.min(t, spec.warmupMs)) / 1_000;
+  let total = ((spec.rate ?? spec.stages[0]?.rate ?? 0) * Math.min(t, spec.warmupMs)) / 1_000;
   let left = t - spec.warmupMs;
   for (const s of spec.stages) {
     if (left <= 0) return total;

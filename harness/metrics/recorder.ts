@@ -2,6 +2,11 @@
 // buckets, never with the number of requests: a bucket keeps counts, a compressed HdrHistogram and four
 // timestamps (first success, first and last failure, first success after the last failure) from which
 // recovery is located to the millisecond.
+//
+// Outcomes may arrive slightly out of time order (k6's output is read while it runs, and its lines are not
+// ordered across VUs): a late outcome always lands in its own bucket (a sealed bucket is reopened), and in
+// its own aligned window when it is at most LATE_MS older than the newest outcome of its source; an older
+// one lands in the oldest window still open.
 import {
   decode,
   encode,
@@ -30,6 +35,9 @@ export interface BucketMarks {
   firstOkAfterLastFail: number;
 }
 
+/** How late (behind the newest outcome of its source) an outcome may arrive and still land in its own window. */
+export const LATE_MS = 1_000;
+
 export interface TimelineRow {
   at: number;
   series: Record<string, { ok: number; failed: number } & LatencySummary>;
@@ -43,19 +51,22 @@ class SourceSeries {
   readonly open = new Map<number, Histogram>();
   readonly total = newHistogram(3);
   readonly failedBy: Record<string, number> = {};
-  // Aligned (tumbling) windows, summarised as they close so availability_time needs no decoding.
+  // The last success and the last failure of each bucket: whether a sparse source worked again.
+  readonly lastOkAt: number[] = [];
+  readonly lastFailAt: number[] = [];
+  // Aligned (tumbling) windows, summarised as they are sealed so availability_time needs no decoding; the
+  // windows of the last LATE_MS stay open for late outcomes.
   readonly windows: WindowStats[] = [];
-  windowHist = newHistogram(2);
-  windowIndex = 0;
-  windowOk = 0;
-  windowFailed = 0;
+  readonly openWindows = new Map<number, { ok: number; failed: number; hist: Histogram }>();
+  newestAt = -Infinity;
 }
 
 /** How a source takes part in the steady-state hypothesis. */
 export interface SourceOptions {
   /**
    * Sparse sources (browser journeys: one outcome every few seconds) neither hold nor break a window in
-   * which nothing of theirs completed; a stuck journey still ends, failed, at its timeout.
+   * which nothing of theirs completed (a stuck journey still ends, failed, at its timeout), and are judged
+   * by their error rate only (see `violation` in hypothesis.ts).
    */
   sparse?: boolean;
   /** false: measured and reported, but left out of the hypothesis (and so of recovery). Default true. */
@@ -98,19 +109,21 @@ export class Recorder {
     const s = this.series.get(source)!;
     const i = this.bucketIndex(at);
     if (i > this.latestBucket) this.advance(i);
-    this.rollWindow(s, Math.floor((at - this.startAt) / this.windowMs));
+    const w = this.windowFor(s, at);
 
     s.ok[i] ??= 0;
     s.failed[i] ??= 0;
     const m = (this.marks[i] ??= { ...NONE });
     if (ok) {
       s.ok[i]++;
-      s.windowOk++;
+      w.ok++;
+      if (!(s.lastOkAt[i]! >= at)) s.lastOkAt[i] = at;
       if (!(m.firstOkAt <= at)) m.firstOkAt = at;
       if (m.lastFailAt < at && Number.isNaN(m.firstOkAfterLastFail)) m.firstOkAfterLastFail = at;
     } else {
       s.failed[i]++;
-      s.windowFailed++;
+      w.failed++;
+      if (!(s.lastFailAt[i]! >= at)) s.lastFailAt[i] = at;
       const why = reason ?? "error";
       s.failedBy[why] = (s.failedBy[why] ?? 0) + 1;
       if (!(m.firstFailAt <= at)) m.firstFailAt = at;
@@ -122,7 +135,7 @@ export class Recorder {
     if (latencyMs !== undefined) {
       recordMs(this.bucketHistogram(s, i), latencyMs);
       recordMs(s.total, latencyMs);
-      recordMs(s.windowHist, latencyMs);
+      recordMs(w.hist, latencyMs);
     }
   }
 
@@ -131,7 +144,8 @@ export class Recorder {
     this.endAt = Math.min(this.endAt, endAt);
     const last = Math.max(0, this.bucketIndex(this.endAt - 1));
     this.advance(last + 2);
-    for (const s of this.series.values()) this.rollWindow(s, Math.floor((this.endAt - this.startAt) / this.windowMs) + 1);
+    const windows = Math.floor((this.endAt - this.startAt) / this.windowMs) + 1;
+    for (const s of this.series.values()) while (s.windows.length < windows) this.sealWindow(s);
   }
 
   get closedAt(): number {
@@ -151,9 +165,20 @@ export class Recorder {
     return this.sources().filter((s) => this.options.get(s)?.inHypothesis !== false);
   }
 
-  /** Whether a window without outcomes of this source counts as holding (sparse sources). */
-  silenceHolds(source: string): boolean {
+  /** Whether the source is sparse (journeys): judged by its error rate only, its silence no evidence. */
+  isSparse(source: string): boolean {
     return this.options.get(source)?.sparse === true;
+  }
+
+  /**
+   * The first bucket before `toBucket` in which `source` had a success (`ok`) or a failure at or after
+   * `fromAt`, exact to the millisecond at `fromAt`; undefined when there is none.
+   */
+  firstBucketWith(source: string, ok: boolean, fromAt: number, toBucket: number): number | undefined {
+    const last = ok ? this.series.get(source)?.lastOkAt : this.series.get(source)?.lastFailAt;
+    if (!last) return undefined;
+    for (let i = Math.max(0, this.bucketIndex(fromAt)); i < Math.min(toBucket, last.length); i++) if (last[i]! >= fromAt) return i;
+    return undefined;
   }
 
   bucketIndex(at: number): number {
@@ -244,13 +269,20 @@ export class Recorder {
     }
   }
 
-  private rollWindow(s: SourceSeries, index: number): void {
-    while (s.windowIndex < index) {
-      s.windows[s.windowIndex] = { ok: s.windowOk, failed: s.windowFailed, latency: summarize(s.windowHist) };
-      s.windowIndex++;
-      s.windowOk = 0;
-      s.windowFailed = 0;
-      if (s.windowHist.totalCount > 0) s.windowHist = newHistogram(2);
-    }
+  /** The open window an outcome at `at` counts in; seals the windows that ended LATE_MS before the newest outcome. */
+  private windowFor(s: SourceSeries, at: number) {
+    s.newestAt = Math.max(s.newestAt, at);
+    while (this.startAt + (s.windows.length + 1) * this.windowMs + LATE_MS <= s.newestAt) this.sealWindow(s);
+    const k = Math.max(s.windows.length, Math.floor((at - this.startAt) / this.windowMs));
+    let w = s.openWindows.get(k);
+    if (!w) s.openWindows.set(k, (w = { ok: 0, failed: 0, hist: newHistogram(2) }));
+    return w;
+  }
+
+  private sealWindow(s: SourceSeries): void {
+    const k = s.windows.length;
+    const w = s.openWindows.get(k);
+    s.openWindows.delete(k);
+    s.windows.push(w ? { ok: w.ok, failed: w.failed, latency: summarize(w.hist) } : { ok: 0, failed: 0, latency: {} });
   }
 }

@@ -1,6 +1,7 @@
 // One HTTP request on a fresh connection (no keep-alive pool: a probe asks "can a new user get in?").
-// ok = 2xx/3xx within the timeout; otherwise the reason says what the user would have seen.
+// ok as for the load (classifyStatus) within the timeout; otherwise the reason says what the user would have seen.
 import { request } from "node:http";
+import { classifyStatus } from "../load/engine.ts";
 
 export interface HttpOutcome {
   ok: boolean;
@@ -26,8 +27,8 @@ export function httpGet(url: string, timeoutMs: number): Promise<HttpOutcome> {
       res.resume();
       res.on("end", () => {
         const status = res.statusCode ?? 0;
-        const ok = status >= 200 && status < 400;
-        settle({ ok, status, latencyMs: elapsed(), reason: ok ? "ok" : `http ${status}` });
+        const { ok, reason } = classifyStatus(status);
+        settle({ ok, status, latencyMs: elapsed(), reason: reason ?? "ok" });
       });
       res.on("error", (e: NodeJS.ErrnoException) => settle({ ok: false, latencyMs: elapsed(), reason: e.code ?? "response error" }));
     });

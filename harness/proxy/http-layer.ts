@@ -43,6 +43,8 @@ export function endToEndHeaders(headers: IncomingHttpHeaders): IncomingHttpHeade
 
 export class HttpFaultLayer {
   private rules: HttpRule[] = [];
+  /** Requests a delay rule holds, by rule id: each entry lets its request go on at once. */
+  private readonly held = new Map<string, Set<() => void>>();
   private readonly agent = new Agent({ keepAlive: true });
 
   private constructor(
@@ -74,13 +76,16 @@ export class HttpFaultLayer {
     else this.rules.push(rule);
   }
 
+  /** Takes a rule out; the requests it holds go on at once, as TCP toxics hand on what they hold. */
   removeRule(id: string): boolean {
     const before = this.rules.length;
     this.rules = this.rules.filter((r) => r.id !== id);
+    for (const release of [...(this.held.get(id) ?? [])]) release();
     return this.rules.length < before;
   }
 
   async close(): Promise<void> {
+    for (const id of [...this.held.keys()]) for (const release of [...this.held.get(id)!]) release();
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeAllConnections();
     this.agent.destroy();
@@ -89,9 +94,11 @@ export class HttpFaultLayer {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     for (const rule of [...this.rules]) {
+      // A rule removed while an earlier one held the request no longer applies.
+      if (!this.rules.some((r) => r.id === rule.id)) continue;
       if (!pathMatches(rule.path, req.url ?? "/") || this.random() >= rule.ratio) continue;
       if (rule.http === "delay") {
-        await new Promise((r) => setTimeout(r, rule.delayMs));
+        await this.hold(rule.id, rule.delayMs);
         if (req.socket.destroyed) return;
       } else if (rule.http === "abort") {
         req.socket.resetAndDestroy();
@@ -103,6 +110,22 @@ export class HttpFaultLayer {
       }
     }
     this.forward(req, res);
+  }
+
+  /** Resolves after `ms`, or at once when the rule is removed (or the layer closed). */
+  private hold(id: string, ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const waiting = this.held.get(id) ?? new Set<() => void>();
+      this.held.set(id, waiting);
+      const release = () => {
+        clearTimeout(timer);
+        waiting.delete(release);
+        if (!waiting.size && this.held.get(id) === waiting) this.held.delete(id);
+        resolve();
+      };
+      const timer = setTimeout(release, ms);
+      waiting.add(release);
+    });
   }
 
   private forward(req: IncomingMessage, res: ServerResponse): void {

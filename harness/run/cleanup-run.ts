@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type Docker from "dockerode";
+import { isHarnessAlive } from "../host/run-owner.ts";
 import { InfraError } from "../scenario/errors.ts";
 import { cleanup, type CleanupResult } from "../targets/cleanup.ts";
 import { replayUndoLog } from "./undo-log.ts";
@@ -20,18 +21,10 @@ export async function cleanupRun(docker: Docker, runDir: string): Promise<RunCle
   const runFile = join(runDir, "run.json");
   if (!existsSync(runFile)) throw new InfraError(`${runDir} is not a run folder (no run.json)`, "give the folder passed to `steadystate run --out`");
   const { runId, pid } = JSON.parse(readFileSync(runFile, "utf8")) as { runId: string; pid: number };
-  if (isSteadystate(pid)) {
+  if (isHarnessAlive(pid)) {
     throw new InfraError(`run ${runId} is still running (pid ${pid})`, `interrupt it instead (kill -INT ${pid}): it undoes its faults itself`);
   }
   const replayed = await replayUndoLog(docker, runDir);
   const removed = await cleanup(docker, runId);
   return { runId, undone: replayed.undone, ...removed, errors: [...replayed.errors, ...removed.errors] };
-}
-
-function isSteadystate(pid: number): boolean {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("steadystate") && pid !== process.pid;
-  } catch {
-    return false;
-  }
 }

@@ -4,6 +4,7 @@
 import type Docker from "dockerode";
 import type { Topology } from "../faults/fault.ts";
 import { applySteps } from "../faults/restore.ts";
+import { drawsVictims } from "../faults/select.ts";
 import type { Replica } from "../targets/replica.ts";
 import { scheduledFault, type FaultRecord } from "./journal.ts";
 import type { PlannedFault } from "./schedule.ts";
@@ -45,6 +46,7 @@ export class FaultRunner {
           target: p.spec.target,
           description: p.description,
           victims: p.victims.map((i) => ctx.replicas[p.spec.target]![i]!.containerName),
+          seed: drawsVictims(p.spec.select) ? p.seed : null,
           atMs: p.atMs,
           durationMs: p.spec.durationMs ?? null,
         }),

@@ -33,6 +33,8 @@ export interface SloResult {
   never?: boolean;
   unit: Unit;
   pass: boolean;
+  /** What the value is relative to, when the metric can mean more than one thing (error_budget_burn). */
+  basis?: string;
 }
 
 export interface FaultRecord {
@@ -42,6 +44,11 @@ export interface FaultRecord {
   description: string;
   /** Container names hit, in order. */
   victims: string[];
+  /**
+   * The seed that drew the victims (`select.seed`, by default the fault's index; plus k − 1 for occurrence
+   * k of a repeated fault); null without `select` (every replica is hit).
+   */
+  seed: number | null;
   /** Scheduled offset from the load start. */
   atMs: number;
   durationMs: number | null;
@@ -105,9 +112,12 @@ export interface DetectionSummary {
 }
 
 /** A fault as scheduled, before anything is measured: every timing null until the run fills it in. */
-export function scheduledFault(f: Pick<FaultRecord, "id" | "kind" | "target" | "description" | "victims" | "atMs" | "durationMs">): FaultRecord {
+export function scheduledFault(
+  f: Pick<FaultRecord, "id" | "kind" | "target" | "description" | "victims" | "atMs" | "durationMs"> & { seed?: number | null },
+): FaultRecord {
   return {
     ...f,
+    seed: f.seed ?? null,
     injectedAt: null,
     restoredAt: null,
     undoMs: null,
@@ -187,6 +197,8 @@ export interface Journal {
     loadDurationMs: number;
     /** Load and journeys ran this long before the measured phase; nothing of it is recorded. */
     warmupMs?: number;
+    /** The availability objective's budget period (`errorBudget.period`), when given. */
+    errorBudget?: { periodMs: number };
     /** The load as run; header and body values are written as in the scenario (`${VAR}` never expanded). */
     load?: LoadSummary;
     targets: Record<

@@ -19,7 +19,7 @@ export function measure(rec: Recorder, h: HypothesisSpec, faults: FaultRecord[],
 
   const windows = sources.map((s) => rec.alignedWindows(s));
   const windowCount = windows[0]?.length ?? 0;
-  const held = Array.from({ length: windowCount }, (_, k) => windows.every((w, i) => !violation(h, w[k]!, rec.silenceHolds(sources[i]!))));
+  const held = Array.from({ length: windowCount }, (_, k) => windows.every((w, i) => !violation(h, w[k]!, rec.isSparse(sources[i]!))));
   const firstInjection = Math.min(...faults.map((f) => f.injectedAt ?? Infinity));
   const beforeCount = Number.isFinite(firstInjection)
     ? Math.min(windowCount, Math.floor((firstInjection - loadStartedAt) / h.windowMs))

@@ -130,7 +130,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     opts.progress.phase("starting targets");
     const plan = planFaults(scenario);
     const targetsCtx = { docker, runId, runDir, teardown, signal: stopAll.signal, log: (m: string) => event("target", m), event };
-    targets = await startTargets(targetsCtx, scenario.targets, { portNetwork: detachedTargets(plan) });
+    targets = await startTargets(targetsCtx, scenario.targets, { portNetwork: detachedTargets(plan, scenario.targets) });
     leaveExternalAsFound(docker, targets, teardown, undoLog);
     if (!interrupted()) {
       opts.progress.phase("starting monitoring");
@@ -184,12 +184,14 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
           journeys: journeyRuns,
           urls,
           runDir,
+          measuredFrom: loadStartedAt,
           record: (name, at, ok, latencyMs, reason) => rec.record(journeySource(name), at, ok, latencyMs, reason),
           signal: stopProbes.signal,
         });
       }
       faults.start(loadStartedAt);
-      checks = new CheckRunner(scenario.checks, (c) => ({ urls: urls[c.target]!, runId, signal: stopAll.signal, event }));
+      const checkHost = (target: string) => ({ docker, targets: targetsCtx, running: targets!, target: scenario.targets[target]! });
+      checks = new CheckRunner(scenario.checks, (c) => ({ urls: urls[c.target]!, runId, signal: stopAll.signal, event, host: checkHost(c.target) }));
       checks.start();
       w.beginLoad(rec);
       const ticker = setInterval(() => opts.progress.tick({ ...liveStats(rec, scenario, faults!), alerts: w.alerts.active() }), TICK_MS);

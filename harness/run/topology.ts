@@ -2,6 +2,7 @@
 // fault proxies (those with proxy faults that do not name a `from`).
 import type { Topology } from "../faults/fault.ts";
 import type { HostProxy, HostProxyNeeds } from "../proxy/host-proxies.ts";
+import type { Target } from "../scenario/validate.ts";
 import type { RunningTargets } from "../targets/containers.ts";
 import type { PlannedFault } from "./schedule.ts";
 
@@ -14,9 +15,9 @@ export function hostProxyNeeds(plan: readonly PlannedFault[]): HostProxyNeeds {
   return needs;
 }
 
-/** Targets some fault disconnects from the run network. */
-export function detachedTargets(plan: readonly PlannedFault[]): Set<string> {
-  return new Set(plan.filter((p) => p.kind.detaches?.(p.spec)).map((p) => p.spec.target));
+/** Targets the run starts that some fault disconnects from the run network (a named container is not on it). */
+export function detachedTargets(plan: readonly PlannedFault[], targets: Readonly<Record<string, Pick<Target, "container">>>): Set<string> {
+  return new Set(plan.filter((p) => p.kind.detaches?.(p.spec) && targets[p.spec.target]?.container === undefined).map((p) => p.spec.target));
 }
 
 export function runTopology(targets: RunningTargets, hostProxies: ReadonlyMap<string, HostProxy>): Topology {

@@ -62,6 +62,7 @@ export function buildJournal(input: JournalInput): Journal {
       ...(s.description ? { description: s.description } : {}),
       loadDurationMs: s.load.durationMs,
       ...(s.load.warmupMs ? { warmupMs: s.load.warmupMs } : {}),
+      ...(s.errorBudget ? { errorBudget: s.errorBudget } : {}),
       load: loadSummary(s.load),
       targets: Object.fromEntries(
         Object.values(s.targets).map((t) => [

@@ -27,10 +27,13 @@ export function formatPath(path: readonly (string | number)[]): string {
   return path.map((p, i) => (typeof p === "number" ? `[${p}]` : !/^[\w-]+$/.test(p) ? `[${quote(p)}]` : i ? `.${p}` : p)).join("");
 }
 
+/** Control characters (a newline in a value a message repeats) escaped: one problem, one line. */
+const oneLine = (text: string) => text.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
+
 export function formatLocated(e: Located): string {
   const where = e.path.length ? `${formatPath(e.path)}: ` : "";
   const valid = e.valid?.length ? ` (valid: ${e.valid.join(", ")})` : "";
-  return `${e.file}:${e.line}:${e.col}: ${where}${e.message}${valid}`;
+  return oneLine(`${e.file}:${e.line}:${e.col}: ${where}${e.message}${valid}`);
 }
 
 /** Every problem found in one scenario file, reported together. */

@@ -1,7 +1,8 @@
 // One fault of the scenario: its kind (from the registry) with the shared keys and the kind's own
-// parameters; its link (`from`); and what this machine must offer to inject it.
+// parameters; where it acts (its link `from`, a balanced target); and what this machine must offer to
+// inject it.
 import { missing, type HostCapabilities } from "../faults/capabilities.ts";
-import type { FaultBase, FaultKind } from "../faults/fault.ts";
+import { needsOf, type FaultBase, type FaultKind } from "../faults/fault.ts";
 import { faults as faultRegistry, faultKinds } from "../faults/registry.ts";
 import type { Issue } from "./errors.ts";
 import { obj } from "./fields.ts";
@@ -42,30 +43,66 @@ export function validateFault(value: unknown, path: Path, issues: Issue[], secti
   const { at, duration, ...rest } = base;
   return { ...(params as object), ...rest, atMs: at, ...(duration === undefined ? {} : { durationMs: duration }) };
 }
-/** `from` names another target; on a proxy fault, one that depends on the target (its link has a proxy). */
-export function checkLink(f: FaultBase & Record<string, unknown>, targets: Record<string, Target>, path: Path, issues: Issue[]): void {
-  if (typeof f.from !== "string" || !targets[f.from]) return;
+/** A target the run does not own, in the words of the messages that refuse what needs the run network. */
+export const notOnRunNetwork = (name: string) => `${name} is a container the run does not own (targets.${name}.container): it is not on the run network`;
+/** Faults in the target's own network namespace: they act whatever its networks or balancer. */
+const KERNEL_FAULTS = "loss, reject, bandwidth-tc, partition";
+
+/**
+ * Where the fault acts: `from` names another target, on the run network (where links and their proxies
+ * are), that depends on the target when the fault acts in a fault proxy; a fault in the proxy in front of
+ * each replica needs traffic that goes through that proxy, which a balancer's does not.
+ */
+export function checkPlacement(f: FaultBase & Record<string, unknown>, targets: Record<string, Target>, path: Path, issues: Issue[]): void {
+  const kind = (faultRegistry as Record<string, FaultKind<any>>)[f.kind]!;
+  const target = targets[f.target];
+  if (kind.proxy && f.from === undefined && target?.balancer) {
+    const how =
+      kind.proxy === "tcp"
+        ? `give \`from\` (the fault then acts on that target's link to ${f.target}) or use a kernel fault (${KERNEL_FAULTS})`
+        : `use a TCP fault with \`from\` (on a dependent's link to ${f.target}) or a kernel fault (${KERNEL_FAULTS})`;
+    issues.push({
+      path: [...path, "kind"],
+      message:
+        `${f.kind} acts in the fault proxy in front of each replica of ${f.target}, but the load and probes reach ${f.target} through its balancer ` +
+        `(targets.${f.target}.balancer: ${target.balancer}), which talks to the replicas directly: the fault would change nothing; ${how}`,
+    });
+  }
+  // An unknown target (or from) is reported as such, not as a missing link.
+  if (typeof f.from !== "string" || !targets[f.from] || !targets[f.target]) return;
+  const at = [...path, "from"];
   if (f.from === f.target) {
-    issues.push({ path, message: "must name another target than target" });
+    issues.push({ path: at, message: "must name another target than target" });
     return;
   }
-  const kind = (faultRegistry as Record<string, FaultKind<any>>)[f.kind]!;
+  if (target?.container !== undefined) {
+    issues.push({ path: at, message: `${notOnRunNetwork(f.target)}, where faults between targets act; fault ${f.target} without \`from\` instead (in the fault proxy in front of it, or ${KERNEL_FAULTS})` });
+    return;
+  }
+  if (targets[f.from]!.container !== undefined) {
+    issues.push({
+      path: at,
+      message: `${notOnRunNetwork(f.from)} and does not reach ${f.target} through it, so there is no link between them to fault; fault ${f.target} without \`from\`, or let the run start ${f.from} (build or image)`,
+    });
+    return;
+  }
   if (kind.proxy && !targets[f.from]!.dependsOn.includes(f.target)) {
     issues.push({
-      path,
+      path: at,
       message: `${f.from} does not depend on ${f.target}: add dependsOn: [${f.target}] to targets.${f.from} to put a fault proxy on that link`,
     });
   }
 }
 
-/** Faults this machine cannot inject: what is missing, and what to use instead. */
+/** Faults this machine cannot inject: what is missing, and what to use instead (or how to get it). */
 export function hostIssues(scenario: Scenario, host: HostCapabilities): Issue[] {
   return scenario.faults.flatMap((f) => {
     const kind = (faultRegistry as Record<string, FaultKind<any>>)[f.kind]!;
-    const needs = typeof kind.needs === "function" ? kind.needs(f) : (kind.needs ?? []);
-    const gaps = missing(needs, host);
+    const gaps = missing(needsOf(kind, f), host);
     if (!gaps.length) return [];
     const what = gaps.map((g) => g.status.detail).join("; ");
-    return [{ path: ["faults", f.index, "kind"], message: kind.instead ? `${what}: use ${kind.instead}` : what }];
+    const fixes = [...new Set(gaps.flatMap((g) => (g.status.fix ? [g.status.fix] : [])))];
+    const then = kind.instead ? `: use ${kind.instead}` : fixes.length ? `: ${fixes.join("; ")}` : "";
+    return [{ path: ["faults", f.index, "kind"], message: what + then }];
   });
 }

@@ -1,5 +1,6 @@
-// Checks of the fault schedule as a whole: every occurrence fires and ends inside the load, a repeated
-// fault is undone before it fires again, and two faults that change the same setting of a target (its
+// Checks of the fault schedule as a whole: every occurrence fires and ends inside the load early enough
+// that recovery can be judged (stableFor of steady state before the load ends), a repeated fault is undone
+// before it fires again, and two faults that change the same setting of a target (its
 // memory limit, its freezer, …) never overlap: the later one would save the earlier one's value as its
 // "prior" value and restore that.
 import type { FaultKind } from "../faults/fault.ts";
@@ -13,7 +14,13 @@ interface Window {
   to: number;
 }
 
-export function checkFaultTiming(faults: readonly FaultSpec[], kinds: Readonly<Record<string, FaultKind<any>>>, loadMs: number): Issue[] {
+export function checkFaultTiming(
+  faults: readonly FaultSpec[],
+  kinds: Readonly<Record<string, FaultKind<any>>>,
+  loadMs: number,
+  /** steadyState's, when it is valid; windowMs bounds how short stableFor may be made. */
+  hypothesis?: { windowMs: number; stableForMs: number },
+): Issue[] {
   const issues: Issue[] = [];
   for (const f of faults) {
     const path = ["faults", f.index];
@@ -31,6 +38,9 @@ export function checkFaultTiming(faults: readonly FaultSpec[], kinds: Readonly<R
         path: [...path, f.repeat ? "repeat" : "duration"],
         message: `${f.repeat ? `occurrence ${times}` : "the fault"} ends at ${formatDuration(lastAt + f.durationMs)}, after the load ends (${formatDuration(loadMs)})`,
       });
+    } else if (hypothesis) {
+      const late = tooLateToRecover(f, lastAt, loadMs, hypothesis);
+      if (late) issues.push({ path: [...path, "at"], message: late });
     }
     if (f.repeat && f.durationMs !== undefined && f.repeat.everyMs < f.durationMs) {
       issues.push({
@@ -39,7 +49,34 @@ export function checkFaultTiming(faults: readonly FaultSpec[], kinds: Readonly<R
       });
     }
   }
+  return [...issues, ...overlaps(faults, kinds)];
+}
 
+/**
+ * Recovery is a stretch of stableFor in which the hypothesis holds, and the stretch must end before the
+ * load does (even "no impact" is such a stretch from the injection): an occurrence that ends later than
+ * stableFor before the end can never be judged recovered, and its run would always fail.
+ */
+function tooLateToRecover(f: FaultSpec, lastAt: number, loadMs: number, h: { windowMs: number; stableForMs: number }): string | undefined {
+  const end = lastAt + (f.durationMs ?? 0);
+  if (end + h.stableForMs <= loadMs) return undefined;
+  const what = `${f.repeat ? `occurrence ${f.repeat.times}` : "the fault"} ${f.durationMs === undefined ? "fires" : "ends"} at ${formatDuration(end)}`;
+  const latestAt = f.atMs - (end + h.stableForMs - loadMs);
+  const longestStable = loadMs - end;
+  const ways = [
+    ...(latestAt >= 0 ? [`at: ${formatDuration(latestAt)} at the latest`] : []),
+    `a load of ${formatDuration(end + h.stableForMs)} at least`,
+    ...(longestStable >= h.windowMs ? [`steadyState.stableFor: ${formatDuration(longestStable)} at most`] : []),
+  ];
+  return (
+    `${what}, leaving ${formatDuration(loadMs - end)} of the load (${formatDuration(loadMs)}) to see steadyState.stableFor ` +
+    `(${formatDuration(h.stableForMs)}) of steady state: it could never be judged recovered; give ${ways.join(", or ")}`
+  );
+}
+
+/** Occurrences of two faults that change the same setting of one target and overlap in time. */
+function overlaps(faults: readonly FaultSpec[], kinds: Readonly<Record<string, FaultKind<any>>>): Issue[] {
+  const issues: Issue[] = [];
   const windows: Window[] = faults.flatMap((f) =>
     Array.from({ length: f.repeat?.times ?? 1 }, (_, k) => {
       const from = f.atMs + k * (f.repeat?.everyMs ?? 0);

@@ -72,7 +72,13 @@ export const LOAD_MODELS = ["closed", "open"] as const;
 export const LOAD_ENGINES = ["autocannon", "undici", "k6"] as const;
 
 const headerName = z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, "is not a valid HTTP header name");
-const headers = z.record(headerName, z.union([z.string(), z.number()]).transform(String));
+// Engines write header lines as given (autocannon builds the raw request): a line break in a value would
+// start another header, or another request.
+const headerValue = z
+  .union([z.string(), z.number()])
+  .transform(String)
+  .refine((v) => !/[\r\n\0]/.test(v), { message: "must be one line: a line break would start another header" });
+const headers = z.record(headerName, headerValue);
 
 /** A request body: text as is, or a mapping / list sent as JSON (`json: true`). */
 const body = z.unknown().transform((v, ctx): { text: string; json: boolean } => {
@@ -139,8 +145,8 @@ export const steadyStateSchema = obj({
 
 /** What a variant (`variants.baseline`, `variants.canary`) may change in a target; env is merged. */
 export const targetOverrideSchema = obj({
-  build: z.string().min(1).optional(),
-  image: z.string().min(1).optional(),
+  build: singleLine.optional(),
+  image: singleLine.optional(),
   env: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)).optional(),
   command: z.array(z.string()).optional(),
   replicas: int(1, 50).optional(),
@@ -177,6 +183,7 @@ export const TOP_LEVEL_KEYS = [
   "steadyState",
   "faults",
   "slo",
+  "errorBudget",
   "abortWhen",
   "report",
   "detection",
@@ -196,6 +203,7 @@ export const headerSchema = obj({
   steadyState: z.unknown().optional(),
   faults: z.array(z.unknown()).default([]),
   slo: z.array(z.string()).default([]),
+  errorBudget: z.unknown().optional(),
   abortWhen: z.array(z.string()).default([]),
   report: z.unknown().optional(),
   detection: z.unknown().optional(),

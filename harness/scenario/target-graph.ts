@@ -4,6 +4,7 @@ import { existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { importCompose } from "../targets/compose.ts";
 import type { Issue } from "./errors.ts";
+import { notOnRunNetwork } from "./fault-section.ts";
 import type { Path } from "./issues.ts";
 import type { Target } from "./validate.ts";
 
@@ -35,7 +36,10 @@ export function withCompose(written: Record<string, unknown>, dir: string, issue
   return { targets, imported, broken };
 }
 
-/** dependsOn never loops back (unknown names and self-dependencies are reported with the raw values). */
+/**
+ * dependsOn never loops back, nor names a container the run does not own (unknown names and
+ * self-dependencies are reported with the raw values).
+ */
 export function checkDependencies(targets: Record<string, Target>, imported: Set<string>): Issue[] {
   const issues: Issue[] = [];
   const names = Object.keys(targets);
@@ -52,6 +56,16 @@ export function checkDependencies(targets: Record<string, Target>, imported: Set
     state.set(name, "done");
   };
   for (const name of names) visit(name, []);
+  // A link proxy answers as the dependency on the run network and forwards to its replicas there.
+  for (const name of names) {
+    targets[name]!.dependsOn.forEach((d, i, all) => {
+      if (targets[d]?.container === undefined || all.indexOf(d) < i) return;
+      issues.push({
+        path: [...at(name), i],
+        message: `${notOnRunNetwork(d)}, so no fault proxy can answer as it there; remove it from dependsOn and fault ${d} without \`from\``,
+      });
+    });
+  }
   return issues;
 }
 /** The absolute build folder, or undefined (with the problem recorded) when it is not a folder with a Dockerfile. */

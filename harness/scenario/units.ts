@@ -1,9 +1,9 @@
-// Text forms of the quantities a scenario uses: durations ("250ms", "5s", "2m", "1h", "1.5s"),
+// Text forms of the quantities a scenario uses: durations ("250ms", "5s", "2m", "1h", "30d", "1.5s"),
 // ratios ("99.5%") and sizes ("256MiB", "1GB"). Code works in milliseconds, fractions and bytes; these are
 // the only parsers.
 
-const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/;
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
+const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/;
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 export const DURATION_HINT = "a duration like 250ms, 5s, 2m or 1h";
 
@@ -32,6 +32,8 @@ export function formatDuration(ms: number): string {
   if (ms !== 0 && Math.abs(ms) < 1_000) return `${round(ms, 1)}ms`;
   if (Math.abs(ms) < 60_000) return `${round(ms / 1_000, 3)}s`;
   if (Math.abs(ms) < 3_600_000) return `${round(ms / 60_000, 3)}m`;
+  // Whole days (an error budget's period) read as days: 30d rather than 720h.
+  if (ms % 86_400_000 === 0) return `${ms / 86_400_000}d`;
   return `${round(ms / 3_600_000, 3)}h`;
 }
 

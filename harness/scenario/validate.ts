@@ -5,7 +5,7 @@ import { resolve } from "node:path";
 import type { z } from "zod";
 import type { CheckSpec } from "../checks/runner.ts";
 import { validateCheck } from "../checks/scenario.ts";
-import { validateDetection, type DetectionSpec } from "../detect/scenario.ts";
+import { checkDetectionObjectives, validateDetection, type DetectionSpec } from "../detect/scenario.ts";
 import type { FaultBase } from "../faults/fault.ts";
 import { faults as faultRegistry } from "../faults/registry.ts";
 import { maxReplicas, validateHeal, type HealRule } from "../heal/scenario.ts";
@@ -13,12 +13,13 @@ import { checkJourneys, journeySchema, type JourneySpec } from "../journeys/spec
 import { loadEngines } from "../load/registry.ts";
 import { resolveLoad, type LoadSpec } from "../load/spec.ts";
 import type { HypothesisSpec } from "../metrics/hypothesis.ts";
+import { validateErrorBudget, type ErrorBudget, type PlacedObjective } from "../slo/error-budget.ts";
 import { parseObjective, type Objective } from "../slo/grammar.ts";
 import { SLO_VALID_NAMES, sloUnits } from "../slo/metrics.ts";
 import { parseStopCondition, type StopCondition } from "../slo/stop-condition.ts";
 import { FORMAT_NAMES, resolveFormat } from "../../reports/registry.ts";
 import { quote, type Issue } from "./errors.ts";
-import { checkLink, validateFault } from "./fault-section.ts";
+import { checkPlacement, validateFault } from "./fault-section.ts";
 import { checkFaultTiming } from "./fault-timing.ts";
 import { name as nameSchema } from "./fields.ts";
 import { fromZod, type Path } from "./issues.ts";
@@ -68,6 +69,8 @@ export interface Scenario {
   /** Stop conditions: when one holds, the run stops its faults and fails. */
   abortWhen: StopCondition[];
   report: { formats: string[] };
+  /** The availability objective's budget period, read by error_budget_burn. */
+  errorBudget?: ErrorBudget;
   /** Alerting and built-in detectors (null: no detection configured). */
   detection: DetectionSpec | null;
   heal: HealRule[];
@@ -148,7 +151,9 @@ export function validateScenario(raw: unknown, file: string, dir: string): { sce
   }
   (Array.isArray(doc.checks) ? doc.checks : []).forEach((c, i) => checkTarget(field(c, "target"), ["checks", i, "target"]));
 
-  const loadInput = doc.load === undefined ? undefined : section(loadSchema, doc.load, ["load"]);
+  // A list under `load` is most likely a request mix written one level too high: say where it goes.
+  if (Array.isArray(doc.load)) issues.push({ path: ["load"], message: "expected a mapping, got a list (a request mix goes under load.requests: load: { requests: [ … ], duration: … })" });
+  const loadInput = doc.load === undefined || Array.isArray(doc.load) ? undefined : section(loadSchema, doc.load, ["load"]);
   let load: LoadSpec | undefined;
   if (loadInput) {
     const resolved = resolveLoad(loadInput, loadEngines, dir);
@@ -157,6 +162,7 @@ export function validateScenario(raw: unknown, file: string, dir: string): { sce
   }
 
   const probes: ProbeSpec[] = [];
+  const probeIndex: number[] = []; // where each valid probe sits in the file
   const seen = new Set<string>();
   (Array.isArray(doc.probes) ? doc.probes : []).forEach((value, i) => {
     const p = section(probeSchema, value, ["probes", i]);
@@ -164,6 +170,7 @@ export function validateScenario(raw: unknown, file: string, dir: string): { sce
     if (seen.has(p.name)) issues.push({ path: ["probes", i, "name"], message: `probe name ${quote(p.name)} is used twice` });
     seen.add(p.name);
     probes.push(p);
+    probeIndex.push(i);
   });
 
   const journeys: JourneySpec[] = [];
@@ -181,6 +188,15 @@ export function validateScenario(raw: unknown, file: string, dir: string): { sce
     if (hypothesis.stableForMs < hypothesis.windowMs) {
       issues.push({ path: ["steadyState", "stableFor"], message: `must be at least window (${formatDuration(hypothesis.windowMs)})` });
     }
+    // A window without any outcome of a probe does not hold ("no outcomes"): a probe sparser than the
+    // window would break the hypothesis on its own, and nothing could ever recover.
+    probes.forEach((p, i) => {
+      if (p.everyMs <= hypothesis.windowMs) return;
+      issues.push({
+        path: ["probes", probeIndex[i]!, "every"],
+        message: `${formatDuration(p.everyMs)} is longer than steadyState.window (${formatDuration(hypothesis.windowMs)}): windows without a probe outcome break the hypothesis, so nothing would ever recover; lower every to ${formatDuration(hypothesis.windowMs)} or raise steadyState.window to ${formatDuration(Math.ceil(p.everyMs / BUCKET_MS) * BUCKET_MS)}`,
+      });
+    });
   }
 
   const faults: FaultSpec[] = [];
@@ -188,7 +204,7 @@ export function validateScenario(raw: unknown, file: string, dir: string): { sce
     const f = validateFault(value, ["faults", i], issues, section);
     if (!f) return;
     const t = targets[f.target];
-    checkLink(f, targets, ["faults", i, "from"], issues);
+    checkPlacement(f, targets, ["faults", i], issues);
     if (t && f.select?.count !== undefined && f.select.count > t.replicas) {
       issues.push({ path: ["faults", i, "select", "count"], message: `${f.select.count} is more than the ${t.replicas} replica(s) of ${f.target}` });
     }
@@ -197,7 +213,7 @@ export function validateScenario(raw: unknown, file: string, dir: string): { sce
     }
     faults.push({ ...f, index: i });
   });
-  if (load) issues.push(...checkFaultTiming(faults, faultRegistry, load.durationMs));
+  if (load) issues.push(...checkFaultTiming(faults, faultRegistry, load.durationMs, hypothesis));
 
   const abortWhen: StopCondition[] = [];
   (Array.isArray(doc.abortWhen) ? doc.abortWhen : []).forEach((text, i) => {
@@ -208,12 +224,16 @@ export function validateScenario(raw: unknown, file: string, dir: string): { sce
   });
 
   const slo: Objective[] = [];
+  const placed: PlacedObjective[] = []; // each valid objective and where it sits in the file
   (Array.isArray(doc.slo) ? doc.slo : []).forEach((text, i) => {
     if (typeof text !== "string") return; // reported by the header schema
     const o = parseObjective(text, sloUnits, SLO_VALID_NAMES);
-    if (o.ok) slo.push(o.value);
-    else issues.push({ path: ["slo", i], message: o.message, valid: o.valid });
+    if (o.ok) {
+      slo.push(o.value);
+      placed.push({ index: i, metric: o.value.metric });
+    } else issues.push({ path: ["slo", i], message: o.message, valid: o.valid });
   });
+  const errorBudget = validateErrorBudget(doc.errorBudget, placed, load?.durationMs, issues, section);
 
   const detection =
     doc.detection === undefined
@@ -228,13 +248,10 @@ export function validateScenario(raw: unknown, file: string, dir: string): { sce
   const triggers = detection === null ? [] : detection?.ruleAlerts ? [...detection.ruleAlerts, ...detection.detectors.map((d) => d.name)] : null;
   const heal = validateHeal(Array.isArray(doc.heal) ? doc.heal : [], { targets, triggers }, issues, section);
   for (const t of Object.values(targets)) t.maxReplicas = maxReplicas(t.name, t.replicas, heal);
-  const burn = slo.findIndex((o) => o.metric === "error_budget_burn");
-  if (burn >= 0 && !slo.some((o) => o.metric === "availability")) {
-    issues.push({ path: ["slo", burn], message: "error_budget_burn is measured against the availability objective: add one (e.g. availability >= 99.5%)" });
-  }
+  if (detection !== undefined) checkDetectionObjectives(placed, detection, issues);
   const checks: CheckSpec[] = [];
   (Array.isArray(doc.checks) ? doc.checks : []).forEach((value, i) => {
-    const c = validateCheck(value, ["checks", i], issues, section);
+    const c = validateCheck(value, ["checks", i], issues, section, targets);
     if (c) checks.push({ ...c, index: i });
   });
 
@@ -263,6 +280,7 @@ export function validateScenario(raw: unknown, file: string, dir: string): { sce
       slo,
       abortWhen,
       report,
+      ...(errorBudget ? { errorBudget } : {}),
       detection,
       heal,
       checks,

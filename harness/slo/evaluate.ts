@@ -23,6 +23,7 @@ export function evaluateObjectives(objectives: readonly Objective[], journals: r
       measured = d.count ? (d[stat] ?? Infinity) : null;
     } else if (metric && journals.length === 1) measured = metric.measure(journals[0]!, objectives);
     const never = measured === Infinity;
+    const basis = journals[0] && metric?.basis?.(journals[0]);
     return {
       objective: o.text,
       metric: o.metric,
@@ -32,6 +33,7 @@ export function evaluateObjectives(objectives: readonly Objective[], journals: r
       ...(never ? { never } : {}),
       unit: o.unit,
       pass: measured !== null && holds(measured, o),
+      ...(basis ? { basis } : {}),
     };
   });
 }

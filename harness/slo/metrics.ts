@@ -1,6 +1,7 @@
 // The metrics an SLO can name, their unit, and how each is read from a journal. One table: the grammar,
 // validation messages ("valid: …") and evaluation all come from it.
 import type { Journal } from "../run/journal.ts";
+import { formatDuration } from "../scenario/units.ts";
 import type { Objective, Unit } from "./grammar.ts";
 
 export interface SloMetric {
@@ -11,6 +12,8 @@ export interface SloMetric {
    * are the run's other objectives (error_budget_burn reads the availability one).
    */
   measure(j: Journal, objectives: readonly Objective[]): number | null;
+  /** What the value is relative to, for a metric that can mean more than one thing (shown beside it). */
+  basis?(j: Journal): string;
 }
 
 const latency = (key: "p50" | "p90" | "p95" | "p99" | "max", what: string): SloMetric => ({
@@ -30,6 +33,8 @@ const journeyLatency = (key: "p50" | "p90" | "p95" | "p99" | "max", what: string
   description: `${what} journey duration, of the slowest journey (failed journeys count the time until they failed)`,
   measure: (j) => worstOf(journeys(j).map((m) => m.latencyMs[key]), Math.max),
 });
+
+const restoreDrills = (j: Journal) => (j.checks ?? []).flatMap((c) => (c.drill ? [c.drill] : []));
 
 export const sloMetrics = {
   availability: {
@@ -92,13 +97,19 @@ export const sloMetrics = {
   },
   error_budget_burn: {
     unit: "ratio",
-    description: "share of the availability objective's error budget this run consumed: (1 − availability) / (1 − goal)",
+    description:
+      "the availability objective's error budget used: with errorBudget.period, the share of that period's budget this run consumed, (1 − availability) · T_run / ((1 − goal) · period); without, the burn rate over the run (the period is the run), (1 − availability) / (1 − goal)",
     measure: (j, objectives) => {
       const goal = objectives.find((o) => o.metric === "availability")?.value;
       const a = j.metrics.availability.request;
       if (goal === undefined || a === null) return null;
-      return goal >= 1 ? (a >= 1 ? 0 : Infinity) : (1 - a) / (1 - goal);
+      const rate = goal >= 1 ? (a >= 1 ? 0 : Infinity) : (1 - a) / (1 - goal);
+      const periodMs = j.scenario.errorBudget?.periodMs;
+      if (periodMs === undefined) return rate;
+      const runMs = j.loadStartedAt !== null && j.loadEndedAt !== null ? j.loadEndedAt - j.loadStartedAt : j.scenario.loadDurationMs;
+      return (rate * runMs) / periodMs;
     },
+    basis: (j) => (j.scenario.errorBudget ? `share of the ${formatDuration(j.scenario.errorBudget.periodMs)} budget` : "burn rate: the period is the run"),
   },
   lost_writes: {
     unit: "count",
@@ -107,6 +118,24 @@ export const sloMetrics = {
       const checks = (j.checks ?? []).filter((c) => c.kind === "acked-writes");
       if (!checks.length || checks.some((c) => c.lost === null)) return null;
       return checks.reduce((sum, c) => sum + c.lost!, 0);
+    },
+  },
+  restore_time: {
+    unit: "duration",
+    description: "worst time to restore over the backup-restore drills (target destroyed → healthy again on volumes restored from the backup); not measurable when a drill did not restore",
+    measure: (j) => {
+      const drills = restoreDrills(j);
+      if (!drills.length || drills.some((d) => d.restoreMs === null)) return null;
+      return Math.max(...drills.map((d) => d.restoreMs!));
+    },
+  },
+  restore_lost_writes: {
+    unit: "count",
+    description: "acknowledged writes missing after the backup-restore drills' restores, summed; not measurable when a drill could not read every key back",
+    measure: (j) => {
+      const drills = restoreDrills(j);
+      if (!drills.length || drills.some((d) => d.lost === null)) return null;
+      return drills.reduce((sum, d) => sum + d.lost!, 0);
     },
   },
 } as const satisfies Record<string, SloMetric>;

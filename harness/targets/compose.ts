@@ -3,6 +3,8 @@
 // one container port serving HTTP), expose, command, restart, depends_on, healthcheck, deploy.replicas.
 // Anything else is an error located in the Compose file: a key silently ignored would make the run test
 // something other than what the file describes. `x-*` extension keys are ignored, as Compose does.
+// Variable interpolation (`$HOST`, `${TAG}`) is refused wherever it is: the values would come from a shell
+// or .env file the run does not read. `$$` is a literal `$`, as in Compose.
 import { readFileSync, statSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
 import type { Issue } from "../scenario/errors.ts";
@@ -57,15 +59,63 @@ export function importCompose(file: string): ComposeImport {
     for (const key of Object.keys(value)) {
       if (!SERVICE_KEYS.includes(key) && !key.startsWith("x-")) problem(at(key), "is not supported", true, SERVICE_KEYS);
     }
-    out.targets[name] = toTarget(value, dir, at, problem);
+    const { service, refused } = literals(value, at, problem);
+    out.targets[name] = toTarget(service, dir, at, problem, refused);
     if (out.issues.length > before) out.broken.add(name);
   }
   return out;
 }
 
 type Problem = (path: (string | number)[], message: string, atKey?: boolean, valid?: readonly string[]) => void;
+type At = (...p: (string | number)[]) => (string | number)[];
 
-function toTarget(s: Record<string, unknown>, dir: string, at: (...p: (string | number)[]) => (string | number)[], problem: Problem): Record<string, unknown> {
+const REFUSED = Symbol("refused");
+
+/**
+ * The supported keys of a service, with `$$` read as `$` in every string. Any other `$` is reported at its
+ * string, which becomes REFUSED (dropped from mappings; kept in lists, whose positions locate the other
+ * entries' mistakes, and skipped by `strings`). Its key is then `refused`, so that a value found missing is
+ * not reported a second time; the rest is still mapped, so every other mistake is reported too.
+ */
+function literals(service: Record<string, unknown>, at: At, problem: Problem): { service: Record<string, unknown>; refused: Set<string> } {
+  const out: Record<string, unknown> = {};
+  const refused = new Set<string>();
+  for (const [key, value] of Object.entries(service)) {
+    if (!SERVICE_KEYS.includes(key)) continue;
+    const walk = (v: unknown, path: (string | number)[]): unknown => {
+      if (typeof v === "string") {
+        const ref = interpolation(v);
+        if (ref === undefined) return v.replaceAll("$$", () => "$");
+        refused.add(key);
+        problem(path, ref === "$" ? 'a "$" starts a variable in Compose: write $$ for a literal $' : `variable interpolation (${ref}) is not supported: write the value in the file ($$ for a literal $)`);
+        return REFUSED;
+      }
+      if (Array.isArray(v)) return v.map((x, i) => walk(x, [...path, i]));
+      if (isMap(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, [...path, k])] as const).filter(([, x]) => x !== REFUSED));
+      return v;
+    };
+    const clean = walk(value, at(key));
+    if (clean !== REFUSED) out[key] = clean;
+  }
+  return { service: out, refused };
+}
+
+/** The first variable reference of a Compose string as written up to its name (`$HOST`, `${TAG}`, or a lone `$`); `$$` is no reference. */
+function interpolation(text: string): string | undefined {
+  for (let i = text.indexOf("$"); i !== -1; i = text.indexOf("$", i + 2)) {
+    if (text[i + 1] === "$") continue;
+    const m = /^\$(\{)?([A-Za-z_][A-Za-z0-9_]*)?/.exec(text.slice(i))!;
+    return m[2] === undefined ? "$" : m[1] ? `\${${m[2]}}` : `$${m[2]}`;
+  }
+  return undefined;
+}
+
+/** The entries of a list as text, without the refused ones. */
+function strings(list: unknown[]): string[] {
+  return list.filter((x) => x !== REFUSED).map(String);
+}
+
+function toTarget(s: Record<string, unknown>, dir: string, at: At, problem: Problem, refused: ReadonlySet<string>): Record<string, unknown> {
   const t: Record<string, unknown> = {};
   if (typeof s.image === "string") t.image = s.image;
   if (s.build !== undefined) {
@@ -73,17 +123,18 @@ function toTarget(s: Record<string, unknown>, dir: string, at: (...p: (string | 
     for (const key of Object.keys(build)) if (key !== "context" && key !== "dockerfile") problem(at("build", key), "is not supported", true, ["context", "dockerfile"]);
     if (build.dockerfile !== undefined && build.dockerfile !== "Dockerfile") problem(at("build", "dockerfile"), "only a file named Dockerfile in the context is supported");
     if (typeof build.context === "string") t.build = resolve(dir, build.context);
-    else problem(at("build"), "give the build context folder");
+    else if (!refused.has("build")) problem(at("build"), "give the build context folder");
     // Compose builds when both are given and tags the result `image`; the harness names its own builds.
     delete t.image;
   }
   if (s.environment !== undefined) t.env = environment(s.environment, at("environment"), problem);
-  const port = httpPort(s, at, problem);
+  // A refused port was reported already; "give ports" would be a second error about it.
+  const port = refused.has("ports") || refused.has("expose") ? undefined : httpPort(s, at, problem);
   if (port !== undefined) t.port = port;
   if (s.command !== undefined) {
-    if (Array.isArray(s.command)) t.command = s.command.map(String);
-    else if (typeof s.command === "string" && !/["'\\$]/.test(s.command)) t.command = s.command.trim().split(/\s+/);
-    else problem(at("command"), "write the command as a list (quoting and variables in a string command are not supported)");
+    if (Array.isArray(s.command)) t.command = strings(s.command);
+    else if (typeof s.command === "string" && !/["'\\]/.test(s.command)) t.command = s.command.trim().split(/\s+/);
+    else problem(at("command"), "write the command as a list (quoting in a string command is not supported)");
   }
   if (s.restart !== undefined) {
     const policy = RESTARTS[String(s.restart)];
@@ -91,7 +142,7 @@ function toTarget(s: Record<string, unknown>, dir: string, at: (...p: (string | 
     else problem(at("restart"), `restart "${s.restart}" is not supported`, false, Object.keys(RESTARTS));
   }
   if (s.depends_on !== undefined) {
-    const deps = Array.isArray(s.depends_on) ? s.depends_on.map(String) : isMap(s.depends_on) ? Object.keys(s.depends_on) : [];
+    const deps = Array.isArray(s.depends_on) ? strings(s.depends_on) : isMap(s.depends_on) ? Object.keys(s.depends_on) : [];
     if (isMap(s.depends_on)) {
       for (const [dep, cond] of Object.entries(s.depends_on)) {
         const condition = isMap(cond) ? cond.condition : undefined;
@@ -113,8 +164,9 @@ function toTarget(s: Record<string, unknown>, dir: string, at: (...p: (string | 
 }
 
 function environment(env: unknown, path: (string | number)[], problem: Problem): Record<string, unknown> {
-  const entries: [string, unknown][] = Array.isArray(env)
+  const entries: ([string, unknown] | undefined)[] = Array.isArray(env)
     ? env.map((e) => {
+        if (e === REFUSED) return undefined;
         const [k, ...v] = String(e).split("=");
         return [k!, v.length ? v.join("=") : undefined];
       })
@@ -122,17 +174,18 @@ function environment(env: unknown, path: (string | number)[], problem: Problem):
       ? Object.entries(env)
       : [];
   const out: Record<string, unknown> = {};
-  entries.forEach(([k, v], i) => {
+  entries.forEach((entry, i) => {
+    if (!entry) return;
+    const [k, v] = entry;
     const where = Array.isArray(env) ? [...path, i] : [...path, k];
     if (v === undefined || v === null) problem(where, `${k} has no value (taking it from the shell is not supported: write it in the file)`);
-    else if (typeof v === "string" && v.includes("${")) problem(where, `${k}: variable interpolation is not supported`);
     else out[k] = v;
   });
   return out;
 }
 
 /** The container port serving HTTP: the one of `ports` (the host side is ignored: the harness publishes on loopback), or of `expose`. */
-function httpPort(s: Record<string, unknown>, at: (...p: (string | number)[]) => (string | number)[], problem: Problem): number | undefined {
+function httpPort(s: Record<string, unknown>, at: At, problem: Problem): number | undefined {
   const key = s.ports !== undefined ? "ports" : s.expose !== undefined ? "expose" : undefined;
   if (!key) {
     problem(at(), "give ports (or expose): steadystate reaches each target over one HTTP port", true);
@@ -158,8 +211,9 @@ function healthcheck(h: unknown, path: (string | number)[], problem: Problem): R
   if (!isMap(h)) return undefined;
   const keys = ["test", "interval", "timeout", "retries", "start_period", "disable"];
   for (const key of Object.keys(h)) if (!keys.includes(key)) problem([...path, key], "is not supported", true, keys);
-  if (h.disable === true) return undefined;
-  const test = typeof h.test === "string" ? ["CMD-SHELL", h.test] : Array.isArray(h.test) ? h.test.map(String) : undefined;
+  // Compose's two ways to turn the image's health check off: the target then has none.
+  if (h.disable === true || (Array.isArray(h.test) && h.test[0] === "NONE")) return undefined;
+  const test = typeof h.test === "string" ? ["CMD-SHELL", h.test] : Array.isArray(h.test) ? strings(h.test) : undefined;
   if (!test) {
     problem([...path, "test"], 'give test: ["CMD", …] or ["CMD-SHELL", "…"]');
     return undefined;

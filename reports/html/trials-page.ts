@@ -8,7 +8,7 @@ import { formulaRows } from "../formulas.ts";
 import { faultRows, metricRows } from "../trials.ts";
 import { badge, htmlDocument, htmlTable, type Cell } from "./document.ts";
 
-export function trialsSections(a: Aggregate, trials: Journal[], prefix = ""): string[] {
+function trialsSections(a: Aggregate, trials: Journal[]): string[] {
   const out: string[] = [];
   if (a.slo.length) {
     out.push("<h2>Objectives over trials</h2>", htmlTable(["objective", "goal", "measured", "result"], a.slo.map((r) => [r.metric, goalText(r), measuredText(r), { html: badge(r.pass ? "pass" : "fail", r.pass ? "pass" : "fail") }])));
@@ -27,7 +27,7 @@ export function trialsSections(a: Aggregate, trials: Journal[], prefix = ""): st
           t.runId,
           { html: badge(verdictWord(t), t.verdict) },
           ms(t.endedAt - t.startedAt),
-          html ? { html: `<a href="${esc(relativeHref(`${prefix}${t.dir}/${html}`))}">${esc(`${t.dir}/${html}`)}</a>` } : `${t.dir}/`,
+          html ? { html: `<a href="${esc(relativeHref(`${t.dir}/${html}`))}">${esc(`${t.dir}/${html}`)}</a>` } : `${t.dir}/`,
         ];
       }),
     ),

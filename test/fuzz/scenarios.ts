@@ -7,7 +7,7 @@ import { checkKinds } from "../../harness/checks/registry.ts";
 import { faults, faultKinds } from "../../harness/faults/registry.ts";
 import type { FaultKind } from "../../harness/faults/fault.ts";
 import { OPS, type Unit } from "../../harness/slo/grammar.ts";
-import { sloUnits } from "../../harness/slo/metrics.ts";
+import { sloUnits, splitMetric } from "../../harness/slo/metrics.ts";
 import { reporters } from "../../reports/registry.ts";
 
 /** Shell metacharacters: if any of these ever reached a shell, `marker` would be created. */
@@ -86,9 +86,11 @@ const VALUES: Record<Unit, fc.Arbitrary<string>> = {
   rate: fc.nat({ max: 10_000 }).map((n) => `${n}/s`),
   count: fc.nat({ max: 100 }).map(String),
 };
-// error_budget_burn needs an availability objective beside it: left to the mutations.
+// error_budget_burn needs an availability objective beside it, mttd and false_alarms something that
+// detects (these documents have no detection section): left to the mutations.
+const NEEDS_MORE = ["error_budget_burn", "mttd", "false_alarms"];
 const objective = fc
-  .constantFrom(...Object.entries(sloUnits).filter(([metric]) => metric !== "error_budget_burn"))
+  .constantFrom(...Object.entries(sloUnits).filter(([metric]) => !NEEDS_MORE.includes(splitMetric(metric).metric)))
   .chain(([metric, unit]) => fc.tuple(fc.constantFrom(...OPS), VALUES[unit]).map(([op, v]) => `${metric} ${op} ${v}`));
 
 /**
@@ -100,16 +102,16 @@ const freeKinds = faultKinds.filter((k) => {
   return kind.exclusive === undefined && kind.params.safeParse({}).success;
 });
 
-/** A fault that fits in a load of `loadMs` on a target with `replicas` replicas. */
-const fault = (targets: Record<string, { replicas?: number }>, loadMs: number) =>
+/** A fault that ends within the first `roomMs` of the load (the rest is for stableFor), on a target with `replicas` replicas. */
+const fault = (targets: Record<string, { replicas?: number }>, roomMs: number) =>
   fc
-    .tuple(fc.constantFrom(...freeKinds), fc.constantFrom(...Object.keys(targets)), ms(0, loadMs - 1))
+    .tuple(fc.constantFrom(...freeKinds), fc.constantFrom(...Object.keys(targets)), ms(0, roomMs - 1))
     .chain(([kind, t, at]) => {
       const windowed = (faults as Record<string, FaultKind<any>>)[kind]!.window === "required";
       const replicas = targets[t]!.replicas ?? 1;
       return fc
         .record({
-          duration: windowed ? duration(1, loadMs - at) : fc.constant(undefined),
+          duration: windowed ? duration(1, roomMs - at) : fc.constant(undefined),
           select: optional(fc.record({ count: fc.integer({ min: 1, max: replicas }), seed: fc.integer() }, { requiredKeys: ["count"] })),
           grace: kind === "stop" || kind === "restart" ? optional(duration(0, 10_000)) : fc.constant(undefined),
         })
@@ -123,10 +125,18 @@ export const validDocument: fc.Arbitrary<Record<string, unknown>> = fc
     loadMs: ms(100, 120_000),
     windowBuckets: fc.integer({ min: 1, max: 20 }),
     extraStable: ms(0, 5_000),
+    steady: fc.boolean(),
   })
-  .chain(({ targets, loadMs, windowBuckets, extraStable }) => {
+  .chain(({ targets, loadMs, windowBuckets, extraStable, steady }) => {
     const names = Object.keys(targets);
     const windowMs = windowBuckets * 100;
+    // What validation holds the schedule and probes to: the written steadyState, or its defaults.
+    const effective = steady ? { windowMs, stableForMs: windowMs + extraStable } : { windowMs: 1_000, stableForMs: 2_000 };
+    const roomMs = loadMs - effective.stableForMs;
+    // A probe is not sparser than a window (a window without its outcomes does not hold); the default
+    // (250ms) may be left out only when it fits.
+    const every = duration(1, effective.windowMs);
+    const probeEvery = effective.windowMs < 250 ? every : optional(every);
     return fc
       .record({
         version: fc.constant(1),
@@ -146,19 +156,21 @@ export const validDocument: fc.Arbitrary<Record<string, unknown>> = fc
           .map(compact),
         probes: optional(
           fc.uniqueArray(
-            fc.record({ name, target: fc.constantFrom(...names), path: optional(path), every: optional(duration(1, 5_000)) }).map(compact),
+            fc.record({ name, target: fc.constantFrom(...names), path: optional(path), every: probeEvery }).map(compact),
             { maxLength: 2, selector: (p) => p.name },
           ),
         ),
-        steadyState: optional(
-          fc.record({
-            errorRate: optional(fc.tuple(fc.constantFrom(...OPS), VALUES.ratio).map(([op, v]) => `${op} ${v}`)),
-            p99: optional(fc.tuple(fc.constantFrom(...OPS), VALUES.duration).map(([op, v]) => `${op} ${v}`)),
-            window: durationText(windowMs),
-            stableFor: durationText(windowMs + extraStable),
-          }).map(compact),
-        ),
-        faults: optional(fc.array(fault(targets, loadMs), { maxLength: 3 })),
+        steadyState: !steady
+          ? fc.constant(undefined)
+          : fc
+              .record({
+                errorRate: optional(fc.tuple(fc.constantFrom(...OPS), VALUES.ratio).map(([op, v]) => `${op} ${v}`)),
+                p99: optional(fc.tuple(fc.constantFrom(...OPS), VALUES.duration).map(([op, v]) => `${op} ${v}`)),
+                window: durationText(windowMs),
+                stableFor: durationText(effective.stableForMs),
+              })
+              .map(compact),
+        faults: roomMs > 0 ? optional(fc.array(fault(targets, roomMs), { maxLength: 3 })) : fc.constant(undefined),
         slo: optional(fc.array(objective, { maxLength: 3 })),
         report: optional(fc.record({ formats: fc.subarray(Object.keys(reporters)) })),
         checks: optional(

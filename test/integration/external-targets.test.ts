@@ -31,7 +31,7 @@ probes:
 faults:
   - { kind: cpu-throttle, target: ext, at: 1s, duration: 2s, cpus: 0.05 }
   - { kind: disk-fill, target: ext, at: 1s, duration: 2s, path: /data, size: 100% }
-  - { kind: memory-limit, target: ext, at: 3500ms, duration: 1s, limit: 200m }
+  - { kind: memory-limit, target: ext, at: 3s, duration: 1s, limit: 200m }
 `,
     );
     const out = tempDir("external-run");

@@ -8,7 +8,7 @@ import { leftovers, readJournal, ROOT, runCli, tempDir } from "./helpers.ts";
 const api = join(ROOT, "fixtures", "api");
 
 describe("hostile strings in a real run (real Docker)", () => {
-  it("shell metacharacters in every free-text field reach targets and requests as data: nothing runs", async () => {
+  it("shell metacharacters in the free-text fields (env, command, health check, paths, headers, bodies, fault paths) reach targets and requests as data: nothing runs", async () => {
     const dir = tempDir("shell-run");
     const marker = join(dir, "executed");
     const evil = shellStrings(marker);
@@ -25,11 +25,24 @@ describe("hostile strings in a real run (real Docker)", () => {
             port: 8080,
             env: Object.fromEntries(evil.map((s, i) => [`EVIL_${i}`, s])),
             command: ["/usr/bin/node", "/app/server.js", ...evil],
+            // Docker's exec form (CMD): the extra arguments reach node as argv, no shell reads them.
+            healthcheck: { test: ["CMD", "/usr/bin/node", "-e", "process.exit(0)", ...evil], interval: "500ms" },
             health: { path: `/healthz?${evil[0]}` },
           },
         },
-        load: { target: "api", path: `/work?${evil.join("&")}`, connections: 2, rate: 50, duration: "3s" },
+        load: {
+          requests: [
+            // Header values are one line (validation refuses a line break): the others go there.
+            { target: "api", path: `/work?${evil.join("&")}`, method: "POST", headers: { "x-evil": evil.filter((s) => !s.includes("\n")).join(" ") }, body: evil.join(" ") },
+            { target: "api", path: `/healthz?${evil[2]}`, body: { evil } },
+          ],
+          connections: 2,
+          rate: 50,
+          duration: "3s",
+        },
         probes: evil.map((s, i) => ({ name: `p${i}`, target: "api", path: `/healthz?${s}`, every: "500ms" })),
+        // Matches no request of the load: the fault proxy takes the path as data.
+        faults: [{ kind: "http-error", target: "api", at: "500ms", duration: "500ms", path: `/nowhere?${evil[3]}` }],
         checks: [{ kind: "acked-writes", target: "api", path: `/kv/${evil[1]}`, rate: 5 }],
       }),
     );
@@ -37,6 +50,8 @@ describe("hostile strings in a real run (real Docker)", () => {
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const j = readJournal(join(dir, "run"));
     expect(j.scenario.description).toBe(evil.join(" "));
+    expect(j.scenario.load!.requests.map((q) => q.body)).toEqual([evil.join(" "), JSON.stringify({ evil })]);
+    expect(j.faults[0]).toMatchObject({ kind: "http-error", recovered: true });
     expect(j.metrics.requests.failed).toBe(0);
     expect(Object.values(j.metrics.probes).every((p) => p.failed === 0)).toBe(true);
     expect(existsSync(marker)).toBe(false);

@@ -4,6 +4,7 @@ import { median } from "simple-statistics";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { HttpFaultLayer } from "../../harness/proxy/http-layer.ts";
 import { FaultProxy } from "../../harness/proxy/proxy.ts";
+import { sleep } from "../../harness/run/sleep.ts";
 import { get, httpServer } from "./sockets.ts";
 
 describe("HTTP faults (real sockets)", () => {
@@ -65,5 +66,20 @@ describe("HTTP faults (real sockets)", () => {
     const during = await series();
     expect(Math.abs(during - before - 300)).toBeLessThanOrEqual(20);
     agent.destroy();
+  });
+
+  it("removing http-delay forwards the requests it holds at once, not after their delay", async () => {
+    layer.setRule({ id: "d", http: "delay", delayMs: 10_000, ratio: 1, path: "/fast" });
+    const hitsBefore = server.hits["/fast"] ?? 0;
+    const answers = Promise.all(Array.from({ length: 3 }, () => get(proxy.port, "/fast", { timeoutMs: 5_000 })));
+    await sleep(300);
+    expect((server.hits["/fast"] ?? 0) - hitsBefore).toBe(0); // held: the server has not seen them
+    expect(layer.removeRule("d")).toBe(true);
+    const removedAt = Date.now();
+    const done = await answers;
+    expect(done.map((a) => a.status)).toEqual([200, 200, 200]);
+    expect(Date.now() - removedAt).toBeLessThan(200);
+    expect(done.every((a) => a.ms >= 290)).toBe(true);
+    expect((server.hits["/fast"] ?? 0) - hitsBefore).toBe(3);
   });
 });

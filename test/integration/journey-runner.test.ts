@@ -37,24 +37,26 @@ describe("journey runner (real Chromium, no Docker)", () => {
     server?.close();
   });
 
-  const run = async (spec: unknown, ms: number) => {
+  const run = async (spec: unknown, ms: number, warmupMs = 0) => {
     const parsed = journeySchema.parse(spec);
     const j = { ...parsed, ...(parsed.script ? { script: join(import.meta.dirname, "..", "fixtures", "journeys", parsed.script) } : {}) };
-    const outcomes: { ok: boolean; latencyMs: number; reason?: string }[] = [];
+    const outcomes: { at: number; ok: boolean; latencyMs: number; reason?: string }[] = [];
     const runDir = tempDir("journey-runner");
     const stop = new AbortController();
+    const measuredFrom = Date.now() + warmupMs;
     const running = startJourneys({
       browser,
       journeys: [{ spec: j, fn: await journeyFn(j) }],
       urls: { shop: [url], outside: [outside] },
       runDir,
-      record: (_name, _at, ok, latencyMs, reason) => outcomes.push({ ok, latencyMs, ...(reason ? { reason } : {}) }),
+      measuredFrom,
+      record: (_name, at, ok, latencyMs, reason) => outcomes.push({ at, ok, latencyMs, ...(reason ? { reason } : {}) }),
       signal: stop.signal,
     });
     await new Promise((r) => setTimeout(r, ms));
     stop.abort();
     await running.done;
-    return { outcomes, log: running.failures()[j.name], runDir };
+    return { outcomes, log: running.failures()[j.name], runDir, measuredFrom };
   };
 
   it("runs a script journey whose page may only reach loopback, naming its steps", async () => {
@@ -76,5 +78,16 @@ describe("journey runner (real Chromium, no Docker)", () => {
     const first = log!.failures[0]!;
     expect(first).toMatchObject({ step: 'steps[2] expectText "Cart: 1 item"', error: "not done within the journey's timeout (700ms)", screenshot: "journeys/checkout-1.png" });
     expect(existsSync(join(runDir, first.screenshot!))).toBe(true);
+  });
+
+  it("keeps no failure (nor screenshot) of the warm-up: the first one logged is the first of the measured phase", async () => {
+    apiUp = false;
+    const steps = [{ goto: "{{targets.shop}}/" }, { click: "text=Add to cart" }, { expectText: "Cart: 1 item" }];
+    const { outcomes, log, measuredFrom } = await run({ name: "warm", steps, every: "300ms", timeout: "400ms" }, 2_500, 1_200);
+    const before = outcomes.filter((o) => o.at < measuredFrom);
+    expect(before.length, JSON.stringify(outcomes)).toBeGreaterThanOrEqual(1);
+    expect(log!.failures.length).toBe(outcomes.length - before.length);
+    expect(log!.failures.every((f) => f.at >= measuredFrom)).toBe(true);
+    expect(log!.failures[0]!.screenshot).toBe("journeys/warm-1.png");
   });
 });

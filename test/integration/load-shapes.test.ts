@@ -28,4 +28,29 @@ describe("load shapes (real Docker)", () => {
     for (const file of ["journal.json", "summary.md"]) expect(readFileSync(join(out, file), "utf8")).not.toContain("t0ken-value-42");
     expect(await leftovers(j.runId)).toEqual({ containers: [], networks: [] });
   });
+
+  it("open model while the target is paused: arrivals are sent on time and pile up, their latency counted from the schedule", async () => {
+    const out = tempDir("open-pause");
+    const r = await runCli(["run", "test/scenarios/open-pause.yaml", "--out", out, "--no-progress"]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const j = readJournal(out);
+    const a = j.metrics.arrivals!;
+    const pause = j.faults[0]!;
+    // 5 s at 50/s, every one sent on its schedule whatever the frozen target: a closed model (or a
+    // coordinated-omission client) would have sent ~75 fewer, or sent them 1.5 s late.
+    expect(a.requested).toBe(250);
+    expect(a.sent).toBe(250);
+    expect(a.lateMs.max!).toBeLessThan(500);
+    // Nothing is answered while the target is frozen; what arrived meanwhile is answered at the unpause.
+    const loadIn = (from: number, to: number) =>
+      j.timeline.filter((row) => row.at >= from && row.at < to).reduce((n, row) => n + (row.series.load ? row.series.load.ok + row.series.load.failed : 0), 0);
+    // (200 ms margins: restoredAt is stamped once Docker has answered, when the first answers may be out.)
+    expect(loadIn(pause.injectedAt! + 200, pause.restoredAt! - 200)).toBe(0);
+    expect(loadIn(pause.restoredAt! - 200, pause.restoredAt! + 500)).toBeGreaterThanOrEqual(60);
+    // The first arrival of the pause waited all of it, counted from when it was due.
+    expect(j.metrics.latencyMs.max!).toBeGreaterThan(1_300);
+    expect(j.metrics.requests.failed).toBe(0);
+    expect(Math.abs(j.metrics.requests.total - (a.sent - a.unfinished))).toBeLessThanOrEqual(3);
+    expect(await leftovers(j.runId)).toEqual({ containers: [], networks: [] });
+  });
 });

@@ -3,6 +3,7 @@
 import { Agent } from "node:http";
 import { join } from "node:path";
 import { median } from "simple-statistics";
+import { GenericContainer } from "testcontainers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FaultKind, Topology, Undo } from "../../harness/faults/fault.ts";
 import { inNetns } from "../../harness/faults/netns.ts";
@@ -14,7 +15,9 @@ import { Teardown } from "../../harness/run/teardown.ts";
 import { runTopology } from "../../harness/run/topology.ts";
 import { parseScenario } from "../../harness/scenario/parse.ts";
 import { startTargets, type RunningTargets } from "../../harness/targets/containers.ts";
+import { BASE_IMAGE } from "../../harness/targets/images.ts";
 import { networkAddress, type Replica } from "../../harness/targets/replica.ts";
+import { startApi } from "./fault-target.ts";
 import { docker, leftovers, ROOT, tempDir } from "./helpers.ts";
 import { get, rawGet, tryConnect } from "./sockets.ts";
 
@@ -104,23 +107,32 @@ describe("network faults (real Docker)", () => {
     return false;
   }
 
-  it("kernel faults log their undo before acting: replaying the log (cleanup after a SIGKILL) restores the namespaces exactly", async () => {
+  it("kernel faults and partition log their undo before acting: replaying the log (cleanup after a SIGKILL) restores namespaces and networks exactly", async () => {
     const before = await kernelState();
+    const aliases = async () => (await docker.getContainer(db.containerId).inspect()).NetworkSettings.Networks[targets.network]?.Aliases;
+    const aliasesBefore = await aliases();
     const steps: RestoreStep[] = [];
     try {
       await inject("loss", "db", { ratio: "30%" }, steps);
       await inject("reject", "api", {}, steps);
       await inject("bandwidth-tc", "db", { rate: "1MB/s" }, steps); // one qdisc per interface of db
       await inject("partition", "db", { from: "api" }, steps); // rules on both sides
+      await inject("partition", "db", {}, steps); // off the run network
       expect(await kernelState()).not.toEqual(before);
-      expect(steps.length).toBeGreaterThanOrEqual(6);
-      expect(steps.every((st) => st.op === "netns")).toBe(true);
+      expect(await aliases()).toBeUndefined();
+      expect(steps.length).toBeGreaterThanOrEqual(7);
+      expect(steps.filter((st) => st.op !== "netns")).toEqual([
+        { op: "connect", container: db.containerId, network: targets.network, endpoint: { Aliases: aliasesBefore!.filter((a: string) => !db.containerId.startsWith(a)) } },
+      ]);
     } finally {
       await applySteps(docker, steps); // the undos themselves are never called: as after a SIGKILL
     }
     expect(await kernelState()).toEqual(before);
+    expect(await aliases()).toEqual(aliasesBefore);
+    dbAddress = await networkAddress(docker, db.containerId, targets.network); // Docker may hand out another one
     await applySteps(docker, steps); // replaying twice is harmless
     expect(await kernelState()).toEqual(before);
+    expect(await eventually(async () => (await get(port(api.url), "/work")).status === 200)).toBe(true);
   });
 
   it("latency 200ms on the host side raises p50 by 200ms (±20ms), undone without dropping that or other connections", async () => {
@@ -291,6 +303,65 @@ describe("network faults (real Docker)", () => {
     });
     expect(await aliases()).toEqual(before);
     expect(await eventually(async () => (await get(port(api.url), "/work")).status === 200)).toBe(true);
+  });
+
+  it("partition of a container the run does not own cuts it off each of its networks; the undo, or the log alone, connects it again as found", async () => {
+    const ext = await startApi();
+    const shop = await docker.createNetwork({ Name: `ss-test-${runId}-shop`, IPAM: { Config: [{ Subnet: "10.231.77.0/24" }] } });
+    try {
+      await shop.connect({ Container: ext.victim.containerId, EndpointConfig: { Aliases: ["orders"], IPAMConfig: { IPv4Address: "10.231.77.9" } } });
+      const victim: Replica = { ...ext.victim, target: "ext", external: true };
+      const state = async () => {
+        const info = await docker.getContainer(victim.containerId).inspect();
+        const networks = Object.entries(info.NetworkSettings.Networks).map(([name, n]) => [name, n.IPAddress, [...(n.Aliases ?? [])].sort()]);
+        return { networks, ports: info.NetworkSettings.Ports };
+      };
+      const before = await state();
+      expect(before.networks.map(([name]) => name).sort()).toEqual(["bridge", `ss-test-${runId}-shop`]);
+      const spec = { kind: "partition", target: "ext", atMs: 0, durationMs: 60_000 };
+      const ctx = (steps: RestoreStep[]) => ({ docker, victims: [victim], topology, signal: stop.signal, log: () => undefined, willChange: (s: RestoreStep) => steps.push(s), tag: "ext" });
+
+      const logged: RestoreStep[] = [];
+      const undo = await faults.partition.inject(ctx(logged), spec);
+      expect((await state()).networks).toEqual([]);
+      expect((await get(victim.hostPort, "/healthz", { timeoutMs: 1_000 })).status).toBeUndefined(); // its published port went with them
+      expect(logged.map((s) => (s.op === "connect" ? `${s.network} ${JSON.stringify(s.endpoint)}` : s.op)).sort()).toEqual([
+        'bridge {"Aliases":[]}',
+        `ss-test-${runId}-shop {"Aliases":["orders"],"IPAMConfig":{"IPv4Address":"10.231.77.9"}}`,
+      ]);
+      await undo!();
+      expect(await state()).toEqual(before);
+      expect((await get(victim.hostPort, "/healthz")).status).toBe(200);
+
+      const killed: RestoreStep[] = [];
+      await faults.partition.inject(ctx(killed), spec); // never undone: as after a SIGKILL
+      await applySteps(docker, killed);
+      expect(await state()).toEqual(before);
+      await applySteps(docker, killed); // replaying twice is harmless
+      expect(await state()).toEqual(before);
+      expect((await get(victim.hostPort, "/healthz")).status).toBe(200);
+    } finally {
+      await ext.container.stop({ timeout: 1 });
+      await shop.remove();
+    }
+  });
+
+  it("kernel faults refuse a container in the host's network namespace, having changed nothing", async () => {
+    const host = await new GenericContainer(BASE_IMAGE).withNetworkMode("host").withCommand(["/usr/bin/node", "-e", "setTimeout(() => {}, 120000)"]).start();
+    try {
+      const victim = { target: "ext", index: 0, containerId: host.getId(), containerName: host.getName().replace(/^\//, ""), port: 8080, hostPort: 8080, url: "", external: true } as Replica;
+      const hostRules = () => inNetns(docker, victim, ["iptables", "-w", "5", "-S"]);
+      const before = await hostRules();
+      const steps: RestoreStep[] = [];
+      const ctx = { docker, victims: [victim], topology, signal: stop.signal, log: () => undefined, willChange: (s: RestoreStep) => steps.push(s), tag: "host" };
+      await expect(faults.reject.inject(ctx, { kind: "reject", target: "ext", atMs: 0, durationMs: 1_000 })).rejects.toThrow(
+        `${victim.containerName} is in the host's network namespace (network mode host): iptables and tc there would change the host itself`,
+      );
+      expect(steps).toEqual([]);
+      expect(await hostRules()).toBe(before);
+    } finally {
+      await host.stop({ timeout: 1 });
+    }
   });
 
   it("partition between api and db (iptables on both sides): api's calls to db fail, both stay reachable from the host", async () => {

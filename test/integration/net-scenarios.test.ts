@@ -78,7 +78,8 @@ describe("network faults from the command line (real Docker)", () => {
     expect(ok.stdout).toMatch(/^docker\s+required\s+ok\s+Docker /m);
     expect(ok.stdout).toMatch(/^tc qdisc tbf\s+required\s+ok\s+tc qdisc tbf works$/m);
     expect(ok.stdout).toMatch(/^tc qdisc netem\s+optional\s+(ok|absent)\s/m);
-    expect(ok.stdout).toMatch(/^cgroup\s+required\s+ok\s+cgroup v[12]$/m);
+    expect(ok.stdout).toMatch(/^root\s+required\s+ok\s+running as root$/m);
+    expect(ok.stdout).toMatch(/^cgroup v1\s+required\s+ok\s+cgroup v1, cpu, cpuacct and memory controllers at \/sys\/fs\/cgroup\/<controller>$/m);
     expect(ok.stdout).toMatch(/everything required is here\n$/);
 
     const missing = await runCli(["doctor"], { ...NO_SBIN, DOCKER_HOST: "unix:///tmp/steadystate-no-docker.sock" });

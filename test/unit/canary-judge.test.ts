@@ -96,6 +96,30 @@ describe("canary judge", () => {
     expect(row(once, "mttr").classification).toBe("pass");
   });
 
+  it("judges constant per-window throughput on each side (capped at 200/s against 150/s) as complete separation", () => {
+    const only = { ...config, metrics: config.metrics.filter((m) => m.name === "throughput (steady)") };
+    const capped = (rate: number) => side("x", trials(2, (k) => ({ seed: 10 + k, rate })));
+    const lower = row(judge(only, { baseline: capped(200), canary: capped(150) }), "throughput (steady)");
+    expect(lower).toMatchObject({ classification: "low", counted: true, shift: -50, ci: [-50, -50], reason: "lower: mean ×0.75 (tolerated ×0.90)" });
+    // The same separation within the tolerance passes.
+    const close = row(judge(only, { baseline: capped(200), canary: capped(190) }), "throughput (steady)");
+    expect(close).toMatchObject({ classification: "pass", shift: -10, ci: [-10, -10], reason: "within tolerance (mean ×0.95)" });
+  });
+
+  it("leaves MTTD out when the runs did not watch for detection, instead of counting every fault as never detected", () => {
+    const unwatched = judge(config, {
+      baseline: side("baseline", trials(3, (k) => ({ seed: 10 + k, faults: crash(1_500 + 20 * k) }))),
+      canary: side("canary", trials(3, (k) => ({ seed: 20 + k, faults: crash(1_510 + 20 * k) }))),
+    });
+    expect(row(unwatched, "mttd")).toMatchObject({ classification: "nodata", counted: false, baseline: { n: 0 }, canary: { n: 0 }, reason: "no samples on one side" });
+    // Watched runs (alerts and detectors) give one value per fault.
+    const watched = judge(config, {
+      baseline: side("baseline", trials(3, (k) => ({ seed: 10 + k, faults: crash(1_500 + 20 * k), extras: true }))),
+      canary: side("canary", trials(3, (k) => ({ seed: 20 + k, faults: crash(1_510 + 20 * k), extras: true }))),
+    });
+    expect(row(watched, "mttd")).toMatchObject({ counted: true, baseline: { n: 6, value: 1_400 }, canary: { n: 6, value: 1_400 } });
+  });
+
   it("scores 100 × passed / counted and maps it to pass, marginal or fail by the thresholds", () => {
     const latency = {
       baseline: side("baseline", trials(2, (k) => ({ seed: 10 + k, latencyMs: 20 }))),

@@ -22,7 +22,8 @@ describe("detection and heal in the scenario", () => {
     expect(d.ruleAlerts).toEqual(["ApiDown", "ApiErrors", "ApiReplicaUnreachable"]);
     expect(d.expect).toEqual([
       { index: 0, alert: "ApiDown", for: "stop", withinMs: 6_000 },
-      { index: 1, alert: "ApiDown", for: "crash", withinMs: 6_000 },
+      { index: 1, alert: "memory-high", for: "memory-hog", withinMs: 5_000 },
+      { index: 2, alert: "ApiDown", for: "crash", withinMs: 6_000 },
     ]);
     expect(d.quietBefore).toBe(true);
     expect(d.settleMs).toBe(10_000);
@@ -31,9 +32,12 @@ describe("detection and heal in the scenario", () => {
       ["errors-ksigma", "ksigma", "error_rate", "load", 1_000, { k: 3, baselineMs: 8_000, direction: "up", minSigma: 0.01, forMs: 0 }],
       ["errors-ewma", "ewma", "error_rate", "load", 1_000, { lambda: 0.3, L: 3, baselineMs: 8_000, direction: "up", minSigma: 0.01, forMs: 0 }],
       ["errors-cusum", "cusum", "error_rate", "load", 1_000, { drift: 0.5, threshold: 5, baselineMs: 8_000, direction: "up", minSigma: 0.01, forMs: 0 }],
+      ["memory-high", "threshold", "memory", "load", 1_000, { op: ">", value: 96 * 1024 ** 2, forMs: 0 }],
     ]);
+    expect(d.detectors[4]!.target).toBe("api");
     expect(s.heal).toEqual([
-      { index: 0, on: "ApiDown", action: "restart", target: "api", limit: 3, params: { graceMs: 1_000 }, description: "heal[0]: on ApiDown, restart api (grace 1000ms)" },
+      { index: 0, on: "ApiDown", action: "restart", target: "api", limit: 3, cooldownMs: 5_000, params: { graceMs: 1_000 }, description: "heal[0]: on ApiDown (cooldown 5s), restart api (grace 1000ms)" },
+      { index: 1, on: "memory-high", action: "restart", target: "api", limit: 3, cooldownMs: 0, params: { graceMs: 1_000 }, description: "heal[1]: on memory-high, restart api (grace 1000ms)" },
     ]);
     expect(s.slo.map((o) => o.metric)).toEqual(["mttd", "mttr", "false_alarms", "availability", "error_budget_burn"]);
   });
@@ -72,6 +76,34 @@ describe("detection and heal in the scenario", () => {
       "test/invalid/detection-mistakes.yaml:24:23: heal[1].action: scale needs a balancer in front of db (targets.db.balancer: haproxy): without one, new replicas get no traffic",
       "test/invalid/detection-mistakes.yaml:25:5: heal[2]: give memory (e.g. 512MiB) and/or cpus (e.g. 1.5)",
       "test/invalid/detection-mistakes.yaml:27:5: slo[0]: error_budget_burn is measured against the availability objective: add one (e.g. availability >= 99.5%)",
+    ]);
+  });
+
+  it("reads your own Prometheus and Alertmanager only on this machine, unless allowRemote: true", () => {
+    const own = (prometheus: string) => inline(BASE + `detection:\n  prometheus: ${prometheus}\n`);
+    expect(own("{ url: http://prometheus.example:9090, alertmanagerUrl: 'http://10.0.0.7:9093' }")).toEqual([
+      "inline.yaml:9:22: detection.prometheus.url: prometheus.example:9090 is not this machine: alerts and queries are read only from loopback (127.0.0.0/8, localhost, [::1]) unless detection.prometheus sets allowRemote: true",
+      "inline.yaml:9:71: detection.prometheus.alertmanagerUrl: 10.0.0.7:9093 is not this machine: alerts and queries are read only from loopback (127.0.0.0/8, localhost, [::1]) unless detection.prometheus sets allowRemote: true",
+    ]);
+    const accepted = (prometheus: string) => parseScenario(BASE + `detection:\n  prometheus: ${prometheus}\n`, join(root, "scenarios", "inline.yaml")).detection!.prometheus;
+    expect(accepted("{ url: 'http://localhost:9090', alertmanagerUrl: 'http://[::1]:9093' }")).toMatchObject({ url: "http://localhost:9090", alertmanagerUrl: "http://[::1]:9093" });
+    expect(accepted("{ url: 'http://127.0.0.2:9090' }")).toMatchObject({ url: "http://127.0.0.2:9090" });
+    expect(accepted("{ url: http://prometheus.example:9090, allowRemote: true }")).toEqual({ mode: "external", url: "http://prometheus.example:9090", alertmanagerUrl: null, pollIntervalMs: 1_000 });
+    expect(own("{ rules: ../fixtures/alerts.yml, allowRemote: true }")).toEqual([
+      "inline.yaml:9:48: detection.prometheus.allowRemote: applies only to your own instances (url, alertmanagerUrl)",
+    ]);
+    expect(own("{ url: 'http://[bad:9090' }")).toEqual(["inline.yaml:9:22: detection.prometheus.url: must be an http:// or https:// URL"]);
+  });
+
+  it("refuses a restart grace that is not whole seconds, and reads a rule's cooldown", () => {
+    const detector = "detection:\n  detectors:\n    - { name: d, kind: threshold, signal: error_rate, op: '>', value: 0.1 }\n";
+    expect(inline(BASE + detector + "heal:\n  - { on: d, action: restart, target: api, grace: 1500ms }\n")).toEqual([
+      "inline.yaml:12:51: heal[0].grace: must be whole seconds, such as 0s or 2s: Docker's stop timeout counts seconds",
+    ]);
+    const s = parseScenario(BASE + detector + "heal:\n  - { on: d, action: restart, target: api, grace: 0s, cooldown: 2.5s }\n", join(root, "scenarios", "inline.yaml"));
+    expect(s.heal[0]).toMatchObject({ params: { graceMs: 0 }, cooldownMs: 2_500, description: "heal[0]: on d (cooldown 2.5s), restart api (grace 0ms)" });
+    expect(inline(BASE + detector + "heal:\n  - { on: d, action: restart, target: api, cooldown: soon }\n")).toEqual([
+      'inline.yaml:12:54: heal[0].cooldown: "soon" is not a duration like 250ms, 5s, 2m or 1h',
     ]);
   });
 

@@ -26,7 +26,7 @@ function run(journeyFailsAt: number[], inHypothesis = true): Recorder {
 }
 
 const fault = (injectedAt: number): FaultRecord => ({
-  id: "faults[0]", kind: "crash", target: "api", description: "crash api", victims: ["api-0"], atMs: 0, durationMs: null,
+  id: "faults[0]", kind: "crash", target: "api", description: "crash api", victims: ["api-0"], seed: null, atMs: 0, durationMs: null,
   injectedAt, restoredAt: null, impactStartAt: null, recoveredAt: null, impactMs: null, mttrMs: null, recovered: false, undoMs: null,
   detectedAt: null, detectedBy: null, actionAt: null, action: null, mttdMs: null, mttaMs: null, localisation: null,
 });
@@ -40,13 +40,37 @@ describe("journeys in the steady-state hypothesis", () => {
     });
   });
 
-  it("a failed journey breaks its window and sets the fault's impact and recovery", () => {
+  it("a failed journey breaks its window, and recovery waits for the journey to work again", () => {
     const m = measure(run([6.505, 8.505]), H, [fault(s(5))], T0);
     expect(m.hypothesis.windows.held).toBe(18);
     expect(m.metrics.journeys!.checkout).toMatchObject({ total: 10, failed: 2, availability: 0.8, failedBy: { 'steps[3] expectText "Cart: 2 items"': 2 } });
-    // Recovered at the first success after the failed journey: its 2 s stretch (buckets 6.5 s to 8.5 s) ends
-    // before the next failure at 8.505 s, which costs availability, not recovery.
-    expect(m.faults[0]).toMatchObject({ impactStartAt: s(6.505), recoveredAt: s(6.51), mttrMs: 1_510, recovered: true });
+    // The stretch from 6.51 s (buckets 6.5 s to 8.5 s) holds for the load and sees no journey at all: no
+    // evidence that the checkout works again. The first stretch that sees it work is the one that reaches
+    // the success at 10.505 s: from 8.6 s (windows at bucket resolution).
+    expect(m.faults[0]).toMatchObject({ impactStartAt: s(6.505), recoveredAt: s(8.6), mttrMs: 3_600, recovered: true });
+  });
+
+  it("recovers at the first stretch that holds and sees the failed journey succeed", () => {
+    const m = measure(run([6.505]), H, [fault(s(5))], T0);
+    // The success at 8.505 s lies in the stretch from 6.6 s (buckets 6.6 s to 8.6 s), not in the one from 6.51 s.
+    expect(m.faults[0]).toMatchObject({ impactStartAt: s(6.505), recoveredAt: s(6.6), mttrMs: 1_600, recovered: true });
+  });
+
+  it("a journey that did not fail imposes nothing: a stretch without any journey holds, MTTR 0", () => {
+    // Injected at 6.51 s: the stretch to 8.51 s holds for the load and sees no journey.
+    const m = measure(run([]), H, [fault(s(6.51))], T0);
+    expect(m.faults[0]).toMatchObject({ impactStartAt: null, recoveredAt: s(6.51), mttrMs: 0, recovered: true });
+  });
+
+  it("judges journeys by their error rate only: latency conditions apply to the load, not to a journey's duration", () => {
+    // Every journey takes 400 ms, the load 5 ms: p99 < 300ms holds, however long a user flow takes.
+    const withLatency: HypothesisSpec = { ...H, p99: { op: "<", value: 300 } };
+    const m = measure(run([]), withLatency, [fault(s(5))], T0);
+    expect(m.hypothesis.windows).toEqual({ total: 20, held: 20 });
+    expect(m.faults[0]).toMatchObject({ recoveredAt: s(5), mttrMs: 0 });
+    // The same condition still judges the load: at 5 ms against p99 < 3ms no window holds.
+    const strict: HypothesisSpec = { ...H, p99: { op: "<", value: 3 } };
+    expect(measure(run([]), strict, [], T0).hypothesis.windows).toEqual({ total: 20, held: 0 });
   });
 
   it("with hypothesis: false a journey is measured and reported but does not decide recovery", () => {

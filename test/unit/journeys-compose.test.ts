@@ -1,8 +1,9 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { renderDryRun } from "../../harness/cli/dry-run.ts";
 import { expandTargets } from "../../harness/journeys/spec.ts";
 import { loadScenario, parseScenario } from "../../harness/scenario/parse.ts";
-import { goDuration } from "../../harness/targets/compose.ts";
+import { goDuration, importCompose } from "../../harness/targets/compose.ts";
 import { messages } from "./scenario-messages.ts";
 
 const root = join(import.meta.dirname, "..", "..");
@@ -77,6 +78,28 @@ describe("journeys[]", () => {
   });
 });
 
+describe("--dry-run", () => {
+  it("lists the probes and the journeys", () => {
+    const s = inline(HEAD + `probes:
+  - { name: health, target: web, path: /healthz, every: 500ms }
+journeys:
+  - name: checkout
+    browsers: 2
+    every: 1s
+    steps: [{ goto: "{{targets.web}}/" }, { click: "text=Add to cart" }]
+  - { name: search, script: ../test/fixtures/journeys/shop.mjs, hypothesis: false }
+`);
+    expect(renderDryRun(s)).toContain(`abortWhen: none
+probes:
+  health: GET /healthz on web every 500ms, timeout 500ms
+journeys:
+  checkout: 2 step(s), 2 browser(s) every 1s, timeout 10s
+  search: script ${join(root, "test", "fixtures", "journeys", "shop.mjs")}, 1 browser(s) every 2s, timeout 10s, not in the hypothesis
+`);
+    expect(renderDryRun(inline(HEAD))).toContain("abortWhen: none\nprobes: none\njourneys: none\n");
+  });
+});
+
 describe("targets.fromCompose", () => {
   it("imports the example's services: build, environment, the HTTP port, restart, depends_on, healthcheck", () => {
     const s = loadScenario(join(root, "scenarios", "compose.yaml"));
@@ -112,12 +135,40 @@ load: { target: api, duration: 5s }
       `${file}:6:5: services.api.volumes: is not supported (valid: image, build, environment, ports, expose, command, restart, depends_on, healthcheck, deploy)`,
       `${file}:7:14: services.api.restart: restart "unless-stopped" is not supported (valid: no, on-failure, always)`,
       `${file}:9:9: services.api.environment[0]: TOKEN has no value (taking it from the shell is not supported: write it in the file)`,
-      `${file}:10:9: services.api.environment[1]: URL: variable interpolation is not supported`,
+      `${file}:10:9: services.api.environment[1]: variable interpolation (\${HOST}) is not supported: write the value in the file ($$ for a literal $)`,
       `${file}:11:3: services.db: give ports (or expose): steadystate reaches each target over one HTTP port`,
       `${file}:14:25: services.db.depends_on.api.condition: service_completed_successfully is not supported (targets are long-running services)`,
       `${file}:18:16: services.db.healthcheck.timeout: "soon" is not a duration like 10s, 1m30s or 500ms`,
       `${file}:19:1: networks: is not supported (steadystate makes one network per run and keeps no volumes) (valid: services, name, version)`,
     ]);
+  });
+
+  it("refuses $ interpolation in every value it uses, located; reads $$ as a literal $", () => {
+    const file = join("test", "fixtures", "compose", "interpolation.yml");
+    expect(
+      messages(() =>
+        inline(`version: 1
+name: t
+targets:
+  fromCompose: ./compose/interpolation.yml
+load: { target: web, duration: 5s }
+`, join("test", "fixtures")),
+      ),
+    ).toEqual([
+      `${file}:3:12: services.api.image: variable interpolation (\${TAG}) is not supported: write the value in the file ($$ for a literal $)`,
+      `${file}:4:13: services.api.ports[0]: variable interpolation (\${PORT}) is not supported: write the value in the file ($$ for a literal $)`,
+      `${file}:5:23: services.api.command[1]: variable interpolation ($APP) is not supported: write the value in the file ($$ for a literal $)`,
+      `${file}:6:19: services.api.environment[0]: variable interpolation ($HOST) is not supported: write the value in the file ($$ for a literal $)`,
+      `${file}:6:33: services.api.environment[1]: TOKEN has no value (taking it from the shell is not supported: write it in the file)`,
+      `${file}:6:42: services.api.environment[2]: a "$" starts a variable in Compose: write $$ for a literal $`,
+    ]);
+  });
+
+  it("maps $$ to $, and healthcheck test: [NONE] or disable: true to no health check", () => {
+    const { targets, broken } = importCompose(join(root, "test", "fixtures", "compose", "interpolation.yml"));
+    expect(broken).toEqual(new Set(["api"]));
+    expect(targets.web).toEqual({ image: "web:1", port: 8080, command: ["echo", "$HOME"], env: { PRICE: "$5", GREETING: "${NAME:-x}" } });
+    expect(targets.worker).toEqual({ image: "worker:1", port: 8080 });
   });
 
   it("reads Go durations as Compose writes them", () => {

@@ -98,6 +98,12 @@ describe("load section", () => {
     ]);
   });
 
+  it("points a load written as a list to requests:", () => {
+    expect(messages("load:\n  - { target: api, path: /work, weight: 3 }\n")).toEqual([
+      "inline.yaml:7:3: load: expected a mapping, got a list (a request mix goes under load.requests: load: { requests: [ … ], duration: … })",
+    ]);
+  });
+
   it("fails validation when k6 is not on PATH, saying how to install it or which engine to use instead", () => {
     vi.stubEnv("PATH", "/nonexistent");
     expect(messages("load: { engine: k6, script: ../test/fixtures/k6-script.js, duration: 5s, rate: 10 }\n")).toEqual([
@@ -121,9 +127,17 @@ describe("arrival schedule", () => {
     expect(peakRate(spec)).toBe(300);
   });
 
-  it("is a constant rate without stages, and starts from 0 when only stages are given", () => {
+  it("is a constant rate without stages, and ramps from 0 when only stages are given", () => {
     expect(arrivalsBy({ rate: 50, warmupMs: 0, stages: [] }, 3_000)).toBe(150);
-    expect(arrivalsBy({ warmupMs: 1_000, stages: [{ durationMs: 2_000, rate: 100 }] }, 3_000)).toBe(100);
+    expect(arrivalsBy({ warmupMs: 0, stages: [{ durationMs: 2_000, rate: 100 }] }, 2_000)).toBe(100);
+  });
+
+  it("warms up at the first stage's rate when no rate is given, then ramps from 0", () => {
+    const staged = { warmupMs: 1_000, stages: [{ durationMs: 2_000, rate: 100 }] };
+    expect(arrivalsBy(staged, 500)).toBe(50);
+    expect(arrivalsBy(staged, 1_000)).toBe(100);
+    // 0 → 100/s over 2 s: 100 more.
+    expect(arrivalsBy(staged, 3_000)).toBe(200);
   });
 });
 

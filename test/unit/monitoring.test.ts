@@ -1,8 +1,11 @@
+import type Docker from "dockerode";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { AlertLog, type AlertEvent } from "../../harness/detect/alert-log.ts";
 import { alertmanagerConfig, prometheusConfig, scrapeTargets } from "../../harness/detect/prometheus-config.ts";
-import { sampleOf } from "../../harness/monitor/docker-stats.ts";
+import { sampleOf, type ResourceSample } from "../../harness/monitor/docker-stats.ts";
+import { ResourceMonitor } from "../../harness/monitor/resources.ts";
+import { startSliExporter } from "../../harness/monitor/sli.ts";
 
 describe("Docker stats samples", () => {
   // Trimmed from a real message of the stats stream (Docker 20.10, cgroup v1).
@@ -73,5 +76,101 @@ describe("alert log", () => {
     log.report(e("Late", "firing"));
     expect(heard).toEqual(["ApiDown firing", "ApiDown firing", "ApiDown resolved"]);
     expect(log.events).toHaveLength(3);
+  });
+});
+
+describe("a target's current resources", () => {
+  const NOW = 1_700_000_000_000;
+  const MiB = 1024 ** 2;
+  const sample = (agoMs: number, v: Partial<ResourceSample>): ResourceSample => ({ at: NOW - agoMs, cpuPercent: 0, memoryBytes: 0, restarts: 0, rxBytes: 0, txBytes: 0, ...v });
+  // current() reads only the recorded series: no Docker is needed to exercise it.
+  const monitor = (series: ResourceMonitor["series"]) => {
+    const m = new ResourceMonitor(undefined as unknown as Docker, "run");
+    Object.assign(m.series, series);
+    return m;
+  };
+
+  it("sums the latest sample of each replica: CPU as a fraction of one core, memory, restarts, network bytes per second", () => {
+    const m = monitor({
+      "api-0": { target: "api", samples: [sample(2_000, { rxBytes: 1_000, txBytes: 500 }), sample(1_000, { cpuPercent: 50, memoryBytes: 30 * MiB, restarts: 1, rxBytes: 3_000, txBytes: 1_500 })] },
+      // 2 000 bytes more over 500 ms: 4 000 bytes per second.
+      "api-1": { target: "api", samples: [sample(800, { rxBytes: 10_000 }), sample(300, { cpuPercent: 120, memoryBytes: 20 * MiB, restarts: 2, rxBytes: 11_000, txBytes: 1_000 })] },
+      "db-0": { target: "db", samples: [sample(100, { cpuPercent: 400, memoryBytes: 900 * MiB })] },
+    });
+    expect(m.current("api", NOW)).toEqual({ cpu: 1.7, memory: 50 * MiB, restarts: 3, network: 3_000 + 4_000 });
+    expect(m.current("db", NOW)).toEqual({ cpu: 4, memory: 900 * MiB, restarts: 0, network: 0 });
+  });
+
+  it("leaves out replicas whose latest sample is older than 3 s, and has no value when every one is", () => {
+    const m = monitor({
+      "api-0": { target: "api", samples: [sample(3_001, { cpuPercent: 90, memoryBytes: 500 * MiB })] },
+      "api-1": { target: "api", samples: [sample(3_000, { cpuPercent: 10, memoryBytes: 10 * MiB })] },
+      "db-0": { target: "db", samples: [sample(5_000, { memoryBytes: 64 * MiB })] },
+      "web-0": { target: "web", samples: [] },
+    });
+    expect(m.current("api", NOW)).toEqual({ cpu: 0.1, memory: 10 * MiB, restarts: 0, network: 0 });
+    expect(m.current("db", NOW)).toBeUndefined();
+    expect(m.current("web", NOW)).toBeUndefined();
+    expect(m.current("nothing", NOW)).toBeUndefined();
+  });
+
+  it("gives no network rate across a restart (the counters start again from 0) or between samples of the same instant", () => {
+    const m = monitor({
+      "api-0": { target: "api", samples: [sample(1_000, { rxBytes: 50_000, txBytes: 50_000 }), sample(0, { rxBytes: 100, txBytes: 100, restarts: 1 })] },
+      "api-1": { target: "api", samples: [sample(0, { rxBytes: 100 }), sample(0, { rxBytes: 900 })] },
+    });
+    expect(m.current("api", NOW)).toEqual({ cpu: 0, memory: 0, restarts: 1, network: 0 });
+  });
+});
+
+describe("the SLI endpoint", () => {
+  /** Sample lines of the Prometheus text format: `name{labels} value`, labels as a sorted string. */
+  const samples = (text: string) =>
+    new Map(
+      text
+        .split("\n")
+        .filter((l) => l && !l.startsWith("#"))
+        .map((l) => {
+          const m = /^(\w+)(?:\{(.*)\})? (\S+)$/.exec(l);
+          if (!m) throw new Error(`not an exposition line: ${l}`);
+          const labels = (m[2] ?? "").split(",").filter(Boolean).sort().join(",");
+          return [`${m[1]}{${labels}}`, Number(m[3])] as const;
+        }),
+    );
+
+  it("serves every outcome as counters by outcome and reason, a latency histogram and the probe's up gauge", async () => {
+    const sli = await startSliExporter();
+    try {
+      expect(sli.url).toBe(`http://127.0.0.1:${sli.port}`);
+      sli.observe("load", "api", true, 3);
+      sli.observe("load", "api", true, 40);
+      sli.observe("load", "api", false, 1_200, "timeout");
+      sli.observe("load", "api", false, undefined, "ECONNREFUSED");
+      sli.observe("probe:health", "api", true, 2);
+      sli.observe("probe:health", "api", false, 4, "http 503");
+      const res = await fetch(`${sli.url}/metrics`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
+      const m = samples(await res.text());
+      expect(m.get('steadystate_requests_total{outcome="ok",source="load",target="api"}')).toBe(2);
+      expect(m.get('steadystate_requests_total{outcome="failed",source="load",target="api"}')).toBe(2);
+      expect(m.get('steadystate_requests_total{outcome="failed",source="probe:health",target="api"}')).toBe(1);
+      expect(m.get('steadystate_request_errors_total{reason="timeout",source="load",target="api"}')).toBe(1);
+      expect(m.get('steadystate_request_errors_total{reason="ECONNREFUSED",source="load",target="api"}')).toBe(1);
+      expect(m.get('steadystate_request_errors_total{reason="http 503",source="probe:health",target="api"}')).toBe(1);
+      // Cumulative buckets in seconds: 3 ms ≤ 5 ms, 40 ms ≤ 50 ms, 1.2 s ≤ 2.5 s; an outcome without a latency is not in it.
+      const bucket = (le: string) => m.get(`steadystate_request_duration_seconds_bucket{le="${le}",source="load",target="api"}`);
+      expect(["0.005", "0.01", "0.025", "0.05", "1", "2.5", "10", "+Inf"].map(bucket)).toEqual([1, 1, 1, 2, 2, 3, 3, 3]);
+      expect(m.get('steadystate_request_duration_seconds_count{source="load",target="api"}')).toBe(3);
+      expect(m.get('steadystate_request_duration_seconds_sum{source="load",target="api"}')).toBeCloseTo(1.243, 9);
+      // The last probe sample failed.
+      expect(m.get('steadystate_probe_up{probe="health",target="api"}')).toBe(0);
+      sli.observe("probe:health", "api", true, 2);
+      expect(samples(await (await fetch(`${sli.url}/metrics`)).text()).get('steadystate_probe_up{probe="health",target="api"}')).toBe(1);
+      expect([...m.keys()].some((k) => k.startsWith("steadystate_probe_up") && k.includes("load"))).toBe(false);
+      expect((await fetch(`${sli.url}/other`)).status).toBe(404);
+    } finally {
+      await sli.close();
+    }
   });
 });

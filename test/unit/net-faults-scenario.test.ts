@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CAPABILITIES, type HostCapabilities } from "../../harness/faults/capabilities.ts";
+import { needsOf, type FaultKind } from "../../harness/faults/fault.ts";
 import { faults } from "../../harness/faults/registry.ts";
 import { hostProxyNeeds, detachedTargets } from "../../harness/run/topology.ts";
 import { planFaults } from "../../harness/run/schedule.ts";
@@ -66,7 +67,7 @@ describe("network faults in a scenario", () => {
   - { kind: partition, target: api, from: db, at: 1s, duration: 2s }`),
     );
     expect(hostProxyNeeds(planFaults(s))).toEqual({ api: { http: true } });
-    expect([...detachedTargets(planFaults(s))]).toEqual(["db"]);
+    expect([...detachedTargets(planFaults(s), s.targets)]).toEqual(["db"]);
   });
 
   it("refuse a link fault without dependsOn, bad dependsOn, and wrong parameters, all at once", () => {
@@ -99,7 +100,8 @@ faults:
   });
 
   it("every network kind is a window", () => {
-    const network = Object.values(faults).filter((k) => k.proxy || k.needs);
+    const kernel = (k: FaultKind<any>) => needsOf(k, { kind: k.kind, target: "db", atMs: 0 }).includes("nsenter");
+    const network = Object.values(faults).filter((k: FaultKind<any>) => k.proxy || k.detaches || kernel(k));
     expect(network.map((k) => k.kind)).toEqual([
       "latency",
       "bandwidth",
@@ -118,6 +120,72 @@ faults:
       "bandwidth-tc",
     ]);
     expect(network.every((k) => k.window === "required")).toBe(true);
+  });
+});
+
+describe("where a fault can act", () => {
+  const targets = `version: 1
+name: t
+targets:
+  ext: { container: my-service, port: 8080 }
+  db: { build: ../fixtures/api, port: 8080 }
+  lb: { build: ../fixtures/api, port: 8080, replicas: 2, balancer: haproxy }
+  api: { build: ../fixtures/api, port: 8080, dependsOn: [DEPS] }
+load: { target: api, duration: 30s }
+faults:
+`;
+  const own = (deps: string, faultsYaml: string) => parse(targets.replace("DEPS", deps) + faultsYaml);
+
+  it("refuses what needs the run network on a container the run does not own, and proxy faults a balancer bypasses, all at once", () => {
+    expect(
+      messages(() =>
+        own(
+          "db, ext",
+          `  - { kind: latency, target: ext, from: api, at: 1s, duration: 2s, delay: 1s }
+  - { kind: reset-peer, target: db, from: ext, at: 1s, duration: 2s }
+  - { kind: partition, target: ext, from: db, at: 4s, duration: 2s }
+  - { kind: partition, target: db, from: ext, at: 7s, duration: 2s }
+  - { kind: latency, target: lb, at: 1s, duration: 2s, delay: 1s }
+  - { kind: http-error, target: lb, at: 1s, duration: 2s }
+`,
+        ),
+      ),
+    ).toEqual([
+      "inline.yaml:7:62: targets.api.dependsOn[1]: ext is a container the run does not own (targets.ext.container): it is not on the run network, so no fault proxy can answer as it there; remove it from dependsOn and fault ext without `from`",
+      "inline.yaml:10:41: faults[0].from: ext is a container the run does not own (targets.ext.container): it is not on the run network, where faults between targets act; fault ext without `from` instead (in the fault proxy in front of it, or loss, reject, bandwidth-tc, partition)",
+      "inline.yaml:11:43: faults[1].from: ext is a container the run does not own (targets.ext.container): it is not on the run network and does not reach db through it, so there is no link between them to fault; fault db without `from`, or let the run start ext (build or image)",
+      "inline.yaml:12:43: faults[2].from: ext is a container the run does not own (targets.ext.container): it is not on the run network, where faults between targets act; fault ext without `from` instead (in the fault proxy in front of it, or loss, reject, bandwidth-tc, partition)",
+      "inline.yaml:13:42: faults[3].from: ext is a container the run does not own (targets.ext.container): it is not on the run network and does not reach db through it, so there is no link between them to fault; fault db without `from`, or let the run start ext (build or image)",
+      "inline.yaml:14:13: faults[4].kind: latency acts in the fault proxy in front of each replica of lb, but the load and probes reach lb through its balancer (targets.lb.balancer: haproxy), which talks to the replicas directly: the fault would change nothing; give `from` (the fault then acts on that target's link to lb) or use a kernel fault (loss, reject, bandwidth-tc, partition)",
+      "inline.yaml:15:13: faults[5].kind: http-error acts in the fault proxy in front of each replica of lb, but the load and probes reach lb through its balancer (targets.lb.balancer: haproxy), which talks to the replicas directly: the fault would change nothing; use a TCP fault with `from` (on a dependent's link to lb) or a kernel fault (loss, reject, bandwidth-tc, partition)",
+    ]);
+  });
+
+  it("accepts on such targets the faults that act without the run network: partition (its own networks), kernel and host-side proxy faults; `from` on a balanced target", () => {
+    const s = own(
+      "db, lb",
+      `  - { kind: partition, target: ext, at: 1s, duration: 2s }
+  - { kind: loss, target: ext, at: 4s, duration: 2s, ratio: 10% }
+  - { kind: bandwidth-tc, target: ext, at: 4s, duration: 2s, rate: 1MB/s }
+  - { kind: latency, target: ext, at: 7s, duration: 2s, delay: 100ms }
+  - { kind: http-error, target: ext, at: 7s, duration: 2s }
+  - { kind: latency, target: lb, from: api, at: 1s, duration: 2s, delay: 100ms }
+  - { kind: reject, target: lb, at: 4s, duration: 2s }
+`,
+    );
+    const plan = planFaults(s);
+    expect(plan.map((p) => p.description)).toEqual([
+      "partition ext from the network",
+      "latency +100ms on api→lb (downstream)",
+      "loss 10% of packets to ext",
+      "bandwidth-tc 1MB/s out of ext",
+      "reject connections to lb (TCP reset)",
+      "latency +100ms on ext (downstream)",
+      "http-error 503 on requests to ext",
+    ]);
+    // A named container is not on the run network: no network of its own for its published port either.
+    expect([...detachedTargets(plan, s.targets)]).toEqual([]);
+    expect(hostProxyNeeds(plan)).toEqual({ ext: { http: true } });
   });
 });
 
@@ -149,6 +217,28 @@ describe("capabilities at validation time", () => {
       "  inline.yaml:11:13: faults[3].kind: iptables is not installed: use kind blackhole with `from` (fault proxy), or partition without `from` (network disconnect)",
     ]);
     expect((error as CapabilityError).fix).toBe("run `steadystate doctor` to see what this machine has and how to add what is missing");
+  });
+
+  it("refuse resource faults without cgroup v1 or root, and crash and kill-process without root, with how to get them", () => {
+    const resources = scenario(`  - { kind: cpu-throttle, target: db, at: 1s, duration: 2s, cpus: 0.5 }
+  - { kind: memory-limit, target: db, at: 1s, duration: 2s, limit: 64m }
+  - { kind: cpu-burn, target: db, at: 1s, duration: 2s }
+  - { kind: memory-hog, target: db, at: 1s, duration: 2s, size: 8m }
+  - { kind: disk-fill, target: db, at: 1s, duration: 2s, size: 1m }
+  - { kind: crash, target: api, at: 5s }
+  - { kind: kill-process, target: api, at: 6s }
+  - { kind: pause, target: api, at: 7s, duration: 1s }`);
+    const v2 = "this host uses cgroup v2 (unified hierarchy): resource faults write cgroup v1 files";
+    expect(messages(() => parse(resources, { capabilities: host({ "cgroup-v1": v2 }) }))).toEqual([
+      "inline.yaml: this machine cannot inject 5 fault(s):",
+      ...[8, 9, 10, 11, 12].map((line, i) => `  inline.yaml:${line}:13: faults[${i}].kind: ${v2}: install it`),
+    ]);
+    expect(messages(() => parse(resources, { capabilities: host({ root: "running as uid 1000", "cgroup-v1": v2 }) }))).toEqual([
+      "inline.yaml: this machine cannot inject 7 fault(s):",
+      ...[8, 9, 10, 11, 12].map((line, i) => `  inline.yaml:${line}:13: faults[${i}].kind: running as uid 1000; ${v2}: install it`),
+      "  inline.yaml:13:13: faults[5].kind: running as uid 1000: use kind restart or stop (Docker)",
+      "  inline.yaml:14:13: faults[6].kind: running as uid 1000: use kind restart or stop (Docker)",
+    ]);
   });
 
   it("an invalid scenario is reported as invalid first (exit 2)", () => {

@@ -9,7 +9,7 @@ import { seedFormulas } from "../../reports/formulas.ts";
 import { renderHtml } from "../../reports/html/run-page.ts";
 import { renderJUnit } from "../../reports/junit.ts";
 import { renderMarkdown } from "../../reports/markdown.ts";
-import { renderTrialsJUnit } from "../../reports/trials.ts";
+import { renderTrialsJUnit, renderTrialsMarkdown } from "../../reports/trials.ts";
 import { appendStepSummary } from "../../reports/write.ts";
 import { makeJournal } from "../fixtures/journal.ts";
 
@@ -62,6 +62,18 @@ describe("Markdown report", () => {
     expect(md).toContain("\\|");
     const faultRow = md.split("\n").find((l) => l.startsWith("| f1: crash api"))!;
     expect(faultRow.split(/(?<!\\)\|/).length - 2).toBe(12);
+  });
+
+  it("of repeated trials escapes the scenario name and the reasons as the run's summary does", () => {
+    const name = "<img src=x onerror=alert(1)>|pipe";
+    const trials = [1, 2].map((seed) => ({ dir: `trial-${seed}`, journal: makeJournal({ seed, name, faults: [{ kind: "crash", atMs: 5_000, outageMs: null }], text: "\n<b>|" }) }));
+    const a = aggregateTrials(trials, []);
+    const md = renderTrialsMarkdown(a, trials.map((t) => t.journal));
+    expect(md).not.toMatch(/<img|<b>/);
+    expect(md.split("\n")[0]).toBe("# ❌ &lt;img src=x onerror=alert(1)>\\|pipe: FAIL over 2 trial(s)");
+    expect(md).toContain("\n- trial 1: SLO missed: availability >= 95% (measured 16.67%); crash api (SIGKILL main process) never recovered &lt;b>\\|\n");
+    // The same escaping as the single-run summary's title.
+    expect(renderMarkdown(trials[0]!.journal).split("\n")[0]).toBe("# ❌ &lt;img src=x onerror=alert(1)>\\|pipe: FAIL");
   });
 
   it("is appended to $GITHUB_STEP_SUMMARY when it is set, and nowhere otherwise", () => {

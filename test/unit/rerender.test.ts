@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { compareFolders, comparisonExitCode, writeComparison } from "../../harness/canary/compare.ts";
 import { loadJudgeConfig } from "../../harness/canary/config.ts";
 import { assertNoTrials, readRunFolder } from "../../harness/trials/folder.ts";
-import { rerender } from "../../reports/rerender.ts";
+import { JSON_LEFT_AS_IS, rerender } from "../../reports/rerender.ts";
 import { makeJournal, type FixtureOptions } from "../fixtures/journal.ts";
 
 function trialsFolder(dir: string, options: FixtureOptions[]) {
@@ -27,6 +27,20 @@ describe("steadystate report: rendering a run folder again", () => {
     expect(rerender(readRunFolder(join(dir, "journal.json")), ["html"]).markdown).toBeUndefined();
   });
 
+  it("leaves journal.json and aggregate.json byte for byte as they were when json is asked for, and says so", () => {
+    const dir = mkdtempSync(join(tmpdir(), "steadystate-rerender-"));
+    trialsFolder(dir, [{ seed: 1 }, { seed: 2 }]);
+    const aggregate = `{"schemaVersion":1,"kind":"trials","scenario":{"name":"fixture","file":""},"trials":[],"metrics":{},"faults":[],"slo":[],"verdict":"pass","reasons":[]}`;
+    writeFileSync(join(dir, "aggregate.json"), aggregate);
+    const before = ["trial-1", "trial-2"].map((t) => readFileSync(join(dir, t, "journal.json"), "utf8"));
+    const r = rerender(readRunFolder(dir), ["json", "md"]);
+    expect(r.notes).toEqual([JSON_LEFT_AS_IS]);
+    expect(r.files.filter((f) => f.endsWith(".json"))).toEqual([]);
+    expect(["trial-1", "trial-2"].map((t) => readFileSync(join(dir, t, "journal.json"), "utf8"))).toEqual(before);
+    expect(readFileSync(join(dir, "aggregate.json"), "utf8")).toBe(aggregate);
+    expect(rerender(readRunFolder(dir), ["md"]).notes).toEqual([]);
+  });
+
   it("renders every trial and the aggregate (rebuilt when aggregate.json is missing)", () => {
     const dir = mkdtempSync(join(tmpdir(), "steadystate-rerender-"));
     trialsFolder(dir, [{ seed: 1 }, { seed: 2 }, { seed: 3 }]);
@@ -42,7 +56,7 @@ describe("steadystate report: rendering a run folder again", () => {
     trialsFolder(join(dir, "canary"), [{ seed: 3, latencyMs: 30 }, { seed: 4, latencyMs: 30 }]);
     const c = compareFolders(join(dir, "baseline"), join(dir, "canary"), loadJudgeConfig(undefined));
     expect(comparisonExitCode(c)).toBe(1);
-    writeComparison(c, dir);
+    writeComparison(c, dir, ["json"]);
     expect(JSON.parse(readFileSync(join(dir, "compare.json"), "utf8")).baseline.path).toBe("baseline");
     const r = rerender(readRunFolder(dir), ["html", "md"]);
     expect(r.files.slice(-2)).toEqual([join(dir, "compare.md"), join(dir, "compare.html")]);

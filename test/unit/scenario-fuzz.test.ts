@@ -1,9 +1,11 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
-import { formatLocated, ScenarioError } from "../../harness/scenario/errors.ts";
-import { parseScenario } from "../../harness/scenario/parse.ts";
+import { describe, expect, it, vi } from "vitest";
+import { main } from "../../harness/cli/main.ts";
+import { detectCapabilities } from "../../harness/faults/capabilities.ts";
+import { CapabilityError, formatLocated, ScenarioError } from "../../harness/scenario/errors.ts";
+import { loadScenario, parseScenario } from "../../harness/scenario/parse.ts";
 import { asYaml, editedDocument, mutatedText, validDocument } from "../fuzz/scenarios.ts";
 import { runCli, tempDir } from "../integration/helpers.ts";
 import { scaled } from "../soak.ts";
@@ -39,6 +41,23 @@ function outcome(text: string): "valid" | "invalid" {
   }
 }
 
+/**
+ * The command line's entry point run in this process (what bin/steadystate.js calls), its output caught:
+ * one file at a time costs milliseconds instead of a process start.
+ */
+async function inProcess(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out = { stdout: "", stderr: "" };
+  const catching = (key: "stdout" | "stderr") =>
+    vi.spyOn(process[key], "write").mockImplementation((chunk: string | Uint8Array) => ((out[key] += String(chunk)), true));
+  const spies = [catching("stdout"), catching("stderr")];
+  try {
+    const code = await main(["node", "steadystate", ...args]);
+    return { code, ...out };
+  } finally {
+    for (const spy of spies) spy.mockRestore();
+  }
+}
+
 // A bound on a slow machine, not a speed goal.
 describe(`scenario fuzzing (${RUNS} files per property)`, { timeout: scaled(120_000, 900_000) }, () => {
   it("every generated valid scenario validates", () => {
@@ -66,6 +85,34 @@ describe(`scenario fuzzing (${RUNS} files per property)`, { timeout: scaled(120_
 
   it("arbitrary text: located one-line errors", () => {
     fc.assert(fc.property(fc.string({ unit: "binary", maxLength: 400 }), (text) => void outcome(text)), { numRuns: RUNS });
+  });
+
+  it(`the command line's validate, in process: ${RUNS} generated files one by one, each exit 0, 2 or 3 with exactly its own output`, async () => {
+    const dir = tempDir("fuzz-cli-each");
+    const capabilities = await detectCapabilities();
+    const texts = fc.sample(fc.oneof(asYaml(editedDocument), mutatedText(BASES)), { numRuns: RUNS });
+    const seen = { 0: 0, 2: 0, 3: 0 };
+    for (const [i, text] of texts.entries()) {
+      const file = join(dir, `f${i}.yaml`);
+      writeFileSync(file, text.replaceAll("../fixtures/", `${root}/fixtures/`));
+      const expected = (() => {
+        try {
+          const s = loadScenario(file, { capabilities });
+          const ok = `${file}: ok (${Object.keys(s.targets).length} target(s), ${s.faults.length} fault(s), ${s.slo.length} objective(s), load ${s.load.durationMs / 1_000}s)\n`;
+          return { code: 0, stdout: ok, stderr: "" };
+        } catch (e) {
+          if (e instanceof CapabilityError) return { code: 3, stdout: "", stderr: `${e.message}\nfix: ${e.fix}\n` };
+          if (e instanceof ScenarioError) return { code: 2, stdout: "", stderr: `${e.message}\n` };
+          throw e;
+        }
+      })();
+      const r = await inProcess(["validate", file]);
+      expect(r, text).toEqual(expected);
+      seen[r.code as 0 | 2 | 3]++;
+    }
+    // Both outcomes are exercised.
+    expect(seen[0]).toBeGreaterThan(0);
+    expect(seen[2]).toBeGreaterThan(texts.length / 2);
   });
 
   it(`the real command line: ${scaled(30, 300)} generated files, each valid or only located errors, exit 0 or 2`, async () => {

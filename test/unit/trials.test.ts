@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import { parseObjective } from "../../harness/slo/grammar.ts";
 import { evaluateObjectives, evaluateSlos } from "../../harness/slo/evaluate.ts";
 import { sloUnits } from "../../harness/slo/metrics.ts";
+import { renderTrialsSummary, table } from "../../harness/cli/summary.ts";
 import { aggregateTrials } from "../../harness/trials/aggregate.ts";
+import { formulaRows } from "../../reports/formulas.ts";
 import { distribution } from "../../harness/trials/distribution.ts";
 import { trialScenario } from "../../harness/trials/repeat.ts";
 import type { Scenario } from "../../harness/scenario/validate.ts";
@@ -62,6 +64,15 @@ describe("aggregate of repeated trials", () => {
     const j = crashTrial(1, 1_500).journal;
     expect(evaluateSlos([objective("mttr.p90 < 2s")], j)[0]).toMatchObject({ measured: 1_500, pass: true });
     expect(evaluateObjectives([objective("mttd < 2s")], [j])[0]).toMatchObject({ measured: null, pass: false });
+  });
+
+  it("ends the terminal summary with the formulas pooled over trials, as the single-run summary ends with its own", () => {
+    const trials = [crashTrial(1, 1_000), crashTrial(2, 2_000)];
+    const journals = trials.map((t) => t.journal);
+    const text = renderTrialsSummary(aggregateTrials(trials, []), journals, "/tmp/x");
+    // The last block, after the fault table: one row per formula, pooled.
+    expect(text.endsWith(`\n\n${table(["quantity", "formula (pooled over trials)", "value"], formulaRows(journals))}\n`)).toBe(true);
+    expect(formulaRows(journals).map((r) => r[0])).toContain("MTTR");
   });
 
   it("leaves objectives on trial statistics out of each trial", () => {

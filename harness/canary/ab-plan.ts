@@ -1,0 +1,40 @@
+// What `steadystate run --ab --dry-run` adds to the plan: how the sides alternate, what each variant changes
+// in the targets, which judge compares them and which files the comparison writes. Env values are not
+// shown (target env may hold secrets; only the names of the variables a variant sets).
+import type { VariantName } from "../scenario/schema.ts";
+import type { Scenario } from "../scenario/validate.ts";
+import { chosenFormats } from "../../reports/write.ts";
+import { requireVariants } from "./ab.ts";
+import type { JudgeConfig } from "./config.ts";
+
+type Override = NonNullable<Scenario["variants"]>[VariantName][string];
+
+function overrideText(o: Override): string {
+  const parts = [
+    ...(o.image !== undefined ? [`image ${o.image}`] : []),
+    ...(o.build !== undefined ? [`build ${o.build}`] : []),
+    ...(o.command !== undefined ? [`command ${JSON.stringify(o.command)}`] : []),
+    ...(o.replicas !== undefined ? [`${o.replicas} replica(s)`] : []),
+    ...(o.restart !== undefined ? [`restart ${o.restart}`] : []),
+    ...(o.env && Object.keys(o.env).length ? [`env ${Object.keys(o.env).sort().join(", ")} (values not shown)`] : []),
+  ];
+  return parts.join(", ") || "nothing";
+}
+
+export function renderAbPlan(s: Scenario, repeat: number, config: JudgeConfig, formats: readonly string[]): string {
+  const variants = requireVariants(s);
+  const sides = (["baseline", "canary"] as const).map((name) => {
+    const targets = Object.entries(variants[name]);
+    return `  ${name}: ${targets.length ? targets.map(([target, o]) => `${target}: ${overrideText(o)}`).join("; ") : "the scenario's targets as they are"}`;
+  });
+  const chosen = chosenFormats(formats);
+  const files = ["compare.json", ...(chosen.includes("markdown") ? ["compare.md"] : []), ...(chosen.includes("html") ? ["compare.html"] : [])];
+  const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
+  return [
+    "",
+    `A/B: baseline and canary alternate (baseline 1, canary 1, …), ${repeat} trial(s) each, then the judge compares them`,
+    ...sides,
+    `judge: ${config.metrics.map((m) => `${m.name}${m.critical ? " *" : ""}`).join(", ")} at ${pct(config.confidence)}; pass ≥ ${config.thresholds.pass}, marginal ≥ ${config.thresholds.marginal} (exit ${config.marginal === "pass" ? 0 : 1})`,
+    `writes: baseline/, canary/, ${files.join(", ")}`,
+  ].join("\n") + "\n";
+}

@@ -1,0 +1,107 @@
+// The canary commands through the real command line (a child process, as CI runs it), without Docker:
+// `compare` on folders of journals, and `run --ab --dry-run`, which must refuse what a real run refuses.
+import { execFile } from "node:child_process";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { makeJournal, type FixtureOptions } from "../fixtures/journal.ts";
+
+const ROOT = join(import.meta.dirname, "..", "..");
+const BIN = join(ROOT, "bin", "steadystate.js");
+
+function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, GITHUB_STEP_SUMMARY: "" }, timeout: 110_000 }, (error, stdout, stderr) =>
+      resolve({ code: error ? (typeof error.code === "number" ? error.code : null) : 0, stdout, stderr }),
+    );
+  });
+}
+
+function trialsFolder(dir: string, options: FixtureOptions[]): string {
+  options.forEach((o, i) => {
+    mkdirSync(join(dir, `trial-${i + 1}`), { recursive: true });
+    writeFileSync(join(dir, `trial-${i + 1}`, "journal.json"), JSON.stringify(makeJournal(o)));
+  });
+  return dir;
+}
+
+// Each call starts Node and tsx: seconds on a loaded 2-core machine.
+const SLOW = { timeout: 120_000 };
+
+describe("steadystate compare", SLOW, () => {
+  const dir = mkdtempSync(join(tmpdir(), "steadystate-cli-compare-"));
+  const baseline = trialsFolder(join(dir, "baseline"), [{ seed: 10 }, { seed: 11 }]);
+  const canary = trialsFolder(join(dir, "canary"), [{ seed: 20, latencyMs: 26 }, { seed: 21, latencyMs: 26 }]);
+  /** Two of four metrics fail on the slower canary: score 50, marginal with these thresholds. */
+  const judgeFile = (marginal: string) => {
+    const file = join(dir, `judge-${marginal}.yaml`);
+    writeFileSync(
+      file,
+      [
+        "thresholds: { pass: 95, marginal: 50 }",
+        `marginal: ${marginal}`,
+        "metrics:",
+        "  - { metric: p50, tolerance: 10% }",
+        "  - { metric: p99, tolerance: 10% }",
+        "  - { metric: throughput, tolerance: 10% }",
+        "  - { metric: error_rate, tolerance: 1% }",
+        "",
+      ].join("\n"),
+    );
+    return file;
+  };
+
+  it("exits 1 on a marginal verdict by default and 0 with `marginal: pass`", async () => {
+    const failing = await cli(["compare", baseline, canary, "--config", judgeFile("fail")]);
+    expect(failing.stdout).toMatch(/^canary MARGINAL: score 50 \(pass ≥ 95, marginal ≥ 50\)\n/);
+    expect(failing.code).toBe(1);
+    const passing = await cli(["compare", baseline, canary, "--config", judgeFile("pass")]);
+    expect(passing.stdout).toMatch(/^canary MARGINAL: score 50 /);
+    expect(passing.code).toBe(0);
+  });
+
+  it("does not crash when each side's throughput is constant and they differ (capped at 200/s against 150/s)", async () => {
+    const capped = trialsFolder(join(dir, "capped"), [{ seed: 30, rate: 150 }, { seed: 31, rate: 150 }]);
+    const r = await cli(["compare", baseline, capped, "--json"]);
+    expect(r.stderr).toBe("");
+    const throughput = JSON.parse(r.stdout).judgement.metrics.find((m: { name: string }) => m.name === "throughput (steady)");
+    expect(throughput).toMatchObject({ classification: "low", shift: -50, ci: [-50, -50] });
+    expect(r.code).toBe(1);
+  });
+});
+
+describe("steadystate run --ab --dry-run", SLOW, () => {
+  it("refuses a scenario without variants, as a real --ab run does (exit 2)", async () => {
+    const r = await cli(["run", "scenarios/quickstart.yaml", "--ab", "--dry-run"]);
+    expect(r.stderr).toBe(`${join(ROOT, "scenarios", "quickstart.yaml")}: --ab needs \`variants: { baseline: {…}, canary: {…} }\` in the scenario\n`);
+    expect(r.code).toBe(2);
+  });
+
+  it("validates the judge file before printing the plan (exit 2, located messages)", async () => {
+    const r = await cli(["run", "test/scenarios/ab-latency.yaml", "--ab", "--dry-run", "--config", "test/invalid/judge.yaml"]);
+    expect(r.stderr.split("\n")[0]).toBe("test/invalid/judge.yaml:1:35: thresholds.marginal: must not be above pass (90)");
+    expect(r.stdout).toBe("");
+    expect(r.code).toBe(2);
+  });
+
+  it("refuses --config without --ab, dry run or not", async () => {
+    const r = await cli(["run", "test/scenarios/ab-latency.yaml", "--dry-run", "--config", "test/invalid/judge.yaml"]);
+    expect(r.stderr).toBe("--config is for --ab (or `steadystate compare`)\n");
+    expect(r.code).toBe(2);
+  });
+
+  it("shows both variants' overrides (env names, not values), the judge and the files", async () => {
+    const r = await cli(["run", "test/scenarios/ab-latency.yaml", "--ab", "--repeat", "3", "--dry-run", "--report", "md"]);
+    expect(r.code).toBe(0);
+    const plan = r.stdout.slice(r.stdout.indexOf("\nA/B: "));
+    expect(plan.split("\n").slice(1, 6)).toEqual([
+      "A/B: baseline and canary alternate (baseline 1, canary 1, …), 3 trial(s) each, then the judge compares them",
+      "  baseline: the scenario's targets as they are",
+      "  canary: api: env LATENCY_MS (values not shown)",
+      "judge: p50 (steady), p99 (steady), p99 (faults), throughput (steady), error_rate (steady) *, error_rate (faults) *, mttr *, mttd at 98%; pass ≥ 95, marginal ≥ 75 (exit 1)",
+      "writes: baseline/, canary/, compare.json, compare.md",
+    ]);
+    expect(r.stdout).not.toContain("65");
+  });
+});

@@ -1,0 +1,102 @@
+// How the run's numbers are measured, end to end without Docker: known outcomes into a Recorder, then
+// measure (journal metrics) and evaluateSlos (objectives), each value worked out by hand below.
+import { describe, expect, it } from "vitest";
+import { Recorder } from "../../harness/metrics/recorder.ts";
+import { LOAD_SOURCE, measure, probeSource } from "../../harness/run/measure.ts";
+import { evaluateSlos } from "../../harness/slo/evaluate.ts";
+import { parseObjective, type Objective } from "../../harness/slo/grammar.ts";
+import { sloUnits } from "../../harness/slo/metrics.ts";
+import { makeJournal } from "../fixtures/journal.ts";
+
+const START = 1_000_000;
+const LOAD_MS = 10_000;
+const WINDOW_MS = 1_000;
+
+/**
+ * 10 s of load, one request every 10 ms (1000 in all); request i takes 1 + (i mod 100)/100 ms, so each of
+ * 1.00 … 1.99 ms occurs 10 times. The 50 requests of [3 s, 3.5 s) fail (no latency: refused). A probe
+ * every 100 ms fails throughout [7 s, 8 s).
+ */
+function recorded(): Recorder {
+  const rec = new Recorder(START, { windowMs: WINDOW_MS });
+  rec.addSource(LOAD_SOURCE);
+  rec.addSource(probeSource("health"));
+  for (let i = 0; i < 1_000; i++) {
+    const at = START + i * 10;
+    const failed = at >= START + 3_000 && at < START + 3_500;
+    if (failed) rec.record(LOAD_SOURCE, at, false, undefined, "ECONNREFUSED");
+    else rec.record(LOAD_SOURCE, at, true, (1_000 + 10 * (i % 100)) / 1_000);
+    if (i % 10 === 0) rec.record(probeSource("health"), at + 5, !(at >= START + 7_000 && at < START + 8_000), 1);
+  }
+  rec.close(START + LOAD_MS);
+  return rec;
+}
+
+const objective = (text: string): Objective => {
+  const r = parseObjective(text, sloUnits);
+  if (!r.ok) throw new Error(r.message);
+  return r.value;
+};
+
+describe("measuring a run from its outcomes", () => {
+  const rec = recorded();
+  const m = measure(rec, { windowMs: WINDOW_MS, stableForMs: 2_000, errorRate: { op: "<", value: 0.01 } }, [], START);
+
+  it("counts requests, request-based availability, throughput and time-based availability", () => {
+    expect(m.metrics.requests).toEqual({ total: 1_000, ok: 950, failed: 50, failedBy: { ECONNREFUSED: 50 } });
+    expect(m.metrics.availability.request).toBe(0.95);
+    // Windows 3 (load: 50% errors) and 7 (probe: all failed) break "error rate < 1%": 8 of 10 held.
+    expect(m.windows?.map((w) => w.held)).toEqual([true, true, true, false, true, true, true, false, true, true]);
+    expect(m.metrics.availability.time).toBe(0.8);
+    expect(m.hypothesis.windows).toEqual({ total: 10, held: 8 });
+    // Successful requests per second of the load phase: 950 / 10 s; all requests: 1000 / 10 s.
+    expect(m.metrics.throughput).toBe(95);
+    expect(m.metrics.requestRate).toBe(100);
+  });
+
+  it("takes latency quantiles over the successful requests (nearest rank)", () => {
+    // Left: 1.00 … 1.49 ms 9 times each (450), 1.50 … 1.99 ms 10 times each (500); 950 in all.
+    // p50: rank 475 → 450 + 3 × 10 reaches 1.52. p90: rank 855 → 1.90. p95: rank 903 → 1.95. p99: rank 941 → 1.99.
+    expect(m.metrics.latencyMs).toMatchObject({ p50: 1.52, p90: 1.9, p95: 1.95, p99: 1.99, max: 1.99 });
+    expect(m.metrics.probes.health).toMatchObject({ total: 100, ok: 90, failed: 10, availability: 0.9 });
+  });
+
+  it("evaluates each objective on exactly those values: met at the value, missed just past it", () => {
+    // Latency goals as bare numbers (milliseconds, as in k6): "1.52ms" would be read as a whole 2ms.
+    const texts = [
+      "availability >= 95%",
+      "availability > 95%",
+      "availability_time >= 80%",
+      "availability_time > 80%",
+      "error_rate <= 5%",
+      "error_rate < 5%",
+      "throughput >= 95/s",
+      "throughput > 95/s",
+      "p50 <= 1.52",
+      "p50 < 1.52",
+      "p90 <= 1.9",
+      "p95 <= 1.95",
+      "p95 < 1.95",
+      "max <= 1.99",
+      "max < 1.99",
+    ];
+    const results = evaluateSlos(texts.map(objective), { ...makeJournal({ seconds: 10 }), ...m });
+    expect(results.map((r) => [r.objective, r.measured, r.pass])).toEqual([
+      ["availability >= 95%", 0.95, true],
+      ["availability > 95%", 0.95, false],
+      ["availability_time >= 80%", 0.8, true],
+      ["availability_time > 80%", 0.8, false],
+      ["error_rate <= 5%", 0.05, true],
+      ["error_rate < 5%", 0.05, false],
+      ["throughput >= 95/s", 95, true],
+      ["throughput > 95/s", 95, false],
+      ["p50 <= 1.52", 1.52, true],
+      ["p50 < 1.52", 1.52, false],
+      ["p90 <= 1.9", 1.9, true],
+      ["p95 <= 1.95", 1.95, true],
+      ["p95 < 1.95", 1.95, false],
+      ["max <= 1.99", 1.99, true],
+      ["max < 1.99", 1.99, false],
+    ]);
+  });
+});
