@@ -1,7 +1,7 @@
 // Debian's Chromium, driven by playwright-core (which downloads no browser). Found at /usr/bin/chromium
 // or STEADYSTATE_CHROMIUM; missing means exit 3 with the install command.
 import { accessSync, constants } from "node:fs";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { InfraError } from "../scenario/errors.ts";
 
 export const CHROMIUM_INSTALL = "apt-get install -y --no-install-recommends chromium";
@@ -34,6 +34,8 @@ export function chromiumPath(env: NodeJS.ProcessEnv = process.env): string {
 
 export async function launchChromium(): Promise<Browser> {
   const executablePath = chromiumPath();
+  // Loaded only by runs with journeys: playwright-core takes a noticeable share of every other run's start-up.
+  const { chromium } = await import("playwright-core");
   try {
     return await chromium.launch({ executablePath, args: ARGS, timeout: 30_000 });
   } catch (e) {
