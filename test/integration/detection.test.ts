@@ -9,7 +9,7 @@ import { startLocalStack, type LocalStack } from "../../harness/detect/prometheu
 import { startWebhook, type WebhookReceiver } from "../../harness/detect/webhook.ts";
 import { Teardown } from "../../harness/run/teardown.ts";
 import { formatDuration } from "../../harness/scenario/units.ts";
-import { leftovers, readJournal, readRunId, ROOT, runCli, runProcesses, startCli, tempDir } from "./helpers.ts";
+import { leftovers, readJournal, readRunId, ROOT, runCli, runProcesses, startCli, tempDir, expectMissingToolRefusal } from "./helpers.ts";
 
 describe("expected alerts and false alarms (real Prometheus and Alertmanager)", () => {
   it("an expected alert whose rule cannot fire fails the run with exit 1, naming it", async () => {
@@ -67,16 +67,11 @@ describe("expected alerts and false alarms (real Prometheus and Alertmanager)", 
     expect(await leftovers(runId)).toEqual({ containers: [], networks: [] });
   });
 
-  it("exits 3 with the install command when Prometheus is not on the machine, before starting anything", async () => {
-    const out = tempDir("no-prometheus");
-    const r = await runCli(["run", "test/scenarios/alert-never-fires.yaml", "--out", out, "--no-progress"], { PATH: "/nonexistent" });
-    expect(r.code, r.stdout + r.stderr).toBe(3);
-    expect(r.stdout).toContain("prometheus and prometheus-alertmanager not found on this machine (detection.prometheus starts them for the run)");
-    expect(r.stdout).toContain("fix: apt-get install prometheus prometheus-alertmanager");
-    const j = readJournal(out);
-    expect(j.verdict).toBe("error");
-    expect(j.events.filter((e) => e.type === "target")).toEqual([]);
-  });
+  it("exits 3 with the install command when Prometheus is not on the machine, before starting anything", () =>
+    expectMissingToolRefusal("test/scenarios/alert-never-fires.yaml", { PATH: "/nonexistent" }, [
+      "prometheus and prometheus-alertmanager not found on this machine (detection.prometheus starts them for the run)",
+      "fix: apt-get install prometheus prometheus-alertmanager",
+    ]));
 });
 
 describe("the user's own Prometheus and Alertmanager (polled)", () => {

@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { parse, stringify } from "yaml";
+import { expect } from "vitest";
 import Docker from "dockerode";
 import type { Journal } from "../../harness/run/journal.ts";
 
@@ -63,6 +64,17 @@ export const runCli = (args: string[], env?: NodeJS.ProcessEnv) => startCli(args
 export const tempDir = (prefix: string) => mkdtempSync(join(tmpdir(), `steadystate-${prefix}-`));
 
 export const readJournal = (dir: string): Journal => JSON.parse(readFileSync(join(dir, "journal.json"), "utf8"));
+/** A run refused for a missing tool: exit 3, these lines printed, an error journal, no target started. */
+export async function expectMissingToolRefusal(scenario: string, env: NodeJS.ProcessEnv, lines: string[]): Promise<void> {
+  const out = tempDir("missing-tool");
+  const r = await runCli(["run", scenario, "--out", out, "--no-progress"], env);
+  expect(r.code, r.stdout + r.stderr).toBe(3);
+  for (const line of lines) expect(r.stdout).toContain(line);
+  const j = readJournal(out);
+  expect(j.verdict).toBe("error");
+  expect(j.events.filter((e) => e.type === "target")).toEqual([]);
+}
+
 export const readRunId = (dir: string): string => JSON.parse(readFileSync(join(dir, "run.json"), "utf8")).runId;
 
 /** Containers and networks still labelled with this run id. */

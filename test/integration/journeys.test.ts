@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { leftovers, readJournal, runCli, tempDir } from "./helpers.ts";
+import { leftovers, readJournal, runCli, tempDir, expectMissingToolRefusal } from "./helpers.ts";
 
 describe("browser journeys and Compose targets (real Docker, real Chromium)", () => {
   it("journey example: the checkout fails while the api is down, with a screenshot, and recovers (exit 0)", async () => {
@@ -37,16 +37,11 @@ describe("browser journeys and Compose targets (real Docker, real Chromium)", ()
     expect(await leftovers(j.runId)).toEqual({ containers: [], networks: [] });
   });
 
-  it("exits 3 with the install command when Chromium is missing, before starting any target", async () => {
-    const out = tempDir("no-chromium");
-    const r = await runCli(["run", "scenarios/journey.yaml", "--out", out, "--no-progress"], { STEADYSTATE_CHROMIUM: "/nonexistent/chromium" });
-    expect(r.code, r.stdout + r.stderr).toBe(3);
-    expect(r.stdout).toContain("Chromium is not installed (no executable at /nonexistent/chromium); browser journeys need it");
-    expect(r.stdout).toContain("fix: apt-get install -y --no-install-recommends chromium (or set STEADYSTATE_CHROMIUM to a Chromium or Chrome binary)");
-    const j = readJournal(out);
-    expect(j.verdict).toBe("error");
-    expect(j.events.filter((e) => e.type === "target")).toEqual([]);
-  });
+  it("exits 3 with the install command when Chromium is missing, before starting any target", () =>
+    expectMissingToolRefusal("scenarios/journey.yaml", { STEADYSTATE_CHROMIUM: "/nonexistent/chromium" }, [
+      "Chromium is not installed (no executable at /nonexistent/chromium); browser journeys need it",
+      "fix: apt-get install -y --no-install-recommends chromium (or set STEADYSTATE_CHROMIUM to a Chromium or Chrome binary)",
+    ]));
 
   it("Compose example: services start in dependency order, the crash of the api behind web heals (exit 0)", async () => {
     const out = tempDir("compose");

@@ -1,18 +1,10 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadScenario, parseScenario } from "../../harness/scenario/parse.ts";
-import { messages } from "./scenario-messages.ts";
+import { CRASH_BASE, inline, messages, repoRoot } from "./scenario-messages.ts";
 
-const root = join(import.meta.dirname, "..", "..");
-const inline = (yaml: string) => messages(() => parseScenario(yaml, join(root, "scenarios", "inline.yaml"), "inline.yaml"));
-const BASE = `version: 1
-name: t
-targets:
-  api: { build: ../fixtures/api, port: 8080 }
-load: { target: api, duration: 20s }
-faults:
-  - { kind: crash, target: api, at: 5s }
-`;
+const root = repoRoot;
+const BASE = CRASH_BASE;
 
 describe("detection and heal in the scenario", () => {
   it("reads detect-and-heal.yaml: Prometheus for the run, expectations, detectors in the signal's units, heal rules", () => {

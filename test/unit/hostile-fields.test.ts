@@ -7,10 +7,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { stringify } from "yaml";
-import { Recorder } from "../../harness/metrics/recorder.ts";
 import { scheduledFault } from "../../harness/run/journal.ts";
 import { planFaults } from "../../harness/run/schedule.ts";
-import { buildJournal } from "../../harness/run/verdict.ts";
 import { formatPath, ScenarioError } from "../../harness/scenario/errors.ts";
 import { parseScenario } from "../../harness/scenario/parse.ts";
 import type { Scenario } from "../../harness/scenario/validate.ts";
@@ -29,6 +27,7 @@ import {
 } from "../fuzz/every-field.ts";
 import { HTML_STRINGS, shellStrings } from "../fuzz/scenarios.ts";
 import { tempDir } from "../integration/helpers.ts";
+import { hostileJournal, T0 } from "./hostile-journal.ts";
 
 const root = join(import.meta.dirname, "..", "..");
 const FILE = join(root, "scenarios", "hostile.yaml");
@@ -202,37 +201,22 @@ describe("hostile text in each string field", { timeout: 60_000 }, () => {
 });
 
 describe("every report escapes the free text that reaches it", () => {
-  const [script, img, svg] = HTML_STRINGS as [string, string, string];
+  const [script, img] = HTML_STRINGS as [string, string, string];
   const [doc] = EVERY_FIELD_DOCUMENTS as [Record<string, unknown>];
   // Each free-text field gets one of the payloads, in turn.
   const html = stringLeaves(doc)
     .filter((p) => FREE_TEXT.includes(`${doc.name} ${formatPath(p)}`))
     .reduce((d, p, k) => withText(d, p, HTML_STRINGS[k % HTML_STRINGS.length]!).doc, doc);
   const scenario = parseScenario(stringify(html), FILE);
-  const T0 = 1_700_000_000_000;
-  const rec = new Recorder(T0, { windowMs: 1_000 });
-  rec.addSource("load");
-  for (let t = T0; t < T0 + 3_000; t += 10) rec.record("load", t, t < T0 + 1_000, 5, svg);
-  rec.close(T0 + 3_000);
-  const journal = buildJournal({
-    scenario,
-    runId: "r",
-    startedAt: T0 - 1_000,
-    endedAt: T0 + 4_000,
-    loadStartedAt: T0,
-    loadEndedAt: T0 + 3_000,
-    recorder: rec,
+  const journal = hostileJournal(scenario, {
     faults: planFaults(scenario).map((p) => ({
       ...scheduledFault({ id: p.id, kind: p.spec.kind, target: p.spec.target, description: p.description, victims: [img], atMs: p.atMs, durationMs: p.spec.durationMs ?? null }),
       injectedAt: T0 + 500,
       error: script,
     })),
     checks: [],
-    targets: undefined,
-    events: [{ at: T0, type: "error", message: script }],
     undoFailures: [],
     error: undefined,
-    interrupted: undefined,
   });
 
   it("the journal carries the hostile text (descriptions, request bodies and headers, fault paths)", () => {

@@ -3,15 +3,14 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import type { CheckRecord } from "../../harness/checks/check.ts";
-import { Recorder } from "../../harness/metrics/recorder.ts";
 import { scheduledFault, type FaultRecord } from "../../harness/run/journal.ts";
-import { buildJournal } from "../../harness/run/verdict.ts";
 import { InfraError, ScenarioError, UsageError } from "../../harness/scenario/errors.ts";
 import { loadScenario, parseScenario } from "../../harness/scenario/parse.ts";
 import { reporters } from "../../reports/registry.ts";
 import type { Reporter } from "../../reports/reporter.ts";
 import { HTML_STRINGS, shellStrings } from "../fuzz/scenarios.ts";
 import { runCli, tempDir } from "../integration/helpers.ts";
+import { hostileJournal, T0 } from "./hostile-journal.ts";
 
 const root = join(import.meta.dirname, "..", "..");
 const file = join(root, "scenarios", "hostile.yaml");
@@ -124,11 +123,6 @@ describe("shell metacharacters are plain data", () => {
 describe("HTML and script in names are escaped in every report", () => {
   const [script, img, svg] = HTML_STRINGS as [string, string, string];
   const scenario = parseScenario(stringify({ ...everyStringField(script), description: img }), file);
-  const T0 = 1_700_000_000_000;
-  const rec = new Recorder(T0, { windowMs: 1_000 });
-  rec.addSource("load");
-  for (let t = T0; t < T0 + 3_000; t += 10) rec.record("load", t, t < T0 + 1_000, 5, svg);
-  rec.close(T0 + 3_000);
   const fault: FaultRecord = {
     ...scheduledFault({ id: "faults[0]", kind: "crash", target: "api", description: `crash ${svg}`, victims: [img], atMs: 500, durationMs: null }),
     injectedAt: T0 + 500,
@@ -148,21 +142,11 @@ describe("HTML and script in names are escaped in every report", () => {
     lostKeys: [],
     error: `not verified: ${svg}`,
   };
-  const journal = buildJournal({
-    scenario,
-    runId: "r",
-    startedAt: T0 - 1_000,
-    endedAt: T0 + 4_000,
-    loadStartedAt: T0,
-    loadEndedAt: T0 + 3_000,
-    recorder: rec,
+  const journal = hostileJournal(scenario, {
     faults: [fault],
     checks: [check],
-    targets: undefined,
-    events: [{ at: T0, type: "error", message: script }],
     undoFailures: [{ label: `undo ${img}`, error: svg }],
     error: new InfraError(`target api did not become healthy (GET http://127.0.0.1:1/healthz?${script}: http 404)`, `check ${img}`),
-    interrupted: undefined,
   });
 
   it.each(Object.values(reporters as Record<string, Reporter>))("$format", (reporter) => {

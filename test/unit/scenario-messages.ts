@@ -1,5 +1,7 @@
 // What a scenario's validation says, line by line, for tests that assert the exact wording.
+import { join } from "node:path";
 import { CapabilityError, ScenarioError } from "../../harness/scenario/errors.ts";
+import { parseScenario } from "../../harness/scenario/parse.ts";
 
 /** The lines of the located error `fn` throws (invalid scenario, or a fault this machine cannot inject). */
 export function messages(fn: () => unknown): string[] {
@@ -11,3 +13,18 @@ export function messages(fn: () => unknown): string[] {
   }
   throw new Error("expected a ScenarioError");
 }
+
+export const repoRoot = join(import.meta.dirname, "..", "..");
+
+/** The error lines of a scenario given as text, read as if it were scenarios/inline.yaml. */
+export const inline = (yaml: string): string[] => messages(() => parseScenario(yaml, join(repoRoot, "scenarios", "inline.yaml"), "inline.yaml"));
+
+/** The smallest scenario with a fault: 20 s of load on the api fixture, crashed at 5 s. */
+export const CRASH_BASE = `version: 1
+name: t
+targets:
+  api: { build: ../fixtures/api, port: 8080 }
+load: { target: api, duration: 20s }
+faults:
+  - { kind: crash, target: api, at: 5s }
+`;

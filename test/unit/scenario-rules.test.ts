@@ -4,10 +4,9 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../../harness/scenario/errors.ts";
 import { loadScenario, parseScenario } from "../../harness/scenario/parse.ts";
-import { messages } from "./scenario-messages.ts";
+import { inline, repoRoot } from "./scenario-messages.ts";
 
-const root = join(import.meta.dirname, "..", "..");
-const inline = (yaml: string) => messages(() => parseScenario(yaml, join(root, "scenarios", "inline.yaml"), "inline.yaml"));
+const root = repoRoot;
 const valid = (yaml: string) => parseScenario(yaml, join(root, "scenarios", "inline.yaml"), "inline.yaml");
 
 const BASE = `version: 1

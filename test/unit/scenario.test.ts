@@ -2,10 +2,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadScenario, parseScenario } from "../../harness/scenario/parse.ts";
-import { messages } from "./scenario-messages.ts";
+import { inline, messages, repoRoot } from "./scenario-messages.ts";
 
-const root = join(import.meta.dirname, "..", "..");
-const inline = (yaml: string) => messages(() => parseScenario(yaml, join(root, "scenarios", "inline.yaml"), "inline.yaml"));
+const root = repoRoot;
 
 const BASE = `version: 1
 name: t

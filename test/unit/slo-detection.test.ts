@@ -6,7 +6,7 @@ import { evaluateSlos } from "../../harness/slo/evaluate.ts";
 import { parseObjective, type Objective } from "../../harness/slo/grammar.ts";
 import { sloUnits } from "../../harness/slo/metrics.ts";
 import { measuredText } from "../../reports/format.ts";
-import { messages } from "./scenario-messages.ts";
+import { CRASH_BASE, inline, repoRoot } from "./scenario-messages.ts";
 
 const objectives = (...texts: string[]): Objective[] =>
   texts.map((t) => {
@@ -64,16 +64,8 @@ describe("detection objectives", () => {
 });
 
 describe("checking the objectives against the scenario", () => {
-  const root = join(import.meta.dirname, "..", "..");
-  const inline = (yaml: string) => messages(() => parseScenario(yaml, join(root, "scenarios", "inline.yaml"), "inline.yaml"));
-  const BASE = `version: 1
-name: t
-targets:
-  api: { build: ../fixtures/api, port: 8080 }
-load: { target: api, duration: 20s }
-faults:
-  - { kind: crash, target: api, at: 5s }
-`;
+  const root = repoRoot;
+  const BASE = CRASH_BASE;
 
   it("refuses mttd and false_alarms when nothing in the scenario can fire", () => {
     const refused = (metric: string) =>
