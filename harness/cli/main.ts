@@ -25,6 +25,7 @@ import { connectDocker } from "../targets/docker.ts";
 import { doctorChecks, renderDoctor } from "./doctor.ts";
 import { renderDryRun } from "./dry-run.ts";
 import { terminalProgress } from "./progress.ts";
+import { familyNames, renderKinds } from "./kinds.ts";
 import { renderSummary, renderTrialsSummary } from "./summary.ts";
 
 const print = (text: string) => process.stdout.write(text);
@@ -205,6 +206,16 @@ export function buildProgram(setExit: (code: number) => void): Command {
       for (const label of r.undone) print(`  ${label}\n`);
       for (const e of r.errors) printErr(`could not ${e.startsWith("undo ") ? "" : "remove "}${e}\n`);
       setExit(r.errors.length ? 3 : 0);
+    });
+
+  program
+    .command("kinds")
+    .description("list what a scenario can name: fault kinds, load engines, checks, detectors, signals, heal actions, report formats")
+    .argument("[family]", `one family only (${familyNames().join(", ")})`)
+    .action((family?: string) => {
+      const text = renderKinds(family);
+      if (text === undefined) throw new UsageError(`kinds: unknown family "${family}"; valid: ${familyNames().join(", ")}`);
+      print(text);
     });
 
   program

@@ -29,6 +29,7 @@ interface CusumState {
 
 export const cusum: Detector<CusumParams, CusumState> = {
   kind: "cusum",
+  summary: "alarmed while Page's cumulative sum of deviations beyond `drift` exceeds `threshold`",
   params: (unit) =>
     obj({ drift: z.number().min(0).default(0.5), threshold: z.number().positive().default(5), ...baselineShape(unit) }).transform(
       ({ baseline, for: forMs, ...rest }) => ({ ...rest, baselineMs: baseline, forMs }),

@@ -26,6 +26,8 @@ export interface Step<S> {
 
 export interface Detector<P, S> {
   kind: string;
+  /** One line for `steadystate kinds`: when it is alarmed. */
+  summary: string;
   /** The kind's own keys, strict; quantities are read in the unit of the watched signal. */
   params(unit: SignalUnit): z.ZodType<P>;
   describe(p: P): string;

@@ -28,6 +28,7 @@ interface EwmaState {
 
 export const ewma: Detector<EwmaParams, EwmaState> = {
   kind: "ewma",
+  summary: "alarmed while an EWMA of the signal leaves its control limits (small sustained shifts)",
   params: (unit) =>
     obj({ lambda: z.number().gt(0).max(1).default(0.3), L: z.number().positive().default(3), ...baselineShape(unit) }).transform(
       ({ baseline, for: forMs, ...rest }) => ({ ...rest, baselineMs: baseline, forMs }),

@@ -23,6 +23,7 @@ interface KSigmaState {
 
 export const ksigma: Detector<KSigmaParams, KSigmaState> = {
   kind: "ksigma",
+  summary: "alarmed while a point is more than `k`·σ from a trailing baseline of normal points",
   params: (unit) =>
     obj({ k: z.number().positive().default(3), ...baselineShape(unit) }).transform(({ baseline, for: forMs, ...rest }) => ({
       ...rest,

@@ -20,6 +20,7 @@ interface ThresholdState {
 
 export const threshold: Detector<ThresholdParams, ThresholdState> = {
   kind: "threshold",
+  summary: "alarmed while the value compares `op` `value` for `for` (no baseline)",
   params: (unit) =>
     obj({ op: z.enum(OPS as [Op, ...Op[]]), value: unit.value, for: duration.default(0) }).transform(({ for: forMs, ...rest }) => ({
       ...rest,

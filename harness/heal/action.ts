@@ -19,6 +19,8 @@ export interface HealContext {
 
 export interface HealAction<P extends object = Record<string, unknown>> {
   action: string;
+  /** One line for `steadystate kinds`: what it does. */
+  summary: string;
   params: z.ZodType<P>;
   /**
    * "replicas": acts on the replica the alert names (its `replica` label), else on the replicas failing

@@ -7,6 +7,7 @@ import type { HealAction } from "./action.ts";
 // takes the same name, port and network aliases, so load, probes, faults and the balancer follow it.
 export const replace: HealAction = {
   action: "replace",
+  summary: "remove the failing replica and start a new container from its image, same name and aliases",
   params: obj({}) as z.ZodType<Record<string, never>>,
   scope: "replicas",
   describe: (_p, target) => `replace ${target} (new container from its image)`,

@@ -12,6 +12,7 @@ interface ResourcesParams {
 // limit is never refused for being above an older swap limit.
 export const resources: HealAction<ResourcesParams> = {
   action: "resources",
+  summary: "raise the replicas' CPU and memory limits in place (docker update)",
   params: obj({ memory: size.optional(), cpus: z.number().positive().max(256).optional() }).refine(
     (p) => p.memory !== undefined || p.cpus !== undefined,
     { message: "give memory (e.g. 512MiB) and/or cpus (e.g. 1.5)" },

@@ -10,6 +10,7 @@ interface RestartParams {
 // seconds: any other grace is refused rather than rounded, so the journal says what was done.
 export const restart: HealAction<RestartParams> = {
   action: "restart",
+  summary: "docker restart of the failing replicas (SIGTERM, SIGKILL after `grace`, start)",
   params: obj({
     grace: duration.default(1_000).refine((ms) => ms % 1_000 === 0, { message: "must be whole seconds, such as 0s or 2s: Docker's stop timeout counts seconds" }),
   }).transform(({ grace }) => ({ graceMs: grace })),

@@ -12,6 +12,7 @@ interface ScaleParams {
 // it once its name resolves and its health checks pass.
 export const scale: HealAction<ScaleParams> = {
   action: "scale",
+  summary: "add `by` replicas behind the balancer (up to `max`)",
   params: obj({ by: int(1, 10).default(1), max: int(1, 50).optional() }),
   scope: "target",
   needsBalancer: true,
