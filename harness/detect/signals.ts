@@ -2,7 +2,7 @@
 // User-facing ones come from the run's own measurements of the load or a probe (per evaluation window);
 // container ones from the Docker stats of a target's replicas (summed); `query` from Prometheus.
 import { z } from "zod";
-import { duration, size, textValue } from "../scenario/fields.ts";
+import { latency, size, textValue } from "../scenario/fields.ts";
 import { parsePercent } from "../scenario/units.ts";
 import type { SignalUnit } from "./detector.ts";
 
@@ -14,7 +14,7 @@ const fraction = textValue(
 
 const UNITS = {
   ratio: { value: fraction, minSigma: 0.001 },
-  ms: { value: duration, minSigma: 1 },
+  ms: { value: latency, minSigma: 1 },
   bytes: { value: size, minSigma: 1024 ** 2 },
   perSecond: { value: z.number(), minSigma: 1 },
   count: { value: z.number(), minSigma: 0.1 },

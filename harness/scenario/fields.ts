@@ -35,6 +35,9 @@ export function textValue<T>(parse: (v: string | number) => T | undefined, expec
 /** Milliseconds from "250ms" / "5s" / "2m" / "1h". */
 export const duration = textValue(parseDuration, DURATION_HINT);
 
+/** A latency limit: as `duration`, with fractions of a millisecond kept (0.8ms). */
+export const latency = textValue((v) => parseDuration(v, true), DURATION_HINT);
+
 export const positiveDuration = duration.refine((ms) => ms > 0, { message: "must be longer than 0" });
 
 /** A fraction from "12.5%" or a number in [0, 1]. */

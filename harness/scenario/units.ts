@@ -7,13 +7,17 @@ const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_0
 
 export const DURATION_HINT = "a duration like 250ms, 5s, 2m or 1h";
 
-/** Milliseconds, or undefined when the text is not a duration. `0` alone is accepted. */
-export function parseDuration(text: string | number): number | undefined {
+/**
+ * Milliseconds, or undefined when the text is not a duration. `0` alone is accepted. Whole milliseconds
+ * (timers and schedules have no finer grain) unless `fractional`: a latency limit such as 0.8ms is kept.
+ */
+export function parseDuration(text: string | number, fractional = false): number | undefined {
   if (text === 0 || text === "0") return 0;
   if (typeof text !== "string") return undefined;
   const m = DURATION.exec(text.trim());
   if (!m) return undefined;
-  return Math.round(Number(m[1]) * UNIT_MS[m[2]!]!);
+  const ms = Number(m[1]) * UNIT_MS[m[2]!]!;
+  return fractional ? ms : Math.round(ms);
 }
 
 const PERCENT = /^(\d+(?:\.\d+)?)%$/;

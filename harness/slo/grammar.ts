@@ -38,7 +38,7 @@ export function parseValue(text: string, unit: Unit): number | undefined {
       return parsePercent(t);
     case "duration":
       // A bare number means milliseconds, as in k6 thresholds.
-      return /^\d+(\.\d+)?$/.test(t) ? Number(t) : parseDuration(t);
+      return /^\d+(\.\d+)?$/.test(t) ? Number(t) : parseDuration(t, true);
     case "rate": {
       const m = /^(\d+(?:\.\d+)?)(?:\/s|rps)?$/.exec(t);
       return m ? Number(m[1]) : undefined;

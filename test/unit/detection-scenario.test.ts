@@ -87,6 +87,11 @@ describe("detection and heal in the scenario", () => {
     expect(own("{ url: 'http://[bad:9090' }")).toEqual(["inline.yaml:9:22: detection.prometheus.url: must be an http:// or https:// URL"]);
   });
 
+  it("keeps a latency detector's sub-millisecond limit", () => {
+    const s = parseScenario(BASE + "detection:\n  detectors:\n    - { name: slow, kind: threshold, signal: p50, op: '>', value: 0.8ms }\n", join(root, "scenarios", "inline.yaml"));
+    expect(s.detection!.detectors[0]!.params).toMatchObject({ op: ">", value: 0.8 });
+  });
+
   it("refuses a restart grace that is not whole seconds, and reads a rule's cooldown", () => {
     const detector = "detection:\n  detectors:\n    - { name: d, kind: threshold, signal: error_rate, op: '>', value: 0.1 }\n";
     expect(inline(BASE + detector + "heal:\n  - { on: d, action: restart, target: api, grace: 1500ms }\n")).toEqual([

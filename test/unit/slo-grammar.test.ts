@@ -14,6 +14,9 @@ describe("SLO grammar", () => {
     ["mttr.p90 < 5s", { metric: "mttr.p90", op: "<", value: 5_000, unit: "duration" }],
     ["availability.min >= 99%", { metric: "availability.min", op: ">=", value: 0.99, unit: "ratio" }],
     ["mttd < 10s", { metric: "mttd", op: "<", value: 10_000, unit: "duration" }],
+    // Latency limits keep fractions of a millisecond: 0.4ms must not become 0 (never met) or 1.52ms 2ms.
+    ["p50 < 0.4ms", { metric: "p50", op: "<", value: 0.4, unit: "duration" }],
+    ["p99 < 1.52ms", { metric: "p99", op: "<", value: 1.52, unit: "duration" }],
   ])("parses %j", (text, expected) => {
     const r = parseObjective(text, sloUnits);
     expect(r.ok && r.value).toMatchObject(expected);
