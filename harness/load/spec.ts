@@ -105,7 +105,12 @@ export function resolveLoad(
     : envTexts({ headers: input.headers ?? {}, body: input.body }, at());
   for (const [path, text] of envPaths) {
     for (const name of envReferences(text)) {
-      if (env[name] === undefined) issues.push({ path, message: `environment variable ${name} is not set (referred to as \${${name}})` });
+      const value = env[name];
+      if (value === undefined) issues.push({ path, message: `environment variable ${name} is not set (referred to as \${${name}})` });
+      // The value itself is never printed: it is often a token.
+      else if (path.includes("headers") && /[\r\n]/.test(value)) {
+        issues.push({ path, message: `environment variable ${name} holds a line break, which a header value cannot: it would start another header` });
+      }
     }
   }
 

@@ -86,6 +86,19 @@ describe("load section", () => {
     ]);
   });
 
+  it("refuses a header whose environment variable holds a line break, without printing the value", () => {
+    process.env.STEADYSTATE_TEST_TOKEN = "secret-abc\r\nX-Injected: 1";
+    try {
+      const lines = messages('load: { target: api, headers: { authorization: "Bearer ${STEADYSTATE_TEST_TOKEN}" }, body: "${STEADYSTATE_TEST_TOKEN}", duration: 5s }\n');
+      expect(lines).toEqual([
+        "inline.yaml:6:48: load.headers.authorization: environment variable STEADYSTATE_TEST_TOKEN holds a line break, which a header value cannot: it would start another header",
+      ]);
+      expect(lines.join("\n")).not.toContain("secret-abc");
+    } finally {
+      delete process.env.STEADYSTATE_TEST_TOKEN;
+    }
+  });
+
   it("refuses requests mixed with the shorthand, a missing target and an unset environment variable", () => {
     expect(messages("load: { target: api, requests: [{ target: db, headers: { x-token: \"${NOPE_NOT_SET}\" } }], duration: 5s }\n")).toEqual([
       "inline.yaml:6:9: load.target: give target in each requests[] entry, or no requests list",
