@@ -1,4 +1,4 @@
-import { duration, obj } from "../scenario/fields.ts";
+import { obj, stopGrace } from "../scenario/fields.ts";
 import type { HealAction } from "./action.ts";
 
 interface RestartParams {
@@ -6,14 +6,11 @@ interface RestartParams {
 }
 
 // `docker restart`: SIGTERM, SIGKILL after `grace`, start; also starts a container that has exited and
-// restarts a frozen one (the engine thaws it to deliver the signals). Docker's stop timeout counts whole
-// seconds: any other grace is refused rather than rounded, so the journal says what was done.
+// restarts a frozen one (the engine thaws it to deliver the signals).
 export const restart: HealAction<RestartParams> = {
   action: "restart",
   summary: "docker restart of the failing replicas (SIGTERM, SIGKILL after `grace`, start)",
-  params: obj({
-    grace: duration.default(1_000).refine((ms) => ms % 1_000 === 0, { message: "must be whole seconds, such as 0s or 2s: Docker's stop timeout counts seconds" }),
-  }).transform(({ grace }) => ({ graceMs: grace })),
+  params: obj({ grace: stopGrace(1_000) }).transform(({ grace }) => ({ graceMs: grace })),
   scope: "replicas",
   describe: (p, target) => `restart ${target} (grace ${p.graceMs}ms)`,
   run: async (ctx, p) => {

@@ -38,6 +38,13 @@ export const duration = textValue(parseDuration, DURATION_HINT);
 /** A latency limit: as `duration`, with fractions of a millisecond kept (0.8ms). */
 export const latency = textValue((v) => parseDuration(v, true), DURATION_HINT);
 
+/**
+ * How long SIGTERM may take before SIGKILL when Docker stops a container. Its stop timeout counts whole
+ * seconds: any other grace is refused rather than rounded, so the journal says what was done.
+ */
+export const stopGrace = (defaultMs: number) =>
+  duration.default(defaultMs).refine((ms) => ms % 1_000 === 0, { message: "must be whole seconds, such as 0s or 2s: Docker's stop timeout counts seconds" });
+
 export const positiveDuration = duration.refine((ms) => ms > 0, { message: "must be longer than 0" });
 
 /** A fraction from "12.5%" or a number in [0, 1]. */

@@ -113,7 +113,7 @@ const fault = (targets: Record<string, { replicas?: number }>, roomMs: number) =
         .record({
           duration: windowed ? duration(1, roomMs - at) : fc.constant(undefined),
           select: optional(fc.record({ count: fc.integer({ min: 1, max: replicas }), seed: fc.integer() }, { requiredKeys: ["count"] })),
-          grace: kind === "stop" || kind === "restart" ? optional(duration(0, 10_000)) : fc.constant(undefined),
+          grace: kind === "stop" || kind === "restart" ? optional(fc.integer({ min: 0, max: 10 }).map((s) => `${s}s`)) : fc.constant(undefined),
         })
         .chain((rest) => durationText(at).map((atText) => compact({ kind, target: t, at: atText, ...rest })));
     });

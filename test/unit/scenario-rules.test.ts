@@ -48,6 +48,16 @@ describe("recovery must be judgeable before the load ends", () => {
   });
 });
 
+describe("stop and restart faults", () => {
+  it("refuse a grace that is not whole seconds (Docker's stop timeout counts seconds) rather than round it", () => {
+    expect(inline(BASE + "faults:\n  - { kind: stop, target: api, at: 1s, duration: 1s, grace: 1500ms }\n  - { kind: restart, target: api, at: 3s, grace: 0.5s }\n")).toEqual([
+      "inline.yaml:7:61: faults[0].grace: must be whole seconds, such as 0s or 2s: Docker's stop timeout counts seconds",
+      "inline.yaml:8:50: faults[1].grace: must be whole seconds, such as 0s or 2s: Docker's stop timeout counts seconds",
+    ]);
+    expect(valid(BASE + "faults:\n  - { kind: restart, target: api, at: 3s, grace: 0s }\n").faults[0]).toMatchObject({ kind: "restart", graceMs: 0 });
+  });
+});
+
 describe("probes and the hypothesis window", () => {
   it("refuses a probe sparser than the window (its empty windows would never hold), naming both fixes", () => {
     expect(
