@@ -3,3 +3,4 @@ import { ackedWrites } from "./acked-writes.ts";
 import type { CheckKind } from "./check.ts";
 
 export const checkKinds = { "acked-writes": ackedWrites } as const satisfies Record<string, CheckKind<any>>;
+export type CheckKindName = keyof typeof checkKinds;

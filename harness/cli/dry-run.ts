@@ -1,5 +1,9 @@
-// `steadystate run --dry-run`: the resolved plan (targets, load, stop conditions, probes, journeys, and
-// every injection with its time, victims and undo) printed without connecting to Docker or touching anything.
+// `steadystate run --dry-run`: the resolved plan (targets, load, stop conditions, probes, journeys, the
+// hypothesis, checks, detection, heal rules, objectives, and every injection with its time, victims and undo)
+// printed without connecting to Docker or touching anything.
+import { checkKinds, type CheckKindName } from "../checks/registry.ts";
+import type { DetectionSpec } from "../detect/scenario.ts";
+import { describeHypothesis } from "../metrics/hypothesis.ts";
 import type { Scenario } from "../scenario/validate.ts";
 import { formatDuration } from "../scenario/units.ts";
 import { planFaults } from "../run/schedule.ts";
@@ -29,6 +33,11 @@ export function renderDryRun(s: Scenario): string {
     `abortWhen: ${s.abortWhen.length ? s.abortWhen.map((c) => c.text).join("; ") : "none"}`,
     ...listed("probes", s.probes.map((p) => `${p.name}: GET ${p.path} on ${p.target} every ${formatDuration(p.everyMs)}, timeout ${formatDuration(p.timeoutMs)}`)),
     ...listed("journeys", s.journeys.map(journeyLine)),
+    `steadyState: ${[...describeHypothesis(s.steadyState), `in ${formatDuration(s.steadyState.windowMs)} windows`].join(", ")}; recovered after ${formatDuration(s.steadyState.stableForMs)} of it`,
+    ...listed("checks", s.checks.map((c) => `checks[${c.index}]: ${checkKinds[c.kind as CheckKindName].describe(c as never)}`)),
+    ...detectionLines(s.detection),
+    ...listed("heal", s.heal.map((h) => h.description)),
+    `slo: ${s.slo.length ? s.slo.map((o) => o.text).join("; ") : "none"}`,
   ];
   if (plan.length) {
     out.push(
@@ -51,6 +60,23 @@ export function renderDryRun(s: Scenario): string {
 
 function listed(title: string, lines: string[]): string[] {
   return lines.length ? [`${title}:`, ...lines.map((l) => `  ${l}`)] : [`${title}: none`];
+}
+
+function detectionLines(d: DetectionSpec | null): string[] {
+  if (!d) return ["detection: none"];
+  const p = d.prometheus;
+  const prometheus = !p
+    ? []
+    : p.mode === "local"
+      ? [`prometheus: started for the run with ${p.rules.join(", ")} (scrape ${formatDuration(p.scrapeIntervalMs)}, evaluation ${formatDuration(p.evaluationIntervalMs)})`]
+      : [`prometheus: yours, ${[p.url, p.alertmanagerUrl].filter(Boolean).join(" and ")} read every ${formatDuration(p.pollIntervalMs)}`];
+  const expectations = d.expect.map((e) => `expect ${e.alert} within ${formatDuration(e.withinMs)} of ${e.for === "any" ? "each fault" : `each ${e.for}`}`);
+  return [
+    "detection:",
+    ...[...prometheus, ...expectations, ...(d.quietBefore ? ["no alert before the first fault"] : []), ...d.detectors.map((x) => `${x.name}: ${x.description}, every ${formatDuration(x.everyMs)}`)].map(
+      (l) => `  ${l}`,
+    ),
+  ];
 }
 
 function journeyLine(j: Scenario["journeys"][number]): string {

@@ -98,6 +98,28 @@ journeys:
 `);
     expect(renderDryRun(inline(HEAD))).toContain("abortWhen: none\nprobes: none\njourneys: none\n");
   });
+
+  it("lists the hypothesis, checks, detection, heal rules and objectives the run will judge", () => {
+    const dh = renderDryRun(loadScenario(join(root, "scenarios", "detect-and-heal.yaml")));
+    expect(dh).toContain(`steadyState: error rate < 1%, in 1s windows; recovered after 3s of it
+checks: none
+detection:
+  prometheus: started for the run with ${join(root, "fixtures", "alerts.yml")} (scrape 1s, evaluation 1s)
+  expect ApiDown within 6s of each stop
+`);
+    expect(dh).toContain("  no alert before the first fault\n  errors-threshold: threshold on error_rate of load: value > 0.05 for 0ms, every 1s\n");
+    expect(dh).toContain(`heal:
+  heal[0]: on ApiDown (cooldown 5s), restart api (grace 1000ms)
+  heal[1]: on memory-high, restart api (grace 1000ms)
+slo: mttd < 6s; mttr < 8s; false_alarms < 1; availability >= 70%; error_budget_burn < 100%
+`);
+    expect(renderDryRun(loadScenario(join(root, "scenarios", "backup-restore.yaml")))).toContain(`checks:
+  checks[0]: acknowledged writes to store /kv (50/s), then a backup-restore drill
+detection: none
+heal: none
+slo: lost_writes <= 0; restore_lost_writes <= 0; restore_time < 15s; mttr < 4s
+`);
+  });
 });
 
 describe("targets.fromCompose", () => {
