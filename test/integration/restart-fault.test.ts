@@ -18,7 +18,9 @@ describe("the restart fault (real Docker)", () => {
         version: 1,
         name: "restart",
         targets: { api: { build: join(ROOT, "fixtures", "api"), port: 8080, restart: "no", health: { path: "/healthz" } } },
-        load: { target: "api", path: "/work", connections: 4, rate: 100, duration: "6s", timeout: "1s" },
+        // Open model: arrivals every 10 ms, so some fall in the ~1 s the api is down. A capped closed model
+        // sends each second's budget in a burst at its start, and the whole outage can fit between two.
+        load: { target: "api", path: "/work", engine: "undici", model: "open", rate: 100, duration: "6s", timeout: "1s" },
         faults: [{ kind: "restart", target: "api", at: "2s", grace: "1s" }],
       }),
     );
