@@ -11,6 +11,8 @@ import { HELPER_CONTROLLERS, type ContainerCgroups } from "./cgroup.ts";
 import type { FaultContext, Undo } from "./fault.ts";
 import { applyStep, processStartTime, type RestoreStep } from "./restore.ts";
 
+const REAP_WAIT_MS = 2_000;
+
 export interface Helper {
   child: ChildProcess;
   /** Ends the helper (SIGKILL) and waits until it is gone. */
@@ -32,7 +34,11 @@ export async function spawnInCgroups(ctx: FaultContext, cg: ContainerCgroups, co
   if (startTime === undefined) throw new Error(`${command} ended at once: ${(await exited).stderr}`);
   const step: RestoreStep = { op: "kill", pid: spawned, startTime };
   ctx.willChange(step);
-  const stop = () => applyStep(ctx.docker, step);
+  // Undone only once the helper is reaped: until then the kernel still lists it in the cgroup's processes.
+  const stop = async () => {
+    await applyStep(ctx.docker, step);
+    await Promise.race([exited, sleep(REAP_WAIT_MS)]);
+  };
   try {
     for (const c of HELPER_CONTROLLERS) writeFileSync(join(cg.dirs[c], "cgroup.procs"), String(spawned));
   } catch (e) {

@@ -32,13 +32,37 @@ export function chromiumPath(env: NodeJS.ProcessEnv = process.env): string {
   return path;
 }
 
-export async function launchChromium(): Promise<Browser> {
-  const executablePath = chromiumPath();
+const LAUNCH_TIMEOUT_MS = 30_000;
+/** A launch that timed out is tried this many more times: on a loaded machine a first start can stall. */
+const LAUNCH_RETRIES = 1;
+/** Lines of the browser's own log kept in the error (playwright appends them to its message). */
+const LOG_LINES = 6;
+
+export async function launchChromium(options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<Browser> {
+  const executablePath = chromiumPath(options.env);
   // Loaded only by runs with journeys: playwright-core takes a noticeable share of every other run's start-up.
   const { chromium } = await import("playwright-core");
-  try {
-    return await chromium.launch({ executablePath, args: ARGS, timeout: 30_000 });
-  } catch (e) {
-    throw new InfraError(`Chromium (${executablePath}) did not start: ${(e as Error).message.split("\n")[0]}`, `check that \`${executablePath} --headless --no-sandbox --version\` works`);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      // playwright ends the browser process when a launch times out, so a retry starts from nothing.
+      return await chromium.launch({ executablePath, args: ARGS, timeout: options.timeoutMs ?? LAUNCH_TIMEOUT_MS });
+    } catch (e) {
+      const [first, ...rest] = (e as Error).message.split("\n");
+      if (attempt < LAUNCH_RETRIES && /Timeout \d+ms exceeded/.test(first!)) continue;
+      const tries = attempt ? ` (${attempt + 1} attempts)` : "";
+      const log = browserLog(rest);
+      throw new InfraError(
+        `Chromium (${executablePath}) did not start${tries}: ${first}${log.map((l) => `\n  ${l}`).join("")}`,
+        `check that \`${executablePath} --headless --no-sandbox --version\` works`,
+      );
+    }
   }
+}
+
+/** What the browser itself printed, and how it exited, from the log playwright appends to its error. */
+function browserLog(lines: string[]): string[] {
+  const callLog = lines.indexOf("Call log:");
+  const own = (callLog < 0 ? lines : lines.slice(0, callLog)).flatMap((l) => /^\[pid=\d+\]\[(?:err|out)\] (.*)$/.exec(l)?.[1] ?? []);
+  const exit = lines.map((l) => /<process did exit: (.*)>/.exec(l.replace(/\u001b\[\d+m/g, ""))?.[1]).find(Boolean);
+  return [...own.slice(-LOG_LINES), ...(exit ? [`exited: ${exit}`] : [])];
 }

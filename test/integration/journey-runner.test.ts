@@ -1,11 +1,12 @@
 import { createServer, type Server } from "node:http";
-import { existsSync, readFileSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { networkInterfaces } from "node:os";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../../harness/journeys/browser.ts";
 import { journeyFn } from "../../harness/journeys/journey.ts";
+import { InfraError } from "../../harness/scenario/errors.ts";
 import { startJourneys } from "../../harness/journeys/runner.ts";
 import { journeySchema } from "../../harness/journeys/spec.ts";
 import { tempDir } from "./helpers.ts";
@@ -89,5 +90,37 @@ describe("journey runner (real Chromium, no Docker)", () => {
     expect(log!.failures.length).toBe(outcomes.length - before.length);
     expect(log!.failures.every((f) => f.at >= measuredFrom)).toBe(true);
     expect(log!.failures[0]!.screenshot).toBe("journeys/warm-1.png");
+  });
+});
+
+describe("starting Chromium", () => {
+  const wrapper = (body: string) => {
+    const dir = tempDir("chromium-wrapper");
+    const file = join(dir, "chromium");
+    writeFileSync(file, `#!/bin/sh\n${body.replaceAll("$DIR", dir)}\n`);
+    chmodSync(file, 0o755);
+    return file;
+  };
+
+  it("tries once more when a first start stalls past the timeout", async () => {
+    // The first start hangs (a stalled browser); the second runs the real one.
+    const stalls = wrapper(`if [ ! -e $DIR/started ]; then touch $DIR/started; exec sleep 30; fi\nexec /usr/bin/chromium "$@"`);
+    const browser = await launchChromium({ env: { STEADYSTATE_CHROMIUM: stalls }, timeoutMs: 3_000 });
+    try {
+      expect(browser.isConnected()).toBe(true);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it("a browser that exits says so, with its own last log lines, and is not retried", async () => {
+    const broken = wrapper(`echo "chromium: cannot open display: nothing here" >&2\nexit 1`);
+    const e = await launchChromium({ env: { STEADYSTATE_CHROMIUM: broken }, timeoutMs: 3_000 }).catch((err: Error) => err);
+    expect(e).toBeInstanceOf(InfraError);
+    const lines = (e as InfraError).message.split("\n");
+    expect(lines[0]).toMatch(new RegExp(`^Chromium \\(${broken}\\) did not start: browserType.launch: `));
+    expect(lines.slice(1)).toEqual(["  chromium: cannot open display: nothing here", "  exited: exitCode=1, signal=null"]);
+    expect((e as InfraError).message).not.toContain("attempts");
+    expect((e as InfraError).fix).toBe(`check that \`${broken} --headless --no-sandbox --version\` works`);
   });
 });
