@@ -1,6 +1,7 @@
 // The metrics an SLO can name, their unit, and how each is read from a journal. One table: the grammar,
 // validation messages ("valid: …") and evaluation all come from it.
 import type { Journal } from "../run/journal.ts";
+import { max, sum } from "simple-statistics";
 import { formatDuration } from "../scenario/units.ts";
 import type { Objective, Unit } from "./grammar.ts";
 
@@ -35,6 +36,11 @@ const journeyLatency = (key: "p50" | "p90" | "p95" | "p99" | "max", what: string
 });
 
 const restoreDrills = (j: Journal) => (j.checks ?? []).flatMap((c) => (c.drill ? [c.drill] : []));
+/** Every item's value combined, or null (not measurable) when there is no item or one has no value. */
+const ofEvery = <T>(items: readonly T[], value: (item: T) => number | null, combine: (values: number[]) => number): number | null => {
+  const values = items.map(value);
+  return values.length && values.every((v) => v !== null) ? combine(values as number[]) : null;
+};
 
 export const sloMetrics = {
   availability: {
@@ -114,29 +120,22 @@ export const sloMetrics = {
   lost_writes: {
     unit: "count",
     description: "acknowledged writes missing after recovery, over every acked-writes check; not measurable when a check could not read every key back",
-    measure: (j) => {
-      const checks = (j.checks ?? []).filter((c) => c.kind === "acked-writes");
-      if (!checks.length || checks.some((c) => c.lost === null)) return null;
-      return checks.reduce((sum, c) => sum + c.lost!, 0);
-    },
+    measure: (j) =>
+      ofEvery(
+        (j.checks ?? []).filter((c) => c.kind === "acked-writes"),
+        (c) => c.lost,
+        sum,
+      ),
   },
   restore_time: {
     unit: "duration",
     description: "worst time to restore over the backup-restore drills (target destroyed → healthy again on volumes restored from the backup); not measurable when a drill did not restore",
-    measure: (j) => {
-      const drills = restoreDrills(j);
-      if (!drills.length || drills.some((d) => d.restoreMs === null)) return null;
-      return Math.max(...drills.map((d) => d.restoreMs!));
-    },
+    measure: (j) => ofEvery(restoreDrills(j), (d) => d.restoreMs, max),
   },
   restore_lost_writes: {
     unit: "count",
     description: "acknowledged writes missing after the backup-restore drills' restores, summed; not measurable when a drill could not read every key back",
-    measure: (j) => {
-      const drills = restoreDrills(j);
-      if (!drills.length || drills.some((d) => d.lost === null)) return null;
-      return drills.reduce((sum, d) => sum + d.lost!, 0);
-    },
+    measure: (j) => ofEvery(restoreDrills(j), (d) => d.lost, sum),
   },
 } as const satisfies Record<string, SloMetric>;
 
