@@ -117,6 +117,13 @@ export async function containerEvents(id: string, sinceMs: number, untilMs = Dat
 /** Host processes (Prometheus, Alertmanager) still carrying this run's id. */
 export { runProcesses } from "../../harness/host/processes.ts";
 
+/** Writes `doc` as `dir`/scenario.yaml and returns its path. */
+export function writeScenario(dir: string, doc: Record<string, unknown>): string {
+  const file = join(dir, "scenario.yaml");
+  writeFileSync(file, stringify(doc));
+  return file;
+}
+
 /** Writes a copy of a scenario with `edit` applied into a temporary folder, relative paths made absolute. */
 export function scenarioVariant(file: string, edit: (doc: Record<string, any>) => void): string {
   const src = join(ROOT, file);

@@ -1,9 +1,8 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { stringify } from "yaml";
 import { HTML_STRINGS, shellStrings } from "../fuzz/scenarios.ts";
-import { leftovers, readJournal, ROOT, runCli, tempDir } from "./helpers.ts";
+import { leftovers, readJournal, ROOT, runCli, tempDir, writeScenario } from "./helpers.ts";
 
 const api = join(ROOT, "fixtures", "api");
 
@@ -12,40 +11,36 @@ describe("hostile strings in a real run (real Docker)", () => {
     const dir = tempDir("shell-run");
     const marker = join(dir, "executed");
     const evil = shellStrings(marker);
-    const file = join(dir, "scenario.yaml");
-    writeFileSync(
-      file,
-      stringify({
-        version: 1,
-        name: "shell",
-        description: evil.join(" "),
-        targets: {
-          api: {
-            build: api,
-            port: 8080,
-            env: Object.fromEntries(evil.map((s, i) => [`EVIL_${i}`, s])),
-            command: ["/usr/bin/node", "/app/server.js", ...evil],
-            // Docker's exec form (CMD): the extra arguments reach node as argv, no shell reads them.
-            healthcheck: { test: ["CMD", "/usr/bin/node", "-e", "process.exit(0)", ...evil], interval: "500ms" },
-            health: { path: `/healthz?${evil[0]}` },
-          },
+    const file = writeScenario(dir, {
+      version: 1,
+      name: "shell",
+      description: evil.join(" "),
+      targets: {
+        api: {
+          build: api,
+          port: 8080,
+          env: Object.fromEntries(evil.map((s, i) => [`EVIL_${i}`, s])),
+          command: ["/usr/bin/node", "/app/server.js", ...evil],
+          // Docker's exec form (CMD): the extra arguments reach node as argv, no shell reads them.
+          healthcheck: { test: ["CMD", "/usr/bin/node", "-e", "process.exit(0)", ...evil], interval: "500ms" },
+          health: { path: `/healthz?${evil[0]}` },
         },
-        load: {
-          requests: [
-            // Header values are one line (validation refuses a line break): the others go there.
-            { target: "api", path: `/work?${evil.join("&")}`, method: "POST", headers: { "x-evil": evil.filter((s) => !s.includes("\n")).join(" ") }, body: evil.join(" ") },
-            { target: "api", path: `/healthz?${evil[2]}`, body: { evil } },
-          ],
-          connections: 2,
-          rate: 50,
-          duration: "3s",
-        },
-        probes: evil.map((s, i) => ({ name: `p${i}`, target: "api", path: `/healthz?${s}`, every: "500ms" })),
-        // Matches no request of the load: the fault proxy takes the path as data.
-        faults: [{ kind: "http-error", target: "api", at: "500ms", duration: "500ms", path: `/nowhere?${evil[3]}` }],
-        checks: [{ kind: "acked-writes", target: "api", path: `/kv/${evil[1]}`, rate: 5 }],
-      }),
-    );
+      },
+      load: {
+        requests: [
+          // Header values are one line (validation refuses a line break): the others go there.
+          { target: "api", path: `/work?${evil.join("&")}`, method: "POST", headers: { "x-evil": evil.filter((s) => !s.includes("\n")).join(" ") }, body: evil.join(" ") },
+          { target: "api", path: `/healthz?${evil[2]}`, body: { evil } },
+        ],
+        connections: 2,
+        rate: 50,
+        duration: "3s",
+      },
+      probes: evil.map((s, i) => ({ name: `p${i}`, target: "api", path: `/healthz?${s}`, every: "500ms" })),
+      // Matches no request of the load: the fault proxy takes the path as data.
+      faults: [{ kind: "http-error", target: "api", at: "500ms", duration: "500ms", path: `/nowhere?${evil[3]}` }],
+      checks: [{ kind: "acked-writes", target: "api", path: `/kv/${evil[1]}`, rate: 5 }],
+    });
     const r = await runCli(["run", file, "--out", join(dir, "run"), "--no-progress"]);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const j = readJournal(join(dir, "run"));
@@ -61,16 +56,12 @@ describe("hostile strings in a real run (real Docker)", () => {
   // Markdown escapes "&" and "<" (no tag or entity can form without them); ">" stays readable.
   it("HTML in a health path reaches the error message and is escaped in summary.md (exit 3)", async () => {
     const dir = tempDir("html-run");
-    const file = join(dir, "scenario.yaml");
-    writeFileSync(
-      file,
-      stringify({
-        version: 1,
-        name: "html",
-        targets: { api: { build: api, port: 8080, health: { path: `/${HTML_STRINGS[0]}`, timeout: "1s" } } },
-        load: { target: "api", duration: "2s" },
-      }),
-    );
+    const file = writeScenario(dir, {
+      version: 1,
+      name: "html",
+      targets: { api: { build: api, port: 8080, health: { path: `/${HTML_STRINGS[0]}`, timeout: "1s" } } },
+      load: { target: "api", duration: "2s" },
+    });
     const r = await runCli(["run", file, "--out", join(dir, "run"), "--no-progress"]);
     expect(r.code, r.stdout + r.stderr).toBe(3);
     const md = readFileSync(join(dir, "run", "summary.md"), "utf8");

@@ -1,29 +1,24 @@
 // The restart fault's effect on a real container: Docker restarts it (a new start time, a "restart"
 // event, the service booting twice in its log) and the journal records the outage it caused and the
 // recovery after it. No restart policy: only the fault can have started it again.
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { stringify } from "yaml";
 import { sleep } from "../../harness/run/sleep.ts";
-import { containerEvents, docker, leftovers, readJournal, readRunId, ROOT, startCli, tempDir } from "./helpers.ts";
+import { containerEvents, docker, leftovers, readJournal, readRunId, ROOT, startCli, tempDir, writeScenario } from "./helpers.ts";
 
 describe("the restart fault (real Docker)", () => {
   it("restarts the container once: a new start time, a restart event, an outage and a recovery in the journal", async () => {
     const dir = tempDir("restart");
-    const file = join(dir, "restart.yaml");
-    writeFileSync(
-      file,
-      stringify({
-        version: 1,
-        name: "restart",
-        targets: { api: { build: join(ROOT, "fixtures", "api"), port: 8080, restart: "no", health: { path: "/healthz" } } },
-        // Open model: arrivals every 10 ms, so some fall in the ~1 s the api is down. A capped closed model
-        // sends each second's budget in a burst at its start, and the whole outage can fit between two.
-        load: { target: "api", path: "/work", engine: "undici", model: "open", rate: 100, duration: "6s", timeout: "1s" },
-        faults: [{ kind: "restart", target: "api", at: "2s", grace: "1s" }],
-      }),
-    );
+    const file = writeScenario(dir, {
+      version: 1,
+      name: "restart",
+      targets: { api: { build: join(ROOT, "fixtures", "api"), port: 8080, restart: "no", health: { path: "/healthz" } } },
+      // Open model: arrivals every 10 ms, so some fall in the ~1 s the api is down. A capped closed model
+      // sends each second's budget in a burst at its start, and the whole outage can fit between two.
+      load: { target: "api", path: "/work", engine: "undici", model: "open", rate: 100, duration: "6s", timeout: "1s" },
+      faults: [{ kind: "restart", target: "api", at: "2s", grace: "1s" }],
+    });
     const out = join(dir, "run");
     const cli = startCli(["run", file, "--out", out, "--no-progress"]);
     const firstSeen = Date.now();
