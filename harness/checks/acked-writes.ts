@@ -151,7 +151,7 @@ export const ackedWrites: CheckKind<Params> = {
         ctx.event("check", `${record.description}: ${record.writes.acked} acknowledged, ${r.lost} lost, ${r.unackedPresent} unacknowledged but present`);
         if (p.drill) {
           // The writes ended with the load, before the backup: every one of them is expected back.
-          record.drill = await runBackupRestoreDrill({ host: ctx.host, runId: ctx.runId, signal, event: ctx.event, readBack: (s) => readBack(ctx, p, writes, s) });
+          record.drill = await runBackupRestoreDrill({ host: ctx.host, signal, event: ctx.event, readBack: (s) => readBack(ctx, p, writes, s) });
           const d = record.drill;
           if (d.error) ctx.event("check", `backup-restore: ${d.error}`);
           else ctx.event("check", `backup-restore: ${d.verify!.read} key(s) read back after the restore, ${d.lost} acknowledged write(s) lost`);

@@ -3,23 +3,20 @@
 // volumes), recreate the volumes from the backups, start the target again with the same config and read
 // every write back once more. A backup that misses data (a store writing outside its volume, say) shows
 // as acknowledged writes lost after the restore; how long the restore took is the time to restore.
-import { createContainer, removeReplica } from "../targets/containers.ts";
+import { createContainer, createRunVolume, removeReplica } from "../targets/containers.ts";
 import { waitHealthy } from "../targets/health.ts";
-import { runLabels, TARGET_LABEL } from "../targets/labels.ts";
 import type { Replica } from "../targets/replica.ts";
 import { copyVolume } from "../targets/volume-copy.ts";
 import type { CheckHost, ReadBackCounts, RestoreDrillRecord } from "./check.ts";
 import type { ReadBack } from "./read-back.ts";
 
 export const DRILLS = ["backup-restore"] as const;
-export type Drill = (typeof DRILLS)[number];
 
 // Bounds each volume copy; the fixture's volumes copy in well under a second.
 const COPY_TIMEOUT_MS = 120_000;
 
 export interface DrillContext {
   host: CheckHost;
-  runId: string;
   signal: AbortSignal;
   event(type: string, message: string): void;
   /** Reads every write of the check back (as after recovery). */
@@ -34,26 +31,26 @@ export function drillProblem(target: { name: string; url?: string; container?: s
   return undefined;
 }
 
+const backupOf = (volume: string) => `${volume}-backup`;
 const seconds = (ms: number) => `${(ms / 1_000).toFixed(1)}s`;
 
 export async function runBackupRestoreDrill(ctx: DrillContext): Promise<RestoreDrillRecord> {
-  const { docker, teardown } = ctx.host.targets;
+  const { docker, runId, teardown } = ctx.host.targets;
   const t = ctx.host.target;
   const replicas = ctx.host.running.replicas[t.name]!;
   const record: RestoreDrillRecord = { kind: "backup-restore", volumes: [], startedAt: Date.now(), backupMs: null, restoreMs: null, totalMs: null, verify: null, lost: null, lostKeys: [] };
-  const labels = runLabels(ctx.runId, { [TARGET_LABEL]: t.name });
   const started = performance.now();
   try {
     // Backups are taken while the target runs (no write is in flight: the check's writes ended with the
     // load), as a hot backup would be; every write of the check precedes them, so each must come back.
     for (const r of replicas) {
       for (const volume of Object.values(r.volumes ?? {})) {
-        const backup = `${volume}-backup`;
-        await docker.createVolume({ Name: backup, Labels: labels });
+        const backup = backupOf(volume);
+        await createRunVolume(ctx.host.targets, backup, t.name);
         teardown.push(`remove backup volume ${backup}`, async () => {
           await docker.getVolume(backup).remove();
         });
-        await copyVolume({ docker, runId: ctx.runId, teardown, from: volume, to: backup, timeoutMs: COPY_TIMEOUT_MS, signal: ctx.signal });
+        await copyVolume({ docker, runId, teardown, from: volume, to: backup, timeoutMs: COPY_TIMEOUT_MS, signal: ctx.signal });
         record.volumes.push({ volume, backup });
       }
     }
@@ -64,7 +61,7 @@ export async function runBackupRestoreDrill(ctx: DrillContext): Promise<RestoreD
     const destroyed = performance.now();
     // Not interruptible: once a replica is removed its container and volumes are recreated, so that the
     // teardown stack (which removes them by the replica's current container and by volume name) finds them.
-    for (const r of replicas) await destroyAndRecreate(ctx, r, labels);
+    for (const r of replicas) await destroyAndRecreate(ctx, r);
     if (ctx.signal.aborted) throw new Error("interrupted before the restored target started");
     await Promise.all(replicas.map((r) => docker.getContainer(r.containerId).start()));
     await Promise.all(replicas.map((r) => waitHealthy(docker, r, t.health, ctx.signal, t.healthcheck !== undefined)));
@@ -86,13 +83,13 @@ export async function runBackupRestoreDrill(ctx: DrillContext): Promise<RestoreD
 }
 
 /** Removes a replica's container and volumes, recreates the volumes from their backups, then the container. */
-async function destroyAndRecreate(ctx: DrillContext, r: Replica, labels: Record<string, string>): Promise<void> {
-  const { docker, teardown } = ctx.host.targets;
+async function destroyAndRecreate(ctx: DrillContext, r: Replica): Promise<void> {
+  const { docker, runId, teardown } = ctx.host.targets;
   await removeReplica(ctx.host.targets, ctx.host.running, r);
   for (const volume of Object.values(r.volumes ?? {})) {
     await docker.getVolume(volume).remove();
-    await docker.createVolume({ Name: volume, Labels: labels });
-    await copyVolume({ docker, runId: ctx.runId, teardown, from: `${volume}-backup`, to: volume, timeoutMs: COPY_TIMEOUT_MS });
+    await createRunVolume(ctx.host.targets, volume, ctx.host.target.name);
+    await copyVolume({ docker, runId, teardown, from: backupOf(volume), to: volume, timeoutMs: COPY_TIMEOUT_MS });
   }
   // Same name, port, aliases and volumes: load, probes and the teardown stack follow the new container.
   r.containerId = await createContainer(ctx.host.targets, ctx.host.running, ctx.host.target, r.index, r.hostPort, r.volumes);

@@ -1,7 +1,6 @@
 // The one shape of a data check: something the harness does to a target during the load (write keys,
 // say) and verifies after recovery (read them back). Checks measure what faults did to the data, where
 // probes measure what they did to availability.
-import type Docker from "dockerode";
 import type { z } from "zod";
 import type { Target } from "../scenario/validate.ts";
 import type { RunningTargets, TargetsContext } from "../targets/containers.ts";
@@ -18,7 +17,6 @@ export interface CheckContext {
 }
 
 export interface CheckHost {
-  docker: Docker;
   targets: TargetsContext;
   running: RunningTargets;
   target: Target;

@@ -190,7 +190,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
         });
       }
       faults.start(loadStartedAt);
-      const checkHost = (target: string) => ({ docker, targets: targetsCtx, running: targets!, target: scenario.targets[target]! });
+      const checkHost = (target: string) => ({ targets: targetsCtx, running: targets!, target: scenario.targets[target]! });
       checks = new CheckRunner(scenario.checks, (c) => ({ urls: urls[c.target]!, runId, signal: stopAll.signal, event, host: checkHost(c.target) }));
       checks.start();
       w.beginLoad(rec);

@@ -194,16 +194,21 @@ function dockerHealthcheck(h: NonNullable<Target["healthcheck"]>): Docker.Health
   return { Test: h.test, Interval: h.interval * NS_PER_MS, Timeout: h.timeout * NS_PER_MS, Retries: h.retries, StartPeriod: h.startPeriod * NS_PER_MS };
 }
 
+/** A volume labelled as the run's and the target's (so `cleanup` finds it); the caller removes it. */
+export async function createRunVolume(ctx: TargetsContext, volume: string, target: string): Promise<void> {
+  try {
+    await ctx.docker.createVolume({ Name: volume, Labels: runLabels(ctx.runId, { [TARGET_LABEL]: target }) });
+  } catch (e) {
+    throw new InfraError(`could not create volume ${volume}: ${(e as Error).message}`);
+  }
+}
+
 /** One labelled volume per declared volume of the target, named after the replica's container. */
 async function createVolumes(ctx: TargetsContext, t: Target, container: string): Promise<Record<string, string>> {
   const volumes: Record<string, string> = {};
   for (const key of Object.keys(t.volumes)) {
     const volume = `${container}-${key}`;
-    try {
-      await ctx.docker.createVolume({ Name: volume, Labels: runLabels(ctx.runId, { [TARGET_LABEL]: t.name }) });
-    } catch (e) {
-      throw new InfraError(`could not create volume ${volume}: ${(e as Error).message}`);
-    }
+    await createRunVolume(ctx, volume, t.name);
     ctx.teardown.push(`remove volume ${volume}`, async () => {
       await ctx.docker.getVolume(volume).remove();
     });
