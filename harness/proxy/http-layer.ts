@@ -80,12 +80,16 @@ export class HttpFaultLayer {
   removeRule(id: string): boolean {
     const before = this.rules.length;
     this.rules = this.rules.filter((r) => r.id !== id);
-    for (const release of [...(this.held.get(id) ?? [])]) release();
+    this.releaseHeld(id);
     return this.rules.length < before;
   }
 
+  private releaseHeld(id: string): void {
+    for (const release of [...(this.held.get(id) ?? [])]) release();
+  }
+
   async close(): Promise<void> {
-    for (const id of [...this.held.keys()]) for (const release of [...this.held.get(id)!]) release();
+    for (const id of [...this.held.keys()]) this.releaseHeld(id);
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeAllConnections();
     this.agent.destroy();
