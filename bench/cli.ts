@@ -1,7 +1,10 @@
 // Runs `steadystate run` as a user does (a child process, the real command line) and reads its journal.
+import type { ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import type { Journal } from "../harness/run/journal.ts";
-import { readJournal, runCli } from "../test/integration/helpers.ts";
+import { readJournal, startCli } from "../test/integration/helpers.ts";
+
+const ERROR_LINES = 3;
 
 export interface CliRun {
   code: number | null;
@@ -10,10 +13,20 @@ export interface CliRun {
   journal: Journal;
 }
 
-export async function runScenarioCli(scenario: string, outDir: string): Promise<CliRun> {
-  const r = await runCli(["run", scenario, "--out", outDir, "--no-progress"]);
-  if (r.code !== 0) throw new Error(`steadystate run ${scenario} exited ${r.code}:\n${r.stdout}${r.stderr}`);
-  return { code: r.code, wallMs: r.wallMs, journal: readJournal(outDir) };
+/**
+ * Starts the run: `child` can be watched from outside while it goes on; `done` is its journal, or an error
+ * when it did not pass. `progress` keeps the live progress on stderr, as a CI run has it.
+ */
+export function startScenarioCli(scenario: string, outDir: string, options: { progress?: boolean } = {}): { child: ChildProcess; done: Promise<CliRun> } {
+  const cli = startCli(["run", scenario, "--out", outDir, ...(options.progress ? [] : ["--no-progress"])]);
+  const done = cli.done.then((r) => {
+    // One line (the bench keeps an item's error on one), from the end of what it printed, which says why.
+    if (r.code !== 0) throw new Error(`steadystate run ${scenario} exited ${r.code}: ${`${r.stdout}${r.stderr}`.trim().split("\n").slice(-ERROR_LINES).join(" / ")}`);
+    return { code: r.code, wallMs: r.wallMs, journal: readJournal(outDir) };
+  });
+  return { child: cli.child, done };
 }
+
+export const runScenarioCli = (scenario: string, outDir: string): Promise<CliRun> => startScenarioCli(scenario, outDir).done;
 
 export const benchScenario = (name: string) => join(import.meta.dirname, "scenarios", name);

@@ -11,8 +11,8 @@ import { promisify } from "node:util";
 import type { Journal } from "../harness/run/journal.ts";
 import { loadScenario } from "../harness/scenario/parse.ts";
 import { startTargets } from "../harness/targets/containers.ts";
-import { readJournal, scenarioVariant, startCli } from "../test/integration/helpers.ts";
-import { benchScenario } from "./cli.ts";
+import { scenarioVariant } from "../test/integration/helpers.ts";
+import { benchScenario, startScenarioCli } from "./cli.ts";
 import type { BenchContext, BenchItem } from "./item.ts";
 import { cpuShare, sampleCpu, type CpuSample } from "./proc-cpu.ts";
 import { round, summary } from "./stats.ts";
@@ -47,12 +47,11 @@ async function standaloneBurst(baseUrl: string): Promise<Sample> {
 /** One `steadystate run` (progress on stderr, as in CI), its CPU time read from outside while it runs. */
 async function harnessBurst(scenarioFile: string, outDir: string): Promise<HarnessSample> {
   const spawnedAt = Date.now();
-  const cli = startCli(["run", scenarioFile, "--out", outDir]);
-  const cpu = sampleCpu(cli.child.pid!, CPU_SAMPLE_MS);
-  const r = await cli.done;
-  const samples = cpu.stop();
-  if (r.code !== 0) throw new Error(`steadystate run ${scenarioFile} exited ${r.code}: ${r.stderr.trim().split("\n").slice(-3).join(" / ")}`);
-  return harnessSample(readJournal(outDir), samples, spawnedAt);
+  const run = startScenarioCli(scenarioFile, outDir, { progress: true });
+  const cpu = sampleCpu(run.child.pid!, CPU_SAMPLE_MS);
+  // The sampler also ends by itself once the process is gone, should the run fail.
+  const { journal } = await run.done;
+  return harnessSample(journal, cpu.stop(), spawnedAt);
 }
 
 /** The harness arm's figures: the journal's over the load phase, the CPU sampled inside it. */

@@ -47,13 +47,14 @@ export function runsOf(items: readonly ItemResult[]): RunOfItems[] {
 const itemsText = (ids: readonly number[]) => `${ids.length === 1 ? "item" : "items"} ${ids.join(", ")}`;
 /** Minutes are enough to tell runs apart; the README gives the day only when there is one run. */
 const whenText = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+const runText = (r: RunOfItems) => `${itemsText(r.ids)}: ${whenText(r.generatedAt)} on ${machineText(r.machine)}`;
 
 export function renderTable(results: BenchResults): string {
   const runs = runsOf(results.items);
   const where =
     runs.length === 1
       ? `machine: ${machineText(runs[0]!.machine)}`
-      : [`measured in ${runs.length} runs:`, ...runs.map((r) => `  ${itemsText(r.ids)}: ${whenText(r.generatedAt)} on ${machineText(r.machine)}`)].join("\n");
+      : [`measured in ${runs.length} runs:`, ...runs.map((r) => `  ${runText(r)}`)].join("\n");
   return `${table(["#", "figure", "measured", "goal", "result"], rows(results.items, "  "))}\n\n${where}\n`;
 }
 
@@ -68,7 +69,7 @@ export function renderReadmeSection(results: BenchResults): string {
       : [
           `Measured with \`npm run bench\` in ${runs.length} runs (raw figures in ${raw}):`,
           "",
-          ...runs.map((r) => `- ${itemsText(r.ids)}: ${whenText(r.generatedAt)} on ${machineText(r.machine)}`),
+          ...runs.map((r) => `- ${runText(r)}`),
           "",
           same,
         ];

@@ -61,8 +61,7 @@ const ctx: BenchContext = {
   log,
 };
 const previous = existsSync(RESULTS) ? readResults(readFileSync(RESULTS, "utf8")) : undefined;
-type Measured = Omit<ItemResult, "generatedAt" | "machine">;
-const measured: Measured[] = [];
+const measured: Omit<ItemResult, "generatedAt" | "machine">[] = [];
 for (const item of benchItems.filter((i) => !opts.only || opts.only.includes(i.id))) {
   log(`${item.id}. ${item.title}`);
   try {
@@ -76,7 +75,7 @@ for (const item of benchItems.filter((i) => !opts.only || opts.only.includes(i.i
 }
 
 const run = { generatedAt: new Date().toISOString(), machine: await describeMachine(docker, loadAtStart) };
-const fresh: ItemResult[] = measured.map((m) => ({ id: m.id, title: m.title, ...run, figures: m.figures, details: m.details, ...(m.error ? { error: m.error } : {}) }));
+const fresh: ItemResult[] = measured.map(({ id, title, ...rest }) => ({ id, title, ...run, ...rest }));
 const results = mergeResults(previous, fresh, benchItems.map((i) => i.id));
 writeFileSync(RESULTS, JSON.stringify(results, null, 2) + "\n");
 process.stdout.write(`\n${renderTable(results)}\nwritten: ${RESULTS} (runs and journals in ${ctx.workDir})\n`);
