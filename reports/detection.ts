@@ -23,10 +23,9 @@ function detectionDelays(j: Journal, windows: readonly FaultWindow[]): { name: s
 export function detectionSection(j: Journal, table: Table): string[] {
   const out: string[] = [];
   const balancer = j.events.filter((e) => e.type === "balancer");
-  const injected = j.faults.filter((f) => f.injectedAt !== null);
-  if ((detects(j) && injected.length) || j.heal.length || balancer.length) out.push("", "## Detection and healing");
-  if (detects(j) && injected.length) {
-    const windows = faultWindows(j.faults);
+  const windows = faultWindows(j.faults);
+  if ((detects(j) && windows.length) || j.heal.length || balancer.length) out.push("", "## Detection and healing");
+  if (detects(j) && windows.length) {
     const delays = detectionDelays(j, windows);
     if (delays.length) {
       out.push("", "Time to detect, per alert and detector (from each injection to its first firing):", "");

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { comparisonHtml, comparisonMarkdown, type Comparison } from "../harness/canary/render.ts";
 import { aggregateTrials } from "../harness/trials/aggregate.ts";
 import type { RunFolder } from "../harness/trials/folder.ts";
-import { reporters, trialsReporters } from "./registry.ts";
+import { reporters, trialsReporters, type ReportFormat } from "./registry.ts";
 import { chosenFormats, writeReports, writeTrialsReports } from "./write.ts";
 
 export interface Rerendered {
@@ -27,8 +27,9 @@ export function rerender(folder: RunFolder, formats: readonly string[]): Rerende
   return { ...rendered, notes: asked.includes("json") ? [JSON_LEFT_AS_IS] : [] };
 }
 
-function renderFolder(folder: RunFolder, formats: readonly string[]): Omit<Rerendered, "notes"> {
-  const wantMarkdown = chosenFormats(formats, false).includes("markdown");
+/** `formats`: resolved already, json left out. */
+function renderFolder(folder: RunFolder, formats: readonly ReportFormat[]): Omit<Rerendered, "notes"> {
+  const wantMarkdown = formats.includes("markdown");
   if (folder.kind === "run") {
     const files = writeReports(folder.journal, folder.dir, formats, true);
     return { files, markdown: wantMarkdown ? reporters.markdown.render(folder.journal) : undefined };
@@ -48,7 +49,7 @@ function renderFolder(folder: RunFolder, formats: readonly string[]): Omit<Reren
   const c = JSON.parse(readFileSync(compareFile, "utf8")) as Comparison;
   const md = comparisonMarkdown(c);
   if (wantMarkdown) files.push(write(join(folder.dir, "compare.md"), md));
-  if (chosenFormats(formats, false).includes("html")) files.push(write(join(folder.dir, "compare.html"), comparisonHtml(c)));
+  if (formats.includes("html")) files.push(write(join(folder.dir, "compare.html"), comparisonHtml(c)));
   return { files, markdown: wantMarkdown ? md : undefined };
 }
 
