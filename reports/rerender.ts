@@ -5,6 +5,7 @@
 // best reformat the record of the run.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { COMPARISON_FILES } from "../harness/canary/compare.ts";
 import { comparisonHtml, comparisonMarkdown, type Comparison } from "../harness/canary/render.ts";
 import { aggregateTrials } from "../harness/trials/aggregate.ts";
 import type { RunFolder } from "../harness/trials/folder.ts";
@@ -44,12 +45,12 @@ function renderFolder(folder: RunFolder, formats: readonly ReportFormat[]): Omit
   }
   const sides = [renderFolder(folder.baseline, formats), renderFolder(folder.canary, formats)];
   const files = sides.flatMap((s) => s.files);
-  const compareFile = join(folder.dir, "compare.json");
+  const compareFile = join(folder.dir, COMPARISON_FILES.json);
   if (!existsSync(compareFile)) return { files, markdown: sides.map((s) => s.markdown ?? "").join("\n") || undefined };
   const c = JSON.parse(readFileSync(compareFile, "utf8")) as Comparison;
   const md = comparisonMarkdown(c);
-  if (wantMarkdown) files.push(write(join(folder.dir, "compare.md"), md));
-  if (formats.includes("html")) files.push(write(join(folder.dir, "compare.html"), comparisonHtml(c)));
+  if (wantMarkdown) files.push(write(join(folder.dir, COMPARISON_FILES.markdown), md));
+  if (formats.includes("html")) files.push(write(join(folder.dir, COMPARISON_FILES.html), comparisonHtml(c)));
   return { files, markdown: wantMarkdown ? md : undefined };
 }
 

@@ -3,9 +3,10 @@
 // shown (target env may hold secrets; only the names of the variables a variant sets).
 import type { VariantName } from "../scenario/schema.ts";
 import type { Scenario } from "../scenario/validate.ts";
-import { chosenFormats } from "../../reports/write.ts";
 import { requireVariants } from "./ab.ts";
+import { COMPARISON_FILES, comparisonForms, marginalExitCode } from "./compare.ts";
 import type { JudgeConfig } from "./config.ts";
+import { pct } from "./judge.ts";
 
 type Override = NonNullable<Scenario["variants"]>[VariantName][string];
 
@@ -27,14 +28,12 @@ export function renderAbPlan(s: Scenario, repeat: number, config: JudgeConfig, f
     const targets = Object.entries(variants[name]);
     return `  ${name}: ${targets.length ? targets.map(([target, o]) => `${target}: ${overrideText(o)}`).join("; ") : "the scenario's targets as they are"}`;
   });
-  const chosen = chosenFormats(formats);
-  const files = ["compare.json", ...(chosen.includes("markdown") ? ["compare.md"] : []), ...(chosen.includes("html") ? ["compare.html"] : [])];
-  const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
+  const files = comparisonForms(formats).map((f) => COMPARISON_FILES[f]);
   return [
     "",
     `A/B: baseline and canary alternate (baseline 1, canary 1, …), ${repeat} trial(s) each, then the judge compares them`,
     ...sides,
-    `judge: ${config.metrics.map((m) => `${m.name}${m.critical ? " *" : ""}`).join(", ")} at ${pct(config.confidence)}; pass ≥ ${config.thresholds.pass}, marginal ≥ ${config.thresholds.marginal} (exit ${config.marginal === "pass" ? 0 : 1})`,
+    `judge: ${config.metrics.map((m) => `${m.name}${m.critical ? " *" : ""}`).join(", ")} at ${pct(config.confidence)}; pass ≥ ${config.thresholds.pass}, marginal ≥ ${config.thresholds.marginal} (exit ${marginalExitCode(config)})`,
     `writes: baseline/, canary/, ${files.join(", ")}`,
   ].join("\n") + "\n";
 }

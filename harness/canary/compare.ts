@@ -25,26 +25,38 @@ export function compareFolders(baselinePath: string, canaryPath: string, config:
   return { schemaVersion: 1, kind: "comparison", baseline: info(baseline), canary: info(canary), config, judgement: judge(config, { baseline, canary }) };
 }
 
+/** The exit code of a marginal verdict under this judge configuration. */
+export const marginalExitCode = (config: JudgeConfig): number => (config.marginal === "pass" ? 0 : 1);
+
 export function comparisonExitCode(c: Comparison): number {
   const v = c.judgement.verdict;
-  return v === "pass" || (v === "marginal" && c.config.marginal === "pass") ? 0 : 1;
+  return v === "pass" ? 0 : v === "marginal" ? marginalExitCode(c.config) : 1;
 }
 
+/** A comparison's files by form (it has no JUnit form). */
+export const COMPARISON_FILES = { json: "compare.json", markdown: "compare.md", html: "compare.html" } as const;
+type ComparisonForm = keyof typeof COMPARISON_FILES;
+const RENDER: Record<ComparisonForm, (c: Comparison) => string> = {
+  json: (c) => JSON.stringify(c, null, 2) + "\n",
+  markdown: comparisonMarkdown,
+  html: comparisonHtml,
+};
+
 /**
- * compare.json into `dir`, always (it is the machine-readable verdict, and `steadystate report` renders the
- * others from it), then compare.md and compare.html when markdown and html are among the formats; paths
- * inside are made relative to `dir`. A comparison has no JUnit form.
+ * The forms a comparison is written in: json always (it is the machine-readable verdict, and `steadystate
+ * report` renders the others from it), markdown and html when among the formats.
  */
+export function comparisonForms(formats: readonly string[]): ComparisonForm[] {
+  const chosen = chosenFormats(formats);
+  return (Object.keys(COMPARISON_FILES) as ComparisonForm[]).filter((f) => f === "json" || chosen.includes(f));
+}
+
+/** Writes the comparison into `dir` in its forms (comparisonForms); paths inside are made relative to `dir`. */
 export function writeComparison(c: Comparison, dir: string, formats: readonly string[]): string[] {
   const rel = { ...c, baseline: { ...c.baseline, path: relative(dir, c.baseline.path) || "." }, canary: { ...c.canary, path: relative(dir, c.canary.path) || "." } };
-  const chosen = chosenFormats(formats);
-  const files: [string, string][] = [
-    ["compare.json", JSON.stringify(rel, null, 2) + "\n"],
-    ...(chosen.includes("markdown") ? [["compare.md", comparisonMarkdown(rel)] as [string, string]] : []),
-    ...(chosen.includes("html") ? [["compare.html", comparisonHtml(rel)] as [string, string]] : []),
-  ];
-  return files.map(([name, content]) => {
-    writeFileSync(join(dir, name), content);
-    return join(dir, name);
+  return comparisonForms(formats).map((form) => {
+    const file = join(dir, COMPARISON_FILES[form]);
+    writeFileSync(file, RENDER[form](rel));
+    return file;
   });
 }

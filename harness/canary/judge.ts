@@ -43,7 +43,8 @@ export interface Judgement {
 }
 
 const bad = (direction: Direction, up: boolean) => direction === "either" || direction === (up ? "increase" : "decrease");
-const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
+/** A confidence or share as the judge writes it: 95%, 99.5%. */
+export const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
 
 export function classifySamples(spec: MetricSpec, config: JudgeConfig, baseline: number[], canary: number[]): Omit<MetricResult, keyof MetricSpec | "method"> {
   const summary = (v: number[]): SideSummary => ({ n: v.length, value: v.length ? median(v) : null });
