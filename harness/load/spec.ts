@@ -8,7 +8,7 @@ import type { Issue } from "../scenario/errors.ts";
 import type { Path } from "../scenario/issues.ts";
 import type { LoadInput, RequestInput } from "../scenario/schema.ts";
 import { formatDuration } from "../scenario/units.ts";
-import { LOAD_ENGINES, LOAD_MODELS } from "../scenario/schema.ts";
+import { breaksHeaderLine, LOAD_ENGINES, LOAD_MODELS } from "../scenario/schema.ts";
 import type { LoadEngine } from "./engine.ts";
 import { envReferences } from "./env-template.ts";
 
@@ -108,7 +108,7 @@ export function resolveLoad(
       const value = env[name];
       if (value === undefined) issues.push({ path, message: `environment variable ${name} is not set (referred to as \${${name}})` });
       // The value itself is never printed: it is often a token.
-      else if (path.includes("headers") && /[\r\n]/.test(value)) {
+      else if (path.includes("headers") && breaksHeaderLine(value)) {
         issues.push({ path, message: `environment variable ${name} holds a line break, which a header value cannot: it would start another header` });
       }
     }

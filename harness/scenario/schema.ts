@@ -74,10 +74,11 @@ export const LOAD_ENGINES = ["autocannon", "undici", "k6"] as const;
 const headerName = z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, "is not a valid HTTP header name");
 // Engines write header lines as given (autocannon builds the raw request): a line break in a value would
 // start another header, or another request.
+export const breaksHeaderLine = (value: string): boolean => /[\r\n\0]/.test(value);
 const headerValue = z
   .union([z.string(), z.number()])
   .transform(String)
-  .refine((v) => !/[\r\n\0]/.test(v), { message: "must be one line: a line break would start another header" });
+  .refine((v) => !breaksHeaderLine(v), { message: "must be one line: a line break would start another header" });
 const headers = z.record(headerName, headerValue);
 
 /** A request body: text as is, or a mapping / list sent as JSON (`json: true`). */
