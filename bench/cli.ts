@@ -20,8 +20,13 @@ export interface CliRun {
 export function startScenarioCli(scenario: string, outDir: string, options: { progress?: boolean } = {}): { child: ChildProcess; done: Promise<CliRun> } {
   const cli = startCli(["run", scenario, "--out", outDir, ...(options.progress ? [] : ["--no-progress"])]);
   const done = cli.done.then((r) => {
-    // One line (the bench keeps an item's error on one), from the end of what it printed, which says why.
-    if (r.code !== 0) throw new Error(`steadystate run ${scenario} exited ${r.code}: ${`${r.stdout}${r.stderr}`.trim().split("\n").slice(-ERROR_LINES).join(" / ")}`);
+    // One line (the bench keeps an item's error on one): the verdict and its first reasons open stdout;
+    // without a verdict, the end of stderr says what went wrong.
+    if (r.code !== 0) {
+      const lines = (text: string) => text.split("\n").filter((l) => l.trim());
+      const why = r.stdout.trim() ? lines(r.stdout).slice(0, ERROR_LINES) : lines(r.stderr).slice(-ERROR_LINES);
+      throw new Error(`steadystate run ${scenario} exited ${r.code}: ${why.join(" / ")}`);
+    }
     return { code: r.code, wallMs: r.wallMs, journal: readJournal(outDir) };
   });
   return { child: cli.child, done };
