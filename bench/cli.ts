@@ -1,7 +1,7 @@
 // Runs `steadystate run` as a user does (a child process, the real command line) and reads its journal.
 import type { ChildProcess } from "node:child_process";
 import { join } from "node:path";
-import type { Journal } from "../harness/run/journal.ts";
+import type { Journal } from "../harness/contracts/journal.ts";
 import { readJournal, startCli } from "../test/integration/helpers.ts";
 
 const ERROR_LINES = 3;

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { startProcess } from "../harness/host/processes.ts";
 import { httpGet } from "../harness/probes/http.ts";
 import type { Endpoint } from "../harness/proxy/proxy.ts";
-import { sleep } from "../harness/run/sleep.ts";
+import { sleep } from "../harness/contracts/time.ts";
 import { freePort } from "../harness/targets/ports.ts";
 import type { BenchContext } from "./item.ts";
 

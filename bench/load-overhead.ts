@@ -8,7 +8,7 @@
 import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import type { Journal } from "../harness/run/journal.ts";
+import type { Journal } from "../harness/contracts/journal.ts";
 import { loadScenario } from "../harness/scenario/parse.ts";
 import { startTargets } from "../harness/targets/containers.ts";
 import { scenarioVariant } from "../test/integration/helpers.ts";

@@ -4,8 +4,8 @@
 // as JSON. Usage: one-hour.ts JOURNAL_FILE [RATE]
 import { writeFileSync } from "node:fs";
 import { Recorder } from "../harness/metrics/recorder.ts";
-import { scheduledFault, type FaultRecord } from "../harness/run/journal.ts";
-import { LOAD_SOURCE, probeSource } from "../harness/run/measure.ts";
+import { scheduledFault, type FaultRecord, LOAD_SOURCE } from "../harness/contracts/journal.ts";
+import { probeSource } from "../harness/run/measure.ts";
 import { planFaults } from "../harness/run/schedule.ts";
 import { buildJournal } from "../harness/run/verdict.ts";
 import { loadScenario } from "../harness/scenario/parse.ts";

@@ -11,7 +11,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { findExecutable } from "../harness/host/executables.ts";
 import { HostProxy } from "../harness/proxy/host-proxies.ts";
-import { sleep } from "../harness/run/sleep.ts";
+import { sleep } from "../harness/contracts/time.ts";
 import { loadScenario } from "../harness/scenario/parse.ts";
 import { startTargets } from "../harness/targets/containers.ts";
 import { benchScenario } from "./cli.ts";

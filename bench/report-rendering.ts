@@ -1,7 +1,7 @@
 // Item 5. Report rendering of the one-hour journal (item 4's): every format in reports/registry.ts, so a
 // format added there is timed too. Reading the journal back (JSON.parse) is timed apart.
 import { readFileSync } from "node:fs";
-import type { Journal } from "../harness/run/journal.ts";
+import type { Journal } from "../harness/contracts/journal.ts";
 import { reporters } from "../reports/registry.ts";
 import type { Reporter } from "../reports/reporter.ts";
 import type { BenchItem } from "./item.ts";

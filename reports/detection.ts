@@ -2,7 +2,7 @@
 // fast, what the healer did, where the anomaly showed first; each alert path's time to detect; expectations,
 // false alarms, balancer ejections and container resources. Pure functions of the journal.
 import { faultWindows, firstFiring, type FaultWindow } from "../harness/detect/attribute.ts";
-import type { Journal } from "../harness/run/journal.ts";
+import type { Journal } from "../harness/contracts/journal.ts";
 import { detects, ms, offset, resourceRows } from "./format.ts";
 import { expectationTable } from "./tables.ts";
 

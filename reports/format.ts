@@ -1,8 +1,7 @@
 // Formatting shared by every human-readable rendering (Markdown, terminal): one wording for one number.
-import type { CheckRecord } from "../harness/checks/check.ts";
-import type { FaultRecord, Journal, SloResult, Verdict } from "../harness/run/journal.ts";
+import type { CheckRecord, FaultRecord, Journal, SloResult, Verdict } from "../harness/contracts/journal.ts";
 import { formatValue } from "../harness/slo/grammar.ts";
-import { formatDuration, formatSize } from "../harness/scenario/units.ts";
+import { formatDuration, formatSize } from "../harness/contracts/units.ts";
 
 export const VERDICT_WORDS: Readonly<Record<Verdict, string>> = { pass: "PASS", fail: "FAIL", error: "ERROR", interrupted: "INTERRUPTED" };
 
@@ -92,4 +91,4 @@ export function count(n: number): string {
   return n.toLocaleString("en-US");
 }
 
-export { detects } from "../harness/run/journal.ts";
+export { detects } from "../harness/contracts/journal.ts";

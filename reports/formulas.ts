@@ -2,7 +2,7 @@
 // (time-based) and good / total (request-based); series reliability R = Π(1 − p_i) over the targets on
 // the request path, each p_i observed; throughput P = 1 / T_proc next to the measured rate; MTTD and MTTR
 // with count, median and p90.
-import type { Journal } from "../harness/run/journal.ts";
+import type { Journal } from "../harness/contracts/journal.ts";
 import { distribution, type Distribution } from "../harness/trials/distribution.ts";
 import { count, detects, ms, pct } from "./format.ts";
 

@@ -3,7 +3,7 @@
 // with junit-report-builder (Jenkins' schema), which escapes text and drops characters XML cannot hold.
 import junitModule from "junit-report-builder";
 import type { Builder, TestSuite } from "junit-report-builder";
-import type { Journal, SloResult } from "../harness/run/journal.ts";
+import type { Journal, SloResult } from "../harness/contracts/journal.ts";
 import { goalText, measuredText, ms, mttrText, offset, verdictWord } from "./format.ts";
 import { formulaRows } from "./formulas.ts";
 import type { Reporter } from "./reporter.ts";

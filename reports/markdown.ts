@@ -1,5 +1,5 @@
 // Markdown summary (summary.md): fits a PR comment or a CI step summary.
-import type { Journal } from "../harness/run/journal.ts";
+import type { Journal } from "../harness/contracts/journal.ts";
 import { count, goalText, localisationText, measuredText, ms, verdictWord } from "./format.ts";
 import { detectionSection } from "./detection.ts";
 import { formulaRows } from "./formulas.ts";

@@ -1,4 +1,4 @@
-import type { Journal } from "../harness/run/journal.ts";
+import type { Journal } from "../harness/contracts/journal.ts";
 
 /** A renderer: a pure function from a journal to one file's content. */
 export interface Reporter {

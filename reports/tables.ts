@@ -1,7 +1,7 @@
 // The contents of the tables a run's reports share (Markdown and HTML format them, each its own way):
 // faults, expected alerts, alerts, data checks, journey failures and what users saw. One wording for one
 // table.
-import type { Journal } from "../harness/run/journal.ts";
+import type { Journal } from "../harness/contracts/journal.ts";
 import { actionText, checkText, count, drillText, detectedText, detects, ms, mttdText, mttrText, offset, pct } from "./format.ts";
 
 export interface TextTable {

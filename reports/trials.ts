@@ -1,10 +1,10 @@
 // Reports of repeated trials, written beside aggregate.json: Markdown (summary.md) and JUnit (junit.xml,
 // one testsuite per trial plus one for the objectives on trial statistics). Each trial keeps its own
 // reports in its folder.
-import type { Journal } from "../harness/run/journal.ts";
+import type { Journal, Unit } from "../harness/contracts/journal.ts";
 import type { Aggregate } from "../harness/trials/aggregate.ts";
 import { STATS, type Distribution } from "../harness/trials/distribution.ts";
-import { formatValue, type Unit } from "../harness/slo/grammar.ts";
+import { formatValue } from "../harness/slo/grammar.ts";
 import { markdownCell as cell } from "./escape.ts";
 import { goalText, measuredText, ms, verdictWord } from "./format.ts";
 import { distributionText, formulaRows } from "./formulas.ts";

@@ -1,7 +1,7 @@
 // Writes the journal and the chosen reports into the run folder; the journal is always written.
 import { appendFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Journal } from "../harness/run/journal.ts";
+import type { Journal } from "../harness/contracts/journal.ts";
 import type { Aggregate } from "../harness/trials/aggregate.ts";
 import { reporters, resolveFormat, trialsReporters, type ReportFormat } from "./registry.ts";
 

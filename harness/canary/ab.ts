@@ -6,7 +6,7 @@ import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { VariantName } from "../scenario/schema.ts";
 import type { Scenario, Target } from "../scenario/validate.ts";
-import { UsageError } from "../scenario/errors.ts";
+import { UsageError } from "../contracts/errors.ts";
 import type { Aggregate, Trial } from "../trials/aggregate.ts";
 import { assertNoTrials, trialDir } from "../trials/folder.ts";
 import { endsSeries, finishTrials, runTrial, type TrialsOptions } from "../trials/repeat.ts";

@@ -3,7 +3,7 @@
 import { writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { chosenFormats } from "../../reports/write.ts";
-import { UsageError } from "../scenario/errors.ts";
+import { UsageError } from "../contracts/errors.ts";
 import { folderJournals, readRunFolder } from "../trials/folder.ts";
 import type { JudgeConfig } from "./config.ts";
 import { judge } from "./judge.ts";

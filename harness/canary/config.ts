@@ -2,9 +2,9 @@
 // phase, which direction is bad, how large a change is tolerated, which are critical, and the score
 // thresholds. Without a file the defaults below apply; a file replaces the parts it gives.
 import { z } from "zod";
-import type { Issue } from "../scenario/errors.ts";
-import { fromZod } from "../scenario/issues.ts";
-import { obj, ratio } from "../scenario/fields.ts";
+import type { Issue } from "../contracts/errors.ts";
+import { fromZod } from "../contracts/issues.ts";
+import { obj, ratio } from "../specs/fields.ts";
 import { readLocatedYaml, type Validate } from "../scenario/parse.ts";
 
 /** Per-window metrics of the load (compared with Mann-Whitney on one value per window). */

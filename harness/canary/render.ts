@@ -3,7 +3,7 @@
 import { escapeHtml as esc } from "../../reports/escape.ts";
 import { badge, htmlDocument, htmlTable } from "../../reports/html/document.ts";
 import { mdTable } from "../../reports/markdown.ts";
-import { formatDuration } from "../scenario/units.ts";
+import { formatDuration } from "../contracts/units.ts";
 import { table } from "../cli/summary.ts";
 import type { JudgeConfig } from "./config.ts";
 import type { Judgement, MetricResult } from "./judge.ts";

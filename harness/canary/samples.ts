@@ -1,9 +1,8 @@
 // The samples each side of a comparison contributes, read from its journals (one per trial): per-window
 // values of the load in the steady phase (windows that end before the first fault) or in the fault phase
 // (the rest), pooled request counts for proportions, and one MTTR / MTTD per injected fault per trial.
-import { UsageError } from "../scenario/errors.ts";
-import { detects, type Journal, type WindowRow } from "../run/journal.ts";
-import { LOAD_SOURCE } from "../run/measure.ts";
+import { UsageError } from "../contracts/errors.ts";
+import { detects, type Journal, type WindowRow, LOAD_SOURCE } from "../contracts/journal.ts";
 import type { JudgeMetric, Phase } from "./config.ts";
 import type { Proportion } from "./proportions.ts";
 

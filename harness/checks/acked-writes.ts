@@ -3,11 +3,12 @@
 // With `drill: backup-restore`, the target is then backed up, destroyed, restored and read back again.
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
-import { sleep } from "../run/sleep.ts";
-import { obj, positiveDuration, urlPath } from "../scenario/fields.ts";
+import { sleep } from "../contracts/time.ts";
+import { obj, positiveDuration, urlPath } from "../specs/fields.ts";
 import { DRILLS, drillProblem, runBackupRestoreDrill } from "./backup-restore.ts";
-import type { AckedWritesRecord, CheckContext, CheckKind, ReadBackCounts } from "./check.ts";
+import type { CheckContext, CheckKind } from "./check.ts";
 import { classifyReadBack, type Read, type ReadBack, type Write } from "./read-back.ts";
+import type { AckedWritesRecord, ReadBackCounts } from "../contracts/journal.ts";
 
 const params = obj({
   kind: z.literal("acked-writes"),

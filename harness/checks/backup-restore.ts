@@ -7,8 +7,9 @@ import { createContainer, createRunVolume, removeReplica } from "../targets/cont
 import { waitHealthy } from "../targets/health.ts";
 import type { Replica } from "../targets/replica.ts";
 import { copyVolume } from "../targets/volume-copy.ts";
-import type { CheckHost, ReadBackCounts, RestoreDrillRecord } from "./check.ts";
+import type { CheckHost } from "./check.ts";
 import type { ReadBack } from "./read-back.ts";
+import type { ReadBackCounts, RestoreDrillRecord } from "../contracts/journal.ts";
 
 export const DRILLS = ["backup-restore"] as const;
 

@@ -4,6 +4,7 @@
 import type { z } from "zod";
 import type { Target } from "../scenario/validate.ts";
 import type { RunningTargets, TargetsContext } from "../targets/containers.ts";
+import type { CheckRecord } from "../contracts/journal.ts";
 
 export interface CheckContext {
   /** One URL per replica of the check's target (http://127.0.0.1:PORT). */
@@ -27,66 +28,6 @@ export interface CheckBase {
   kind: string;
   target: string;
 }
-
-/** What a read-back found, by key state. */
-export interface ReadBackCounts {
-  startedAt: number;
-  endedAt: number;
-  read: number;
-  present: number;
-  absent: number;
-  mismatched: number;
-  unreadable: number;
-}
-
-/**
- * The backup-restore drill of an acked-writes check: after the read-back, every volume of the target is
- * copied into a backup volume, the target's containers and volumes are destroyed, the volumes are
- * recreated from the backups, the target is started again and every write is read back once more.
- */
-export interface RestoreDrillRecord {
-  kind: "backup-restore";
-  /** Each volume of the target and the backup volume it was copied into. */
-  volumes: { volume: string; backup: string }[];
-  startedAt: number | null;
-  /** Copying every volume into its backup. */
-  backupMs: number | null;
-  /** Destroying the target → every replica healthy again on the restored volumes. */
-  restoreMs: number | null;
-  /** Start of the backup → healthy again (time to restore, backup included). */
-  totalMs: number | null;
-  /** null until the read-back after the restore ran. */
-  verify: ReadBackCounts | null;
-  /** Acknowledged writes absent (or changed) after the restore; null when not every key was read. */
-  lost: number | null;
-  /** Up to 20 keys the restore lost. */
-  lostKeys: string[];
-  error?: string;
-}
-
-/** What an acked-writes check found (journal `checks[]`). */
-export interface AckedWritesRecord {
-  id: string;
-  kind: "acked-writes";
-  target: string;
-  description: string;
-  path: string;
-  rate: number;
-  writes: { attempted: number; acked: number; notAcked: number; notAckedBy: Record<string, number> };
-  /** null until the read-back ran (interrupted runs, targets that never came back). */
-  verify: ReadBackCounts | null;
-  /** Acknowledged writes absent (or holding another value) after recovery; null when not verified. */
-  lost: number | null;
-  /** Writes never acknowledged that are present anyway (allowed: the answer was lost, not the write). */
-  unackedPresent: number | null;
-  /** Up to 20 lost keys, for the report. */
-  lostKeys: string[];
-  /** Only when the check asks for one (`drill: backup-restore`). */
-  drill?: RestoreDrillRecord;
-  error?: string;
-}
-
-export type CheckRecord = AckedWritesRecord;
 
 export interface RunningCheck {
   /** Stops the writes at the end of the load and waits for those in flight. */

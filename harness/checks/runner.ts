@@ -1,7 +1,8 @@
 // Runs a scenario's checks alongside the load: started with it, stopped when it ends, verified once the
 // faults are undone and each check's target answers its health check again.
-import type { CheckBase, CheckContext, CheckKind, CheckRecord, RunningCheck } from "./check.ts";
+import type { CheckBase, CheckContext, CheckKind, RunningCheck } from "./check.ts";
 import { checkKinds } from "./registry.ts";
+import type { CheckRecord } from "../contracts/journal.ts";
 
 export type CheckSpec = CheckBase & Record<string, unknown> & { index: number };
 

@@ -1,7 +1,7 @@
 // The `checks` section: each entry's kind (from the registry) and its parameters.
-import type { Issue } from "../scenario/errors.ts";
-import type { Path } from "../scenario/issues.ts";
-import type { Section } from "../scenario/plugin.ts";
+import type { Issue } from "../contracts/errors.ts";
+import type { Path } from "../contracts/issues.ts";
+import type { Section } from "../specs/plugin.ts";
 import type { Target } from "../scenario/validate.ts";
 import type { CheckBase, CheckKind } from "./check.ts";
 import { checkKinds } from "./registry.ts";

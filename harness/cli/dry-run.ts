@@ -5,7 +5,7 @@ import { checkKinds, type CheckKindName } from "../checks/registry.ts";
 import type { DetectionSpec } from "../detect/scenario.ts";
 import { describeHypothesis } from "../metrics/hypothesis.ts";
 import type { Scenario } from "../scenario/validate.ts";
-import { formatDuration } from "../scenario/units.ts";
+import { formatDuration } from "../contracts/units.ts";
 import { planFaults } from "../run/schedule.ts";
 import { table } from "./summary.ts";
 

@@ -17,7 +17,7 @@ import { readRunFolder } from "../trials/folder.ts";
 import { runTrials } from "../trials/repeat.ts";
 import { EXIT_CODES, VERSION } from "../run/verdict.ts";
 import { detectCapabilities } from "../faults/capabilities.ts";
-import { CapabilityError, InfraError, ScenarioError, UsageError } from "../scenario/errors.ts";
+import { CapabilityError, InfraError, ScenarioError, UsageError } from "../contracts/errors.ts";
 import { loadScenario } from "../scenario/parse.ts";
 import { cleanupRun, defaultRunDir } from "../run/cleanup-run.ts";
 import { cleanup } from "../targets/cleanup.ts";

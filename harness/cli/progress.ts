@@ -1,7 +1,7 @@
 // Live progress on stderr: a status line redrawn in place on a terminal, plain timestamped lines otherwise
 // (CI logs). Events (fault injected, undone, errors) are always printed as lines.
 import type { LiveStats, Progress } from "../run/orchestrator.ts";
-import type { RunEvent } from "../run/journal.ts";
+import type { RunEvent } from "../contracts/journal.ts";
 
 const PLAIN_EVERY_MS = 5_000;
 

@@ -1,7 +1,7 @@
 // The table printed at the end of a run: each objective with goal, measured value and result; each fault
 // with its MTTR (and, when alerts or detectors watch the run, what detected it, how fast, and the healer's
 // action). Plain text, aligned, no colours (CI logs keep it readable).
-import type { Journal } from "../run/journal.ts";
+import type { Journal } from "../contracts/journal.ts";
 import type { Aggregate } from "../trials/aggregate.ts";
 import { checkText, detects, drillText, goalText, measuredText, ms, mttrText, offset, pct, verdictWord } from "../../reports/format.ts";
 import { formulaRows } from "../../reports/formulas.ts";

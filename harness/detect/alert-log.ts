@@ -1,12 +1,4 @@
-// Every alert the run saw, from Alertmanager (webhook or polling) and from the built-in detectors, as edges:
-// firing when it starts, resolved when it ends. An alert is one name with one set of labels; repeated
-// notifications of the same state are not new edges. Listeners (the healer, live progress) hear each edge.
-export interface AlertEvent {
-  name: string;
-  state: "firing" | "resolved";
-  at: number;
-  labels: Record<string, string>;
-}
+import type { AlertEvent } from "../contracts/journal.ts";
 
 export class AlertLog {
   readonly events: AlertEvent[] = [];

@@ -8,9 +8,7 @@
 // detection (or the injection) in the window. A firing is a false alarm when it starts before the first
 // injection, or more than `settle` after the recovery of the fault before it.
 import type { DetectionSpec } from "./scenario.ts";
-import type { AlertEvent } from "./alert-log.ts";
-import type { HealRecord } from "../heal/healer.ts";
-import type { Expectation, FaultRecord } from "../run/journal.ts";
+import type { AlertEvent, HealRecord, Expectation, FaultRecord } from "../contracts/journal.ts";
 
 export interface Attribution {
   faults: FaultRecord[];

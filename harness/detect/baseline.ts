@@ -3,7 +3,7 @@
 import { mean, standardDeviation } from "simple-statistics";
 import { z } from "zod";
 import { DIRECTIONS, type Direction, type Point, type SignalUnit } from "./detector.ts";
-import { duration, positiveDuration } from "../scenario/fields.ts";
+import { duration, positiveDuration } from "../specs/fields.ts";
 
 export interface Baseline {
   mu: number;

@@ -5,7 +5,7 @@
 // ends (an uncapped sum would take as long to drain as the shift lasted). Hand-written: a few lines, and
 // no maintained npm package implements it.
 import { z } from "zod";
-import { obj } from "../scenario/fields.ts";
+import { obj } from "../specs/fields.ts";
 import { baselineShape, learn, standardise, sustained, type Baseline, type Learning } from "./baseline.ts";
 import type { Detector, Direction } from "./detector.ts";
 

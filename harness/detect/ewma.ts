@@ -4,7 +4,7 @@
 // resolves slowly; λ = 1 is a plain L·σ check on each point. Hand-written: no maintained npm package offers
 // a control chart (the `ewma` package is a time-decayed rate, without limits).
 import { z } from "zod";
-import { obj } from "../scenario/fields.ts";
+import { obj } from "../specs/fields.ts";
 import { baselineShape, learn, standardise, sustained, type Baseline, type Learning } from "./baseline.ts";
 import { beyond, type Detector, type Direction } from "./detector.ts";
 

@@ -2,9 +2,8 @@
 // detection, action and localisation, expectations, false alarms; and the reasons they give the verdict.
 import { loadTargetName } from "../load/spec.ts";
 import type { Scenario } from "../scenario/validate.ts";
-import { formatDuration } from "../scenario/units.ts";
-import type { DetectionSummary, FaultRecord, Journal } from "../run/journal.ts";
-import type { TimelineRow } from "../metrics/recorder.ts";
+import { formatDuration } from "../contracts/units.ts";
+import type { DetectionSummary, FaultRecord, Journal, TimelineRow } from "../contracts/journal.ts";
 import { attribute, faultWindows } from "./attribute.ts";
 import { localise } from "./localise.ts";
 import type { WatchResults } from "./watch.ts";

@@ -2,7 +2,7 @@
 // points (anomalous points never enter the baseline, so a long outage does not become the new normal).
 // Adapts to slow drifts (the baseline trails); a small k or a short baseline means more false alarms.
 import { z } from "zod";
-import { obj } from "../scenario/fields.ts";
+import { obj } from "../specs/fields.ts";
 import { baselineOf, baselineShape, standardise, sustained } from "./baseline.ts";
 import { beyond, type Detector, type Direction, type Point } from "./detector.ts";
 

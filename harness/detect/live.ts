@@ -3,7 +3,7 @@
 // resolution is reported to the alert log like any alert, with the detector's name.
 import type { Recorder } from "../metrics/recorder.ts";
 import type { ResourceMonitor, TargetResources } from "../monitor/resources.ts";
-import { sleep } from "../run/sleep.ts";
+import { sleep } from "../contracts/time.ts";
 import type { AlertLog } from "./alert-log.ts";
 import type { Detector } from "./detector.ts";
 import { detectors as registry } from "./registry.ts";

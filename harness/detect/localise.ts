@@ -12,8 +12,7 @@
 // it wins instead: container samples lag by up to that period, and a container is nearer to the cause than
 // the users who see its effect (a crashed database shows first as errors on the api in front of it).
 import { mean, standardDeviation } from "simple-statistics";
-import type { ContainerResources, FaultRecord, Localisation } from "../run/journal.ts";
-import type { TimelineRow } from "../metrics/recorder.ts";
+import type { ContainerResources, FaultRecord, Localisation, TimelineRow } from "../contracts/journal.ts";
 
 export interface LocaliseInput {
   timeline: readonly TimelineRow[];

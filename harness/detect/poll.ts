@@ -1,7 +1,7 @@
 // The user's own Prometheus or Alertmanager: their alerts API polled every `pollInterval`. An alert is
 // detected at the first poll that sees it firing (Alertmanager: active; Prometheus: firing, not pending),
 // resolved at the first poll that no longer does.
-import { sleep } from "../run/sleep.ts";
+import { sleep } from "../contracts/time.ts";
 import type { AlertLog } from "./alert-log.ts";
 
 interface PolledAlert {

@@ -5,9 +5,9 @@ import { copyFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from
 import { basename, join } from "node:path";
 import { findExecutable } from "../host/executables.ts";
 import { startProcess, type HostProcess } from "../host/processes.ts";
-import { sleep } from "../run/sleep.ts";
+import { sleep } from "../contracts/time.ts";
 import type { Teardown } from "../run/teardown.ts";
-import { InfraError } from "../scenario/errors.ts";
+import { InfraError } from "../contracts/errors.ts";
 import { freePort } from "../targets/ports.ts";
 import { alertmanagerConfig, prometheusConfig, scrapeTargets, type ScrapeTarget } from "./prometheus-config.ts";
 

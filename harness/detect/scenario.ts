@@ -1,17 +1,17 @@
 // The `detection` section: Prometheus (started for the run, or the user's own), the alerts expected after
 // each fault, the quiet period, and the built-in detectors. Checked against the rest of the scenario
 // (targets, probes, faults, load length) and against the rule files themselves.
-import { quote } from "../scenario/errors.ts";
+import { quote } from "../contracts/errors.ts";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
 import { faultKinds } from "../faults/registry.ts";
-import type { Issue } from "../scenario/errors.ts";
-import { duration, name, obj, positiveDuration } from "../scenario/fields.ts";
-import type { Path } from "../scenario/issues.ts";
-import { isMapping, splitKeys, type Section } from "../scenario/plugin.ts";
+import type { Issue } from "../contracts/errors.ts";
+import { duration, name, obj, positiveDuration } from "../specs/fields.ts";
+import type { Path } from "../contracts/issues.ts";
+import { isMapping, splitKeys, type Section } from "../specs/plugin.ts";
 import { isLoopbackUrl } from "../scenario/target-source.ts";
-import { formatDuration } from "../scenario/units.ts";
+import { formatDuration } from "../contracts/units.ts";
 import type { PlacedObjective } from "../slo/error-budget.ts";
 import { splitMetric } from "../slo/metrics.ts";
 import type { Detector } from "./detector.ts";

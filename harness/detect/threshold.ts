@@ -2,7 +2,7 @@
 // the first point that crosses). No baseline and no warm-up, a delay known in advance, but the limit must
 // be chosen by hand for each service and signal.
 import { z } from "zod";
-import { duration, obj } from "../scenario/fields.ts";
+import { duration, obj } from "../specs/fields.ts";
 import { holds, OPS, type Op } from "../slo/grammar.ts";
 import { sustained } from "./baseline.ts";
 import type { Detector } from "./detector.ts";

@@ -4,14 +4,14 @@
 import type Docker from "dockerode";
 import type { Recorder } from "../metrics/recorder.ts";
 import { ResourceMonitor } from "../monitor/resources.ts";
-import type { ContainerResources } from "../run/journal.ts";
+import type { ContainerResources, AlertEvent, HealRecord } from "../contracts/journal.ts";
 import { startSliExporter, type SliExporter } from "../monitor/sli.ts";
 import type { Teardown } from "../run/teardown.ts";
 import type { Scenario } from "../scenario/validate.ts";
 import type { RunningTargets, TargetsContext } from "../targets/containers.ts";
 import type { Replica } from "../targets/replica.ts";
-import { Healer, type HealRecord } from "../heal/healer.ts";
-import { AlertLog, type AlertEvent } from "./alert-log.ts";
+import { Healer } from "../heal/healer.ts";
+import { AlertLog } from "./alert-log.ts";
 import { runDetectors } from "./live.ts";
 import { pollAlerts } from "./poll.ts";
 import type { ScrapeTarget } from "./prometheus-config.ts";

@@ -1,6 +1,6 @@
 import type Docker from "dockerode";
-import { byteRate, obj } from "../scenario/fields.ts";
-import { formatSize } from "../scenario/units.ts";
+import { byteRate, obj } from "../specs/fields.ts";
+import { formatSize } from "../contracts/units.ts";
 import type { Replica } from "../targets/replica.ts";
 import { onEachVictim, type FaultKind } from "./fault.ts";
 import { applyChanges, inNetns, interfaces, type NetnsChange } from "./netns.ts";

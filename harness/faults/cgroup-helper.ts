@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { sleep } from "../run/sleep.ts";
+import { sleep } from "../contracts/time.ts";
 import { HELPER_CONTROLLERS, type ContainerCgroups } from "./cgroup.ts";
 import type { FaultContext, Undo } from "./fault.ts";
 import { applyStep, processStartTime, type RestoreStep } from "./restore.ts";

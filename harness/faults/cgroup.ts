@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type Docker from "dockerode";
-import { InfraError } from "../scenario/errors.ts";
+import { InfraError } from "../contracts/errors.ts";
 import { hostPid, type Replica } from "../targets/replica.ts";
 import type { FaultContext, Undo } from "./fault.ts";
 import { applyStep, type RestoreStep } from "./restore.ts";

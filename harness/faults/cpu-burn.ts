@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { z } from "zod";
-import { obj } from "../scenario/fields.ts";
+import { obj } from "../specs/fields.ts";
 import { containerCgroups } from "./cgroup.ts";
 import { spawnInCgroups } from "./cgroup-helper.ts";
 import { onEachVictim, type FaultKind } from "./fault.ts";

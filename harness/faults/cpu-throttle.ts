@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { z } from "zod";
-import { obj } from "../scenario/fields.ts";
+import { obj } from "../specs/fields.ts";
 import { changeSetting, containerCgroups, readSetting } from "./cgroup.ts";
 import { onEachVictim, type FaultKind } from "./fault.ts";
 

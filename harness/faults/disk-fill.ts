@@ -1,9 +1,9 @@
 import { existsSync, statfsSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
-import { InfraError } from "../scenario/errors.ts";
-import { obj, textValue, urlPath } from "../scenario/fields.ts";
-import { formatPercent, formatSize, parsePercent, parseSize, SIZE_HINT } from "../scenario/units.ts";
+import { InfraError } from "../contracts/errors.ts";
+import { obj, textValue, urlPath } from "../specs/fields.ts";
+import { formatPercent, formatSize, parsePercent, parseSize, SIZE_HINT } from "../contracts/units.ts";
 import { hostPid, type Replica } from "../targets/replica.ts";
 import type Docker from "dockerode";
 import { containerCgroups } from "./cgroup.ts";

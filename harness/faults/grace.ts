@@ -1,4 +1,4 @@
-import { obj, stopGrace } from "../scenario/fields.ts";
+import { obj, stopGrace } from "../specs/fields.ts";
 
 export interface GraceParams {
   graceMs: number;

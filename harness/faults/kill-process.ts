@@ -1,6 +1,6 @@
 import { constants } from "node:os";
 import { z } from "zod";
-import { obj } from "../scenario/fields.ts";
+import { obj } from "../specs/fields.ts";
 import { hostPid } from "../targets/replica.ts";
 import { onEachVictim, type FaultKind } from "./fault.ts";
 

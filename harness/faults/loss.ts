@@ -1,5 +1,5 @@
-import { obj, ratio } from "../scenario/fields.ts";
-import { formatPercent } from "../scenario/units.ts";
+import { obj, ratio } from "../specs/fields.ts";
+import { formatPercent } from "../contracts/units.ts";
 import { onEachVictim, type FaultKind } from "./fault.ts";
 import { applyChanges, iptablesRule } from "./netns.ts";
 

@@ -1,6 +1,6 @@
 import { join } from "node:path";
-import { obj, size } from "../scenario/fields.ts";
-import { formatSize } from "../scenario/units.ts";
+import { obj, size } from "../specs/fields.ts";
+import { formatSize } from "../contracts/units.ts";
 import { containerCgroups } from "./cgroup.ts";
 import { writeInCgroups } from "./cgroup-helper.ts";
 import { onEachVictim, type FaultContext, type FaultKind } from "./fault.ts";

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
-import { obj, size } from "../scenario/fields.ts";
-import { formatSize } from "../scenario/units.ts";
+import { obj, size } from "../specs/fields.ts";
+import { formatSize } from "../contracts/units.ts";
 import { changeSetting, containerCgroups, readSetting, type ContainerCgroups } from "./cgroup.ts";
 import { writeInCgroups } from "./cgroup-helper.ts";
 import { onEachVictim, undoParts, type FaultContext, type FaultKind, type Undo } from "./fault.ts";

@@ -1,6 +1,6 @@
 import type Docker from "dockerode";
 import { z } from "zod";
-import { obj } from "../scenario/fields.ts";
+import { obj } from "../specs/fields.ts";
 import { networkAddress, type Replica } from "../targets/replica.ts";
 import { onEachVictim, undoParts, type FaultContext, type FaultKind, type Undo } from "./fault.ts";
 import { applyChanges, iptablesRule } from "./netns.ts";

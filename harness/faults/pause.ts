@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { obj } from "../scenario/fields.ts";
+import { obj } from "../specs/fields.ts";
 import { onEachVictim, type FaultKind } from "./fault.ts";
 import { applyStep, type RestoreStep } from "./restore.ts";
 

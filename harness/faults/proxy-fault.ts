@@ -6,8 +6,8 @@ import { z } from "zod";
 import type { HttpRule } from "../proxy/http-layer.ts";
 import type { ProxyRule } from "../proxy/host-proxies.ts";
 import { DIRECTIONS, type Direction, type ToxicRule } from "../proxy/rules.ts";
-import { ratio } from "../scenario/fields.ts";
-import { formatPercent } from "../scenario/units.ts";
+import { ratio } from "../specs/fields.ts";
+import { formatPercent } from "../contracts/units.ts";
 import { networkAddress } from "../targets/replica.ts";
 import { onEachVictim, type FaultBase, type FaultContext, type FaultKind, type Undo } from "./fault.ts";
 

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { obj } from "../scenario/fields.ts";
+import { obj } from "../specs/fields.ts";
 import { onEachVictim, type FaultKind } from "./fault.ts";
 import { applyChanges, iptablesRule } from "./netns.ts";
 

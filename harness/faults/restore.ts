@@ -5,7 +5,7 @@
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import type Docker from "dockerode";
 import { isNotFound } from "../targets/docker.ts";
-import { sleep } from "../run/sleep.ts";
+import { sleep } from "../contracts/time.ts";
 import { inNetnsOfPid, isPresent, type NetnsCheck } from "./netns.ts";
 
 export type RestoreStep =

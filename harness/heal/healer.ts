@@ -6,29 +6,15 @@
 // time to recover.
 import type Docker from "dockerode";
 import { httpGet } from "../probes/http.ts";
-import { formatDuration } from "../scenario/units.ts";
+import { formatDuration } from "../contracts/units.ts";
 import type { Target } from "../scenario/validate.ts";
 import type { RunningTargets, TargetsContext } from "../targets/containers.ts";
 import type { Replica } from "../targets/replica.ts";
-import type { AlertEvent, AlertLog } from "../detect/alert-log.ts";
+import type { AlertLog } from "../detect/alert-log.ts";
 import type { HealAction } from "./action.ts";
 import { healActions } from "./registry.ts";
 import type { HealRule } from "./scenario.ts";
-
-export interface HealRecord {
-  at: number;
-  rule: string;
-  /** The alert or detector that triggered it. */
-  on: string;
-  action: string;
-  target: string;
-  /** Containers acted on. */
-  replicas: string[];
-  ok: boolean;
-  /** What was done. */
-  detail?: string;
-  error?: string;
-}
+import type { AlertEvent, HealRecord } from "../contracts/journal.ts";
 
 export interface HealerContext {
   docker: Docker;

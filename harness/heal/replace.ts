@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { obj } from "../scenario/fields.ts";
+import { obj } from "../specs/fields.ts";
 import { createContainer, removeReplica } from "../targets/containers.ts";
 import type { HealAction } from "./action.ts";
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { obj, size } from "../scenario/fields.ts";
-import { formatSize } from "../scenario/units.ts";
+import { obj, size } from "../specs/fields.ts";
+import { formatSize } from "../contracts/units.ts";
 import type { HealAction } from "./action.ts";
 
 interface ResourcesParams {

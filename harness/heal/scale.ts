@@ -1,4 +1,4 @@
-import { int, obj } from "../scenario/fields.ts";
+import { int, obj } from "../specs/fields.ts";
 import { createReplica } from "../targets/containers.ts";
 import type { HealAction } from "./action.ts";
 

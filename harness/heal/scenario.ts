@@ -1,10 +1,10 @@
 // The `heal` section: rules mapping an alert or a detector to a repair action on a target.
 import { z } from "zod";
-import type { Issue } from "../scenario/errors.ts";
-import { duration, int, obj } from "../scenario/fields.ts";
-import type { Path } from "../scenario/issues.ts";
-import { isMapping, splitKeys, type Section } from "../scenario/plugin.ts";
-import { formatDuration } from "../scenario/units.ts";
+import type { Issue } from "../contracts/errors.ts";
+import { duration, int, obj } from "../specs/fields.ts";
+import type { Path } from "../contracts/issues.ts";
+import { isMapping, splitKeys, type Section } from "../specs/plugin.ts";
+import { formatDuration } from "../contracts/units.ts";
 import type { HealAction } from "./action.ts";
 import { healActionNames, healActions } from "./registry.ts";
 

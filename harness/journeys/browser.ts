@@ -2,7 +2,7 @@
 // or STEADYSTATE_CHROMIUM; missing means exit 3 with the install command.
 import { accessSync, constants } from "node:fs";
 import type { Browser } from "playwright-core";
-import { InfraError } from "../scenario/errors.ts";
+import { InfraError } from "../contracts/errors.ts";
 
 export const CHROMIUM_INSTALL = "apt-get install -y --no-install-recommends chromium";
 

@@ -3,7 +3,7 @@
 // and gives each step what is left of the journey's timeout.
 import { pathToFileURL } from "node:url";
 import type { Page } from "playwright-core";
-import { UsageError } from "../scenario/errors.ts";
+import { UsageError } from "../contracts/errors.ts";
 import { expandTargets, stepLabel, type JourneySpec, type Step } from "./spec.ts";
 
 export interface JourneyContext {

@@ -7,10 +7,10 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
-import type { JourneyFailure } from "../run/journal.ts";
-import { sleep } from "../run/sleep.ts";
+import type { JourneyFailure } from "../contracts/journal.ts";
+import { sleep } from "../contracts/time.ts";
 import { withTimeout } from "../run/teardown.ts";
-import { InfraError } from "../scenario/errors.ts";
+import { InfraError } from "../contracts/errors.ts";
 import type { JourneyFn } from "./journey.ts";
 import type { JourneySpec } from "./spec.ts";
 

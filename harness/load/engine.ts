@@ -1,7 +1,7 @@
 // The one shape of a load engine: drive traffic at the targets and report every request's outcome.
 // Engines declare what they can do (models, refused keys, whether they can run on this machine) so that
 // a scenario asking for something an engine cannot honour fails validation instead of being ignored.
-import type { ArrivalStats } from "../run/journal.ts";
+import type { ArrivalStats } from "../contracts/journal.ts";
 import type { LoadInput } from "../scenario/schema.ts";
 import type { LoadModel, LoadSpec } from "./spec.ts";
 

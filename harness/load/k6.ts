@@ -5,8 +5,8 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import which from "which";
-import { sleep } from "../run/sleep.ts";
-import { InfraError } from "../scenario/errors.ts";
+import { sleep } from "../contracts/time.ts";
+import { InfraError } from "../contracts/errors.ts";
 import type { LoadContext, LoadEngine } from "./engine.ts";
 import { k6Outcomes } from "./k6-output.ts";
 import { LineTail } from "./line-tail.ts";

@@ -4,10 +4,10 @@
 // reported, never ignored.
 import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
-import type { Issue } from "../scenario/errors.ts";
-import type { Path } from "../scenario/issues.ts";
+import type { Issue } from "../contracts/errors.ts";
+import type { Path } from "../contracts/issues.ts";
 import type { LoadInput, RequestInput } from "../scenario/schema.ts";
-import { formatDuration } from "../scenario/units.ts";
+import { formatDuration } from "../contracts/units.ts";
 import { breaksHeaderLine, LOAD_ENGINES, LOAD_MODELS } from "../scenario/schema.ts";
 import type { LoadEngine } from "./engine.ts";
 import { envReferences } from "./env-template.ts";

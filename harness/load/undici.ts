@@ -11,7 +11,7 @@
 // shares the CPU with the targets, so at high rates sending lags (see docs/load.md for measured figures).
 import { Agent, request } from "undici";
 import { newHistogram, quantileMs, recordMs } from "../metrics/histogram.ts";
-import { sleep } from "../run/sleep.ts";
+import { sleep } from "../contracts/time.ts";
 import { classifyStatus, type LoadContext, type LoadEngine, type LoadReport } from "./engine.ts";
 import { expandEnv } from "./env-template.ts";
 import { weightedPicker } from "./mix.ts";

@@ -1,5 +1,6 @@
 // Latency histograms (HdrHistogram, values in microseconds) and the percentile summaries kept per bucket.
 import * as hdr from "hdr-histogram-js";
+import type { LatencySummary } from "../contracts/journal.ts";
 
 export type Histogram = hdr.Histogram;
 
@@ -27,15 +28,6 @@ export function quantileMs(h: Histogram, q: number): number | undefined {
 
 export const encode = (h: Histogram): string => hdr.encodeIntoCompressedBase64(h);
 export const decode = (s: string): Histogram => hdr.decodeFromCompressedBase64(s);
-
-export interface LatencySummary {
-  p50?: number;
-  p90?: number;
-  p95?: number;
-  p99?: number;
-  max?: number;
-  mean?: number;
-}
 
 export const QUANTILES = { p50: 50, p90: 90, p95: 95, p99: 99, max: 100 } as const;
 export type LatencyKey = keyof typeof QUANTILES;

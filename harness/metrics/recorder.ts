@@ -7,15 +7,8 @@
 // ordered across VUs): a late outcome always lands in its own bucket (a sealed bucket is reopened), and in
 // its own aligned window when it is at most LATE_MS older than the newest outcome of its source; an older
 // one lands in the oldest window still open.
-import {
-  decode,
-  encode,
-  newHistogram,
-  recordMs,
-  summarize,
-  type Histogram,
-  type LatencySummary,
-} from "./histogram.ts";
+import { decode, encode, newHistogram, recordMs, summarize, type Histogram } from "./histogram.ts";
+import type { LatencySummary, TimelineRow } from "../contracts/journal.ts";
 
 export interface WindowStats {
   ok: number;
@@ -37,11 +30,6 @@ export interface BucketMarks {
 
 /** How late (behind the newest outcome of its source) an outcome may arrive and still land in its own window. */
 export const LATE_MS = 1_000;
-
-export interface TimelineRow {
-  at: number;
-  series: Record<string, { ok: number; failed: number } & LatencySummary>;
-}
 
 class SourceSeries {
   readonly ok: number[] = [];

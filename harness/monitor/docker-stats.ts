@@ -1,15 +1,4 @@
-// One resource sample from one message of Docker's stats stream, computed as `docker stats` does (Docker CLI
-// 20.10): CPU % = container CPU time delta / host CPU time delta × online CPUs × 100 (100 = one core);
-// memory = usage minus inactive page cache; network bytes summed over interfaces (counted since the
-// container's network namespace was created, so they restart from 0 when the container restarts).
-export interface ResourceSample {
-  at: number;
-  cpuPercent: number;
-  memoryBytes: number;
-  restarts: number;
-  rxBytes: number;
-  txBytes: number;
-}
+import type { ResourceSample } from "../contracts/journal.ts";
 
 /** The part of a stats message this reads (Docker Engine API 1.41). */
 export interface DockerStats {

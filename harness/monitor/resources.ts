@@ -6,7 +6,7 @@ import { createInterface } from "node:readline";
 import type Docker from "dockerode";
 import { RUN_LABEL } from "../targets/labels.ts";
 import type { Replica } from "../targets/replica.ts";
-import type { ContainerResources } from "../run/journal.ts";
+import type { ContainerResources } from "../contracts/journal.ts";
 import { sampleOf, type DockerStats } from "./docker-stats.ts";
 
 

@@ -1,7 +1,7 @@
 // Probes sample a target on their own fixed-rate clock, independent of the load, and record each outcome.
 // The HTTP probe is the only kind so far; new kinds (tcp, journeys) add a `sample` and a registry line.
 import type { ProbeSpec } from "../scenario/schema.ts";
-import { sleep } from "../run/sleep.ts";
+import { sleep } from "../contracts/time.ts";
 import { httpGet, type HttpOutcome } from "./http.ts";
 
 export interface ProbeKind {

@@ -5,8 +5,8 @@
 import { join } from "node:path";
 import type Docker from "dockerode";
 import { httpGet } from "../probes/http.ts";
-import { sleep } from "../run/sleep.ts";
-import { InfraError } from "../scenario/errors.ts";
+import { sleep } from "../contracts/time.ts";
+import { InfraError } from "../contracts/errors.ts";
 import type { Target } from "../scenario/validate.ts";
 import type { RunningTargets, TargetsContext } from "../targets/containers.ts";
 import { saveLogs } from "../targets/logs.ts";

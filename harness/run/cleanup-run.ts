@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type Docker from "dockerode";
 import { isHarnessAlive } from "../host/run-owner.ts";
-import { InfraError } from "../scenario/errors.ts";
+import { InfraError } from "../contracts/errors.ts";
 import { cleanup, type CleanupResult } from "../targets/cleanup.ts";
 import { replayUndoLog } from "./undo-log.ts";
 

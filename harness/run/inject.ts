@@ -6,9 +6,9 @@ import type { Topology } from "../faults/fault.ts";
 import { applySteps } from "../faults/restore.ts";
 import { drawsVictims } from "../faults/select.ts";
 import type { Replica } from "../targets/replica.ts";
-import { scheduledFault, type FaultRecord } from "./journal.ts";
+import { scheduledFault, type FaultRecord } from "../contracts/journal.ts";
 import type { PlannedFault } from "./schedule.ts";
-import { sleep } from "./sleep.ts";
+import { sleep } from "../contracts/time.ts";
 import type { Teardown, UndoHandle } from "./teardown.ts";
 import type { UndoLog } from "./undo-log.ts";
 

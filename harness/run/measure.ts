@@ -2,10 +2,10 @@
 // the steady-state windows, and each fault's impact and recovery.
 import { describeHypothesis, violation, type HypothesisSpec } from "../metrics/hypothesis.ts";
 import type { Recorder } from "../metrics/recorder.ts";
-import type { FaultRecord, Journal, SourceMetrics, WindowRow } from "./journal.ts";
+import type { FaultRecord, Journal, SourceMetrics, WindowRow } from "../contracts/journal.ts";
 import { locateRecovery } from "./recovery.ts";
+import { LOAD_SOURCE } from "../contracts/journal.ts";
 
-export const LOAD_SOURCE = "load";
 export const probeSource = (name: string) => `probe:${name}`;
 export const journeySource = (name: string) => `journey:${name}`;
 

@@ -26,14 +26,15 @@ import { loadTargetName } from "../load/spec.ts";
 import { CheckRunner } from "../checks/runner.ts";
 import { waitHealthy } from "../targets/health.ts";
 import { FaultRunner } from "./inject.ts";
-import type { Journal, RunEvent } from "./journal.ts";
+import type { Journal, RunEvent } from "../contracts/journal.ts";
 import { buildJournal } from "./verdict.ts";
-import { journeySource, LOAD_SOURCE, probeSource } from "./measure.ts";
+import { journeySource, probeSource } from "./measure.ts";
 import { planFaults } from "./schedule.ts";
 import { detachedTargets, hostProxyNeeds, runTopology, trafficUrls } from "./topology.ts";
 import { Teardown, withTimeout, type UndoFailure } from "./teardown.ts";
 import { UndoLog } from "./undo-log.ts";
 import { writeReports } from "../../reports/write.ts";
+import { LOAD_SOURCE } from "../contracts/journal.ts";
 
 export interface LiveStats {
   elapsedMs: number;

@@ -1,9 +1,9 @@
 // Assembles the journal at the end of a run and decides the verdict: interrupted, error (the harness could
 // not do its job), fail (an SLO missed or a fault never recovered), or pass.
 import { createRequire } from "node:module";
-import type { CheckRecord } from "../checks/check.ts";
+import type { CheckRecord } from "../contracts/journal.ts";
 import type { Recorder } from "../metrics/recorder.ts";
-import { InfraError } from "../scenario/errors.ts";
+import { InfraError } from "../contracts/errors.ts";
 import type { Scenario } from "../scenario/validate.ts";
 import type { Trip } from "../slo/stop-condition.ts";
 import { evaluateSlos } from "../slo/evaluate.ts";
@@ -11,7 +11,7 @@ import { formatValue } from "../slo/grammar.ts";
 import type { FailureLog } from "../journeys/runner.ts";
 import type { LoadSpec } from "../load/spec.ts";
 import type { RunningTargets } from "../targets/containers.ts";
-import { JOURNAL_SCHEMA_VERSION, type ArrivalStats, type FaultRecord, type Journal, type LoadSummary, type RunEvent, type Verdict } from "./journal.ts";
+import { JOURNAL_SCHEMA_VERSION, type ArrivalStats, type FaultRecord, type Journal, type LoadSummary, type RunEvent, type Verdict } from "../contracts/journal.ts";
 import { measure } from "./measure.ts";
 import { detectionParts, detectionReasons } from "../detect/journal.ts";
 import type { WatchResults } from "../detect/watch.ts";

@@ -4,10 +4,10 @@
 import { missing, type HostCapabilities } from "../faults/capabilities.ts";
 import { needsOf, type FaultBase, type FaultKind } from "../faults/fault.ts";
 import { faults as faultRegistry, faultKinds } from "../faults/registry.ts";
-import type { Issue } from "./errors.ts";
-import { obj } from "./fields.ts";
-import type { Path } from "./issues.ts";
-import { splitKeys, type Section } from "./plugin.ts";
+import type { Issue } from "../contracts/errors.ts";
+import { obj } from "../specs/fields.ts";
+import type { Path } from "../contracts/issues.ts";
+import { splitKeys, type Section } from "../specs/plugin.ts";
 import { faultBaseShape } from "./schema.ts";
 import type { Scenario, Target } from "./validate.ts";
 

@@ -4,8 +4,8 @@
 // memory limit, its freezer, …) never overlap: the later one would save the earlier one's value as its
 // "prior" value and restore that.
 import type { FaultKind } from "../faults/fault.ts";
-import type { Issue } from "./errors.ts";
-import { formatDuration } from "./units.ts";
+import type { Issue } from "../contracts/errors.ts";
+import { formatDuration } from "../contracts/units.ts";
 import type { FaultSpec } from "./validate.ts";
 
 interface Window {

@@ -1,8 +1,9 @@
 // Scenario file v1: the key names here are the public contract (docs/scenario.md). Keys may be added,
 // never renamed. Durations become `*Ms` numbers, percentages fractions.
 import { z } from "zod";
-import { parseComparison, type Comparison, type Unit } from "../slo/grammar.ts";
-import { duration, int, name, obj, positiveDuration, select, singleLine, size, urlPath } from "./fields.ts";
+import { parseComparison, type Comparison } from "../slo/grammar.ts";
+import { duration, int, name, obj, positiveDuration, select, singleLine, size, urlPath } from "../specs/fields.ts";
+import type { Unit } from "../contracts/journal.ts";
 
 export const RESTART_POLICIES = ["no", "on-failure", "always"] as const;
 export const BALANCERS = ["haproxy"] as const;

@@ -3,9 +3,9 @@
 import { existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { importCompose } from "../targets/compose.ts";
-import type { Issue } from "./errors.ts";
+import type { Issue } from "../contracts/errors.ts";
 import { notOnRunNetwork } from "./fault-section.ts";
-import type { Path } from "./issues.ts";
+import type { Path } from "../contracts/issues.ts";
 import type { Target } from "./validate.ts";
 
 /** Expands `targets.fromCompose` into the Compose file's services; `imported` names them. */

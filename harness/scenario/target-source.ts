@@ -1,7 +1,7 @@
 // Where a target comes from: built or run by the harness (`build`, `image`), or not owned by the run: an
 // already-running container (`container`: faults allowed, left exactly as found) or a URL (`url`: load and
 // probes only). Checked on the raw mapping so each misplaced key is reported where it is.
-import type { Issue } from "./errors.ts";
+import type { Issue } from "../contracts/errors.ts";
 
 export const SOURCE_KEYS = ["build", "image", "container", "url"] as const;
 export type TargetSource = (typeof SOURCE_KEYS)[number];

@@ -18,11 +18,11 @@ import { parseObjective, type Objective } from "../slo/grammar.ts";
 import { SLO_VALID_NAMES, sloUnits } from "../slo/metrics.ts";
 import { parseStopCondition, type StopCondition } from "../slo/stop-condition.ts";
 import { FORMAT_NAMES, resolveFormat } from "../../reports/registry.ts";
-import { quote, type Issue } from "./errors.ts";
+import { quote, type Issue } from "../contracts/errors.ts";
 import { checkPlacement, validateFault } from "./fault-section.ts";
 import { checkFaultTiming } from "./fault-timing.ts";
-import { name as nameSchema } from "./fields.ts";
-import { fromZod, type Path } from "./issues.ts";
+import { name as nameSchema } from "../specs/fields.ts";
+import { fromZod, type Path } from "../contracts/issues.ts";
 import {
   headerSchema,
   loadSchema,
@@ -37,7 +37,7 @@ import {
 } from "./schema.ts";
 import { checkBuildDir, checkDependencies, withCompose } from "./target-graph.ts";
 import { checkTargetSource } from "./target-source.ts";
-import { formatDuration } from "./units.ts";
+import { formatDuration } from "../contracts/units.ts";
 import { validateVariants } from "./variants.ts";
 
 export interface Target extends Omit<TargetSpec, "port"> {

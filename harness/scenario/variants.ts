@@ -1,6 +1,6 @@
 // `variants`: the two sides of an A/B run, each a set of overrides of the scenario's targets.
-import type { Issue } from "./errors.ts";
-import type { Section } from "./plugin.ts";
+import type { Issue } from "../contracts/errors.ts";
+import type { Section } from "../specs/plugin.ts";
 import { targetOverrideSchema, VARIANT_NAMES } from "./schema.ts";
 import { checkBuildDir } from "./target-graph.ts";
 import type { Scenario } from "./validate.ts";

@@ -1,7 +1,7 @@
 // YAML with positions, shared by the scenario and the files it imports (Compose): plain data out, and every
 // problem pointed at its FILE:LINE:COL.
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
-import { ScenarioError, type Issue, type Located } from "./errors.ts";
+import { ScenarioError, type Issue, type Located } from "../contracts/errors.ts";
 
 export const MAX_BYTES = 1_000_000;
 const MAX_ALIASES = 100;

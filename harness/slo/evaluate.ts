@@ -1,4 +1,4 @@
-import type { Journal, SloResult } from "../run/journal.ts";
+import type { Journal, SloResult } from "../contracts/journal.ts";
 import { distribution } from "../trials/distribution.ts";
 import { holds, type Objective } from "./grammar.ts";
 import { sloMetrics, splitMetric, type SloMetric } from "./metrics.ts";

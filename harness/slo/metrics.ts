@@ -1,9 +1,9 @@
 // The metrics an SLO can name, their unit, and how each is read from a journal. One table: the grammar,
 // validation messages ("valid: …") and evaluation all come from it.
-import type { Journal } from "../run/journal.ts";
+import type { Journal, Unit } from "../contracts/journal.ts";
 import { max, sum } from "simple-statistics";
-import { formatDuration } from "../scenario/units.ts";
-import type { Objective, Unit } from "./grammar.ts";
+import { formatDuration } from "../contracts/units.ts";
+import type { Objective } from "./grammar.ts";
 
 export interface SloMetric {
   unit: Unit;

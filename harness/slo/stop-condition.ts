@@ -2,8 +2,9 @@
 // `error_rate > 50% for 10s` holds when the error rate of the load over the last 10 s is above 50%. Read
 // live from the recorder; when one holds, the run stops its faults at once and fails with the reason.
 import type { Recorder, WindowStats } from "../metrics/recorder.ts";
-import { parseDuration } from "../scenario/units.ts";
-import { formatValue, holds, parseObjective, type Objective, type Parsed, type Unit } from "./grammar.ts";
+import { parseDuration } from "../contracts/units.ts";
+import { formatValue, holds, parseObjective, type Objective, type Parsed } from "./grammar.ts";
+import type { Unit } from "../contracts/journal.ts";
 
 export interface StopCondition extends Objective {
   /** Length of the trailing window the metric is measured over. */

@@ -7,7 +7,7 @@
 // or .env file the run does not read. `$$` is a literal `$`, as in Compose.
 import { readFileSync, statSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
-import type { Issue } from "../scenario/errors.ts";
+import type { Issue } from "../contracts/errors.ts";
 import { MAX_BYTES, readYaml } from "../scenario/yaml.ts";
 
 const TOP_LEVEL = ["services", "name", "version"];

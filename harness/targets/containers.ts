@@ -6,7 +6,7 @@ import { startBalancer, type Balancer } from "../balancer/haproxy.ts";
 import { startLinkProxies, type LinkProxy } from "../proxy/link-proxies.ts";
 import type { Teardown } from "../run/teardown.ts";
 import type { Target } from "../scenario/validate.ts";
-import { InfraError } from "../scenario/errors.ts";
+import { InfraError } from "../contracts/errors.ts";
 import { waitHealthy } from "./health.ts";
 import { attachContainer, urlTargetBase } from "./external.ts";
 import { buildTargetImage, ensureBaseImage, requireLocalImage } from "./images.ts";

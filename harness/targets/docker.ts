@@ -1,5 +1,5 @@
 import Docker from "dockerode";
-import { InfraError } from "../scenario/errors.ts";
+import { InfraError } from "../contracts/errors.ts";
 
 export const DOCKER_FIX =
   "start the Docker daemon (`dockerd >/tmp/dockerd.log 2>&1 &`, or `systemctl start docker`), or point DOCKER_HOST at a running one";

@@ -2,7 +2,7 @@
 // reached through the port it publishes on the host: faults may hit it, the run never creates or removes
 // it, and leaves it running and unpaused as found. A `url:` target is only an address for load and probes.
 import type Docker from "dockerode";
-import { InfraError } from "../scenario/errors.ts";
+import { InfraError } from "../contracts/errors.ts";
 import type { Target } from "../scenario/validate.ts";
 import { isNotFound } from "./docker.ts";
 import type { Replica } from "./replica.ts";

@@ -1,6 +1,6 @@
 // Waits until every replica answers its health path, with a deadline and a message that says why not.
 import type Docker from "dockerode";
-import { InfraError } from "../scenario/errors.ts";
+import { InfraError } from "../contracts/errors.ts";
 import { httpGet } from "../probes/http.ts";
 import type { Replica } from "./replica.ts";
 

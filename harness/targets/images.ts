@@ -8,7 +8,7 @@ import { dirname, join, relative } from "node:path";
 import { promisify } from "node:util";
 import type Docker from "dockerode";
 import tar from "tar-fs";
-import { InfraError } from "../scenario/errors.ts";
+import { InfraError } from "../contracts/errors.ts";
 import { followProgress, isNotFound } from "./docker.ts";
 import { IMAGE_LABEL } from "./labels.ts";
 

@@ -2,7 +2,7 @@
 // p90, min, max), per fault the distributions of MTTR and MTTD, the objectives on trial statistics
 // (`mttr.p90 < 5s`), and one verdict: error or interrupted if any trial was, fail if any trial failed or
 // an aggregate objective was missed, else pass.
-import { detects, type Journal, type SloResult, type Verdict } from "../run/journal.ts";
+import { detects, type Journal, type SloResult, type Verdict } from "../contracts/journal.ts";
 import type { Objective } from "../slo/grammar.ts";
 import { formatValue } from "../slo/grammar.ts";
 import { evaluateObjectives } from "../slo/evaluate.ts";

@@ -2,8 +2,8 @@
 // or an A/B run (baseline/ and canary/, each of them trials). Reports and comparisons start here.
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import type { Journal } from "../run/journal.ts";
-import { UsageError } from "../scenario/errors.ts";
+import type { Journal } from "../contracts/journal.ts";
+import { UsageError } from "../contracts/errors.ts";
 import type { Aggregate, Trial } from "./aggregate.ts";
 
 export const trialDir = (n: number) => `trial-${n}`;

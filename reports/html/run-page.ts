@@ -1,7 +1,7 @@
 // report.html: one run, readable offline. Verdict, objectives, faults (injected, impact, detected, recovered,
 // MTTD, MTTR), charts over time with fault windows and detection / recovery markers, alerts, what users
 // saw, the seed formulas, containers with links to their logs, events. Every text is escaped.
-import type { Journal } from "../../harness/run/journal.ts";
+import type { Journal } from "../../harness/contracts/journal.ts";
 import { escapeHtml as esc, relativeHref } from "../escape.ts";
 import { goalText, localisationText, measuredText, ms, offset, resourceRows, verdictWord } from "../format.ts";
 import { formulaRows } from "../formulas.ts";

@@ -1,8 +1,8 @@
 // From the journal's 100 ms timeline (and resource samples) to the charts of the HTML report. Buckets are
 // grouped into points of at least 500 ms (more for long runs, so a chart never has more than ~600 points):
 // rates and error shares are exact over a point; a latency point is the highest bucket quantile in it.
-import type { Journal } from "../../harness/run/journal.ts";
-import { LOAD_SOURCE } from "../../harness/run/measure.ts";
+import type { Journal } from "../../harness/contracts/journal.ts";
+import { LOAD_SOURCE } from "../../harness/contracts/journal.ts";
 import type { ChartBand, ChartMarker, ChartSeries, ChartSpec } from "./chart.ts";
 
 const MAX_POINTS = 600;

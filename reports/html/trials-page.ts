@@ -1,6 +1,6 @@
 // report.html of repeated trials: the verdict over trials, objectives on trial statistics, each metric's
 // distribution, MTTR/MTTD per fault, pooled formulas, and a link to every trial's own report.
-import type { Journal } from "../../harness/run/journal.ts";
+import type { Journal } from "../../harness/contracts/journal.ts";
 import type { Aggregate } from "../../harness/trials/aggregate.ts";
 import { escapeHtml as esc, relativeHref } from "../escape.ts";
 import { goalText, measuredText, ms, verdictWord } from "../format.ts";

@@ -6,9 +6,10 @@ import { stringify } from "yaml";
 import { checkKinds } from "../../harness/checks/registry.ts";
 import { faults, faultKinds } from "../../harness/faults/registry.ts";
 import type { FaultKind } from "../../harness/faults/fault.ts";
-import { OPS, type Unit } from "../../harness/slo/grammar.ts";
+import { OPS } from "../../harness/slo/grammar.ts";
 import { sloUnits, splitMetric } from "../../harness/slo/metrics.ts";
 import { reporters } from "../../reports/registry.ts";
+import type { Unit } from "../../harness/contracts/journal.ts";
 
 /** Shell metacharacters: if any of these ever reached a shell, `marker` would be created. */
 export const shellStrings = (marker: string): string[] => [

@@ -8,7 +8,7 @@ import { AlertLog } from "../../harness/detect/alert-log.ts";
 import { startLocalStack, type LocalStack } from "../../harness/detect/prometheus.ts";
 import { startWebhook, type WebhookReceiver } from "../../harness/detect/webhook.ts";
 import { Teardown } from "../../harness/run/teardown.ts";
-import { formatDuration } from "../../harness/scenario/units.ts";
+import { formatDuration } from "../../harness/contracts/units.ts";
 import { leftovers, readJournal, readRunId, ROOT, runCli, runProcesses, startCli, tempDir, expectMissingToolRefusal } from "./helpers.ts";
 
 describe("expected alerts and false alarms (real Prometheus and Alertmanager)", () => {

@@ -4,7 +4,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Journal } from "../../harness/run/journal.ts";
+import type { Journal } from "../../harness/contracts/journal.ts";
 import { leftovers, readJournal, runCli, runProcesses, scenarioVariant, tempDir } from "./helpers.ts";
 
 describe("detect-and-heal (real Prometheus, Alertmanager, Docker)", () => {

@@ -7,7 +7,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import { parse, stringify } from "yaml";
 import { expect } from "vitest";
 import Docker from "dockerode";
-import type { Journal } from "../../harness/run/journal.ts";
+import type { Journal } from "../../harness/contracts/journal.ts";
 
 export const ROOT = join(import.meta.dirname, "..", "..");
 export const BIN = join(ROOT, "bin", "steadystate.js");

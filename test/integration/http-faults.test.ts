@@ -4,7 +4,7 @@ import { median } from "simple-statistics";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { HttpFaultLayer } from "../../harness/proxy/http-layer.ts";
 import { FaultProxy } from "../../harness/proxy/proxy.ts";
-import { sleep } from "../../harness/run/sleep.ts";
+import { sleep } from "../../harness/contracts/time.ts";
 import { get, httpServer } from "./sockets.ts";
 
 describe("HTTP faults (real sockets)", () => {

@@ -6,7 +6,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../../harness/journeys/browser.ts";
 import { journeyFn } from "../../harness/journeys/journey.ts";
-import { InfraError } from "../../harness/scenario/errors.ts";
+import { InfraError } from "../../harness/contracts/errors.ts";
 import { startJourneys } from "../../harness/journeys/runner.ts";
 import { journeySchema } from "../../harness/journeys/spec.ts";
 import { tempDir } from "./helpers.ts";

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { uniformInt } from "pure-rand/distribution/uniformInt";
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import { afterAll, describe, expect, it } from "vitest";
-import { sleep } from "../../harness/run/sleep.ts";
+import { sleep } from "../../harness/contracts/time.ts";
 import { scaled } from "../soak.ts";
 import { leftovers, leftoverVolumes, readJournal, readRunId, runCli, startCli, tempDir } from "./helpers.ts";
 

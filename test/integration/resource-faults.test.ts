@@ -7,7 +7,7 @@ import type { FaultBase, FaultKind } from "../../harness/faults/fault.ts";
 import { faults } from "../../harness/faults/registry.ts";
 import type { RestoreStep } from "../../harness/faults/restore.ts";
 import { httpGet } from "../../harness/probes/http.ts";
-import { sleep } from "../../harness/run/sleep.ts";
+import { sleep } from "../../harness/contracts/time.ts";
 import { faultContext, startApi, type ApiContainer } from "./fault-target.ts";
 import { containerEvents, docker, httpPost } from "./helpers.ts";
 

@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { sleep } from "../../harness/run/sleep.ts";
+import { sleep } from "../../harness/contracts/time.ts";
 import { containerEvents, docker, leftovers, readJournal, readRunId, ROOT, startCli, tempDir, writeScenario } from "./helpers.ts";
 
 describe("the restart fault (real Docker)", () => {

@@ -1,10 +1,9 @@
 import { describe, expect, it } from "vitest";
-import type { AlertEvent } from "../../harness/detect/alert-log.ts";
+import type { AlertEvent, HealRecord } from "../../harness/contracts/journal.ts";
 import { attribute } from "../../harness/detect/attribute.ts";
 import { detectionReasons } from "../../harness/detect/journal.ts";
 import type { DetectionSpec } from "../../harness/detect/scenario.ts";
-import type { HealRecord } from "../../harness/heal/healer.ts";
-import { scheduledFault, type FaultRecord, type Journal } from "../../harness/run/journal.ts";
+import { scheduledFault, type FaultRecord, type Journal } from "../../harness/contracts/journal.ts";
 
 const T0 = 1_700_000_000_000;
 const s = (seconds: number) => T0 + seconds * 1_000;

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { loadJudgeConfig } from "../../harness/canary/config.ts";
 import { classifySamples, judge } from "../../harness/canary/judge.ts";
 import type { Side } from "../../harness/canary/samples.ts";
-import { ScenarioError } from "../../harness/scenario/errors.ts";
+import { ScenarioError } from "../../harness/contracts/errors.ts";
 import { makeJournal, type FixtureOptions } from "../fixtures/journal.ts";
 
 const config = loadJudgeConfig(undefined);

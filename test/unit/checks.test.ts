@@ -1,9 +1,8 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { classifyReadBack, type Read, type Write } from "../../harness/checks/read-back.ts";
-import type { CheckRecord, RestoreDrillRecord } from "../../harness/checks/check.ts";
-import type { Journal } from "../../harness/run/journal.ts";
-import { ScenarioError } from "../../harness/scenario/errors.ts";
+import type { CheckRecord, RestoreDrillRecord, Journal } from "../../harness/contracts/journal.ts";
+import { ScenarioError } from "../../harness/contracts/errors.ts";
 import { parseScenario } from "../../harness/scenario/parse.ts";
 import { sloMetrics } from "../../harness/slo/metrics.ts";
 import { checkTable } from "../../reports/tables.ts";

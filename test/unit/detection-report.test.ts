@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { renderSummary } from "../../harness/cli/summary.ts";
-import { scheduledFault, type FaultRecord, type Journal } from "../../harness/run/journal.ts";
+import { scheduledFault, type FaultRecord, type Journal } from "../../harness/contracts/journal.ts";
 import { renderMarkdown } from "../../reports/markdown.ts";
 
 const T0 = 1_700_000_000_000;

@@ -1,6 +1,6 @@
 // A finished run's journal whose free text is hostile markup, for tests that every report escapes it.
 import { Recorder } from "../../harness/metrics/recorder.ts";
-import type { Journal } from "../../harness/run/journal.ts";
+import type { Journal } from "../../harness/contracts/journal.ts";
 import { buildJournal, type JournalInput } from "../../harness/run/verdict.ts";
 import type { Scenario } from "../../harness/scenario/validate.ts";
 import { HTML_STRINGS } from "../fuzz/scenarios.ts";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { HypothesisSpec } from "../../harness/metrics/hypothesis.ts";
 import { Recorder } from "../../harness/metrics/recorder.ts";
-import type { FaultRecord } from "../../harness/run/journal.ts";
+import type { FaultRecord } from "../../harness/contracts/journal.ts";
 import { measure } from "../../harness/run/measure.ts";
 
 const T0 = 1_700_000_000_000;

@@ -1,8 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { localise } from "../../harness/detect/localise.ts";
-import type { ResourceSample } from "../../harness/monitor/docker-stats.ts";
-import type { FaultRecord } from "../../harness/run/journal.ts";
-import type { TimelineRow } from "../../harness/metrics/recorder.ts";
+import type { ResourceSample, FaultRecord, TimelineRow } from "../../harness/contracts/journal.ts";
 
 const T0 = 1_700_000_000_000;
 const s = (seconds: number) => T0 + seconds * 1_000;

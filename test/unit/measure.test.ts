@@ -2,11 +2,12 @@
 // measure (journal metrics) and evaluateSlos (objectives), each value worked out by hand below.
 import { describe, expect, it } from "vitest";
 import { Recorder } from "../../harness/metrics/recorder.ts";
-import { LOAD_SOURCE, measure, probeSource } from "../../harness/run/measure.ts";
+import { measure, probeSource } from "../../harness/run/measure.ts";
 import { evaluateSlos } from "../../harness/slo/evaluate.ts";
 import { parseObjective, type Objective } from "../../harness/slo/grammar.ts";
 import { sloUnits } from "../../harness/slo/metrics.ts";
 import { makeJournal } from "../fixtures/journal.ts";
+import { LOAD_SOURCE } from "../../harness/contracts/journal.ts";
 
 const START = 1_000_000;
 const LOAD_MS = 10_000;

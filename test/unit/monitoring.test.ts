@@ -1,11 +1,12 @@
 import type Docker from "dockerode";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { AlertLog, type AlertEvent } from "../../harness/detect/alert-log.ts";
+import { AlertLog } from "../../harness/detect/alert-log.ts";
 import { alertmanagerConfig, prometheusConfig, scrapeTargets } from "../../harness/detect/prometheus-config.ts";
-import { sampleOf, type ResourceSample } from "../../harness/monitor/docker-stats.ts";
+import { sampleOf } from "../../harness/monitor/docker-stats.ts";
 import { ResourceMonitor } from "../../harness/monitor/resources.ts";
 import { startSliExporter } from "../../harness/monitor/sli.ts";
+import type { AlertEvent, ResourceSample } from "../../harness/contracts/journal.ts";
 
 describe("Docker stats samples", () => {
   // Trimmed from a real message of the stats stream (Docker 20.10, cgroup v1).

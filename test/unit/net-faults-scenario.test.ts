@@ -5,7 +5,7 @@ import { needsOf, type FaultKind } from "../../harness/faults/fault.ts";
 import { faults } from "../../harness/faults/registry.ts";
 import { hostProxyNeeds, detachedTargets } from "../../harness/run/topology.ts";
 import { planFaults } from "../../harness/run/schedule.ts";
-import { CapabilityError, ScenarioError } from "../../harness/scenario/errors.ts";
+import { CapabilityError, ScenarioError } from "../../harness/contracts/errors.ts";
 import { parseScenario } from "../../harness/scenario/parse.ts";
 import { messages } from "./scenario-messages.ts";
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { renderDryRun } from "../../harness/cli/dry-run.ts";
 import { KILL_SIGNALS } from "../../harness/faults/kill-process.ts";
 import { planFaults } from "../../harness/run/schedule.ts";
-import { ScenarioError } from "../../harness/scenario/errors.ts";
+import { ScenarioError } from "../../harness/contracts/errors.ts";
 import { loadScenario, parseScenario } from "../../harness/scenario/parse.ts";
 
 const root = join(import.meta.dirname, "..", "..");

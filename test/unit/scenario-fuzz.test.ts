@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
 import { main } from "../../harness/cli/main.ts";
 import { detectCapabilities } from "../../harness/faults/capabilities.ts";
-import { CapabilityError, formatLocated, ScenarioError } from "../../harness/scenario/errors.ts";
+import { CapabilityError, formatLocated, ScenarioError } from "../../harness/contracts/errors.ts";
 import { loadScenario, parseScenario } from "../../harness/scenario/parse.ts";
 import { asYaml, editedDocument, mutatedText, validDocument } from "../fuzz/scenarios.ts";
 import { runCli, tempDir } from "../integration/helpers.ts";

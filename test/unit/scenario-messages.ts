@@ -1,6 +1,6 @@
 // What a scenario's validation says, line by line, for tests that assert the exact wording.
 import { join } from "node:path";
-import { CapabilityError, ScenarioError } from "../../harness/scenario/errors.ts";
+import { CapabilityError, ScenarioError } from "../../harness/contracts/errors.ts";
 import { parseScenario } from "../../harness/scenario/parse.ts";
 
 /** The lines of the located error `fn` throws (invalid scenario, or a fault this machine cannot inject). */

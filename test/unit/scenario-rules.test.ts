@@ -2,7 +2,7 @@
 // each, located at the field to change.
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { UsageError } from "../../harness/scenario/errors.ts";
+import { UsageError } from "../../harness/contracts/errors.ts";
 import { loadScenario, parseScenario } from "../../harness/scenario/parse.ts";
 import { inline, repoRoot } from "./scenario-messages.ts";
 

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { Journal } from "../../harness/run/journal.ts";
+import type { Journal } from "../../harness/contracts/journal.ts";
 import { parseScenario } from "../../harness/scenario/parse.ts";
 import { evaluateSlos } from "../../harness/slo/evaluate.ts";
 import { parseObjective, type Objective } from "../../harness/slo/grammar.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDuration, formatSize, parseByteRate, parseDuration, parsePercent, parseSize } from "../../harness/scenario/units.ts";
+import { formatDuration, formatSize, parseByteRate, parseDuration, parsePercent, parseSize } from "../../harness/contracts/units.ts";
 
 describe("durations", () => {
   it.each([

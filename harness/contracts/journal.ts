@@ -1,12 +1,5 @@
 // The journal: everything a run measured, as plain versioned JSON (documented in docs/journal.md).
 // It is the only thing reports, SLO evaluation and later comparisons read.
-import type { CheckRecord } from "../checks/check.ts";
-import type { LatencySummary } from "../metrics/histogram.ts";
-import type { TimelineRow } from "../metrics/recorder.ts";
-import type { Unit } from "../slo/grammar.ts";
-import type { AlertEvent } from "../detect/alert-log.ts";
-import type { HealRecord } from "../heal/healer.ts";
-import type { ResourceSample } from "../monitor/docker-stats.ts";
 
 export const JOURNAL_SCHEMA_VERSION = 1;
 
@@ -266,3 +259,119 @@ export function detects(j: Pick<Journal, "detection">): boolean {
   const d = j.detection;
   return !!d && (d.prometheusUrl !== null || d.alertmanagerUrl !== null || d.detectors.length > 0);
 }
+
+/** What a read-back found, by key state. */
+export interface ReadBackCounts {
+  startedAt: number;
+  endedAt: number;
+  read: number;
+  present: number;
+  absent: number;
+  mismatched: number;
+  unreadable: number;
+}
+
+/**
+ * The backup-restore drill of an acked-writes check: after the read-back, every volume of the target is
+ * copied into a backup volume, the target's containers and volumes are destroyed, the volumes are
+ * recreated from the backups, the target is started again and every write is read back once more.
+ */
+export interface RestoreDrillRecord {
+  kind: "backup-restore";
+  /** Each volume of the target and the backup volume it was copied into. */
+  volumes: { volume: string; backup: string }[];
+  startedAt: number | null;
+  /** Copying every volume into its backup. */
+  backupMs: number | null;
+  /** Destroying the target → every replica healthy again on the restored volumes. */
+  restoreMs: number | null;
+  /** Start of the backup → healthy again (time to restore, backup included). */
+  totalMs: number | null;
+  /** null until the read-back after the restore ran. */
+  verify: ReadBackCounts | null;
+  /** Acknowledged writes absent (or changed) after the restore; null when not every key was read. */
+  lost: number | null;
+  /** Up to 20 keys the restore lost. */
+  lostKeys: string[];
+  error?: string;
+}
+
+/** What an acked-writes check found (journal `checks[]`). */
+export interface AckedWritesRecord {
+  id: string;
+  kind: "acked-writes";
+  target: string;
+  description: string;
+  path: string;
+  rate: number;
+  writes: { attempted: number; acked: number; notAcked: number; notAckedBy: Record<string, number> };
+  /** null until the read-back ran (interrupted runs, targets that never came back). */
+  verify: ReadBackCounts | null;
+  /** Acknowledged writes absent (or holding another value) after recovery; null when not verified. */
+  lost: number | null;
+  /** Writes never acknowledged that are present anyway (allowed: the answer was lost, not the write). */
+  unackedPresent: number | null;
+  /** Up to 20 lost keys, for the report. */
+  lostKeys: string[];
+  /** Only when the check asks for one (`drill: backup-restore`). */
+  drill?: RestoreDrillRecord;
+  error?: string;
+}
+
+export type CheckRecord = AckedWritesRecord;
+
+export interface LatencySummary {
+  p50?: number;
+  p90?: number;
+  p95?: number;
+  p99?: number;
+  max?: number;
+  mean?: number;
+}
+
+export interface TimelineRow {
+  at: number;
+  series: Record<string, { ok: number; failed: number } & LatencySummary>;
+}
+
+export type Unit = "ratio" | "duration" | "rate" | "count";
+
+// Every alert the run saw, from Alertmanager (webhook or polling) and from the built-in detectors, as edges:
+// firing when it starts, resolved when it ends. An alert is one name with one set of labels; repeated
+// notifications of the same state are not new edges. Listeners (the healer, live progress) hear each edge.
+export interface AlertEvent {
+  name: string;
+  state: "firing" | "resolved";
+  at: number;
+  labels: Record<string, string>;
+}
+
+export interface HealRecord {
+  at: number;
+  rule: string;
+  /** The alert or detector that triggered it. */
+  on: string;
+  action: string;
+  target: string;
+  /** Containers acted on. */
+  replicas: string[];
+  ok: boolean;
+  /** What was done. */
+  detail?: string;
+  error?: string;
+}
+
+// One resource sample from one message of Docker's stats stream, computed as `docker stats` does (Docker CLI
+// 20.10): CPU % = container CPU time delta / host CPU time delta × online CPUs × 100 (100 = one core);
+// memory = usage minus inactive page cache; network bytes summed over interfaces (counted since the
+// container's network namespace was created, so they restart from 0 when the container restarts).
+export interface ResourceSample {
+  at: number;
+  cpuPercent: number;
+  memoryBytes: number;
+  restarts: number;
+  rxBytes: number;
+  txBytes: number;
+}
+
+export const LOAD_SOURCE = "load";

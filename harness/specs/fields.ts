@@ -1,14 +1,12 @@
 // Zod building blocks shared by every section of the scenario and by plug-in parameter schemas,
 // so that a duration or an unknown key reads the same wherever it appears.
 import { z } from "zod";
-import { quote } from "./errors.ts";
-import { DURATION_HINT, parseByteRate, parseDuration, parsePercent, parseSize, RATE_HINT, SIZE_HINT } from "./units.ts";
+import { quote } from "../contracts/errors.ts";
+import { DURATION_HINT, parseByteRate, parseDuration, parsePercent, parseSize, RATE_HINT, SIZE_HINT } from "../contracts/units.ts";
+import { VALID_KEYS_PREFIX } from "../contracts/issues.ts";
 
 /** A wrong value as shown in a message: strings quoted and escaped, anything else as JSON. */
 const describeValue = (v: unknown): string => (typeof v === "string" ? quote(v) : (JSON.stringify(v) ?? String(v)));
-
-/** Marker carrying an object's valid keys through zod's issue message (see parse.ts). */
-export const VALID_KEYS_PREFIX = "valid-keys:";
 
 export function obj<T extends z.core.$ZodLooseShape>(shape: T) {
   const keys = Object.keys(shape).join(",");

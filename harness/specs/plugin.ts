@@ -1,7 +1,7 @@
 // Entries whose keys are a shared base plus the chosen plug-in's own parameters (faults, detectors, heal
 // actions): the base and the params are parsed separately, each reporting unknown keys with both lists.
 import type { z } from "zod";
-import type { Path } from "./issues.ts";
+import type { Path } from "../contracts/issues.ts";
 
 export type Section = <S extends z.ZodType>(schema: S, value: unknown, path: Path, extraKeys?: string[]) => z.output<S> | undefined;
 

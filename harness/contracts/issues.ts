@@ -1,7 +1,6 @@
 // Turns zod's issues into the harness's own wording: one line per problem, a path, and the valid choices.
 import type { z } from "zod";
 import { quote, type Issue } from "./errors.ts";
-import { VALID_KEYS_PREFIX } from "./fields.ts";
 
 export type Path = (string | number)[];
 
@@ -76,3 +75,6 @@ export function fromZod(error: z.ZodError, prefix: Path = [], extraValidKeys: re
   }
   return out;
 }
+
+/** Marker carrying an object's valid keys through zod's issue message (see parse.ts). */
+export const VALID_KEYS_PREFIX = "valid-keys:";
