@@ -2,7 +2,7 @@
 // are data, printing is separate). Each figure may carry a goal; pass/fail is decided from it (results.ts).
 import type Docker from "dockerode";
 import type { Op } from "../harness/slo/grammar.ts";
-import type { Teardown } from "../harness/run/teardown.ts";
+import type { Teardown } from "../harness/contracts/teardown.ts";
 
 export type FigureUnit = "ratio" | "ms" | "s" | "MB" | "bytes" | "req/s";
 

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Command } from "commander";
 import { newRunId } from "../harness/run/orchestrator.ts";
-import { Teardown } from "../harness/run/teardown.ts";
+import { Teardown } from "../harness/contracts/teardown.ts";
 import { connectDocker } from "../harness/targets/docker.ts";
 import { buildTargetImage, ensureBaseImage } from "../harness/targets/images.ts";
 import type { BenchContext } from "./item.ts";

@@ -6,7 +6,7 @@ import { basename, join } from "node:path";
 import { findExecutable } from "../host/executables.ts";
 import { startProcess, type HostProcess } from "../host/processes.ts";
 import { sleep } from "../contracts/time.ts";
-import type { Teardown } from "../run/teardown.ts";
+import type { Teardown } from "../contracts/teardown.ts";
 import { InfraError } from "../contracts/errors.ts";
 import { freePort } from "../targets/ports.ts";
 import { alertmanagerConfig, prometheusConfig, scrapeTargets, type ScrapeTarget } from "./prometheus-config.ts";

@@ -6,7 +6,7 @@ import type { Recorder } from "../metrics/recorder.ts";
 import { ResourceMonitor } from "../monitor/resources.ts";
 import type { ContainerResources, AlertEvent, HealRecord } from "../contracts/journal.ts";
 import { startSliExporter, type SliExporter } from "../monitor/sli.ts";
-import type { Teardown } from "../run/teardown.ts";
+import type { Teardown } from "../contracts/teardown.ts";
 import type { Scenario } from "../scenario/validate.ts";
 import type { RunningTargets, TargetsContext } from "../targets/containers.ts";
 import type { Replica } from "../targets/replica.ts";

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import type { JourneyFailure } from "../contracts/journal.ts";
 import { sleep } from "../contracts/time.ts";
-import { withTimeout } from "../run/teardown.ts";
+import { withTimeout } from "../contracts/teardown.ts";
 import { InfraError } from "../contracts/errors.ts";
 import type { JourneyFn } from "./journey.ts";
 import type { JourneySpec } from "./spec.ts";

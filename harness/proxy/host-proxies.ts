@@ -2,7 +2,7 @@
 // fault proxy on 127.0.0.1 through which the load and the probes then go (targets without such faults
 // are reached directly: the proxy costs a hop, see docs/faults.md). With HTTP faults on the target, an
 // HTTP fault layer sits behind the TCP proxy, so TCP toxics still act on the client's own connection.
-import type { Teardown } from "../run/teardown.ts";
+import type { Teardown } from "../contracts/teardown.ts";
 import type { Replica } from "../targets/replica.ts";
 import { HttpFaultLayer, type HttpRule } from "./http-layer.ts";
 import { FaultProxy } from "./proxy.ts";

@@ -9,7 +9,7 @@ import type { Replica } from "../targets/replica.ts";
 import { scheduledFault, type FaultRecord } from "../contracts/journal.ts";
 import type { PlannedFault } from "./schedule.ts";
 import { sleep } from "../contracts/time.ts";
-import type { Teardown, UndoHandle } from "./teardown.ts";
+import type { Teardown, UndoHandle } from "../contracts/teardown.ts";
 import type { UndoLog } from "./undo-log.ts";
 
 export interface InjectContext {

@@ -31,7 +31,7 @@ import { buildJournal } from "./verdict.ts";
 import { journeySource, probeSource } from "./measure.ts";
 import { planFaults } from "./schedule.ts";
 import { detachedTargets, hostProxyNeeds, runTopology, trafficUrls } from "./topology.ts";
-import { Teardown, withTimeout, type UndoFailure } from "./teardown.ts";
+import { Teardown, withTimeout, type UndoFailure } from "../contracts/teardown.ts";
 import { UndoLog } from "./undo-log.ts";
 import { writeReports } from "../../reports/write.ts";
 import { LOAD_SOURCE } from "../contracts/journal.ts";

@@ -15,7 +15,7 @@ import { JOURNAL_SCHEMA_VERSION, type ArrivalStats, type FaultRecord, type Journ
 import { measure } from "./measure.ts";
 import { detectionParts, detectionReasons } from "../detect/journal.ts";
 import type { WatchResults } from "../detect/watch.ts";
-import type { UndoFailure } from "./teardown.ts";
+import type { UndoFailure } from "../contracts/teardown.ts";
 
 export const VERSION: string = createRequire(import.meta.url)("../../package.json").version;
 

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type Docker from "dockerode";
 import { startBalancer, type Balancer } from "../balancer/haproxy.ts";
 import { startLinkProxies, type LinkProxy } from "../proxy/link-proxies.ts";
-import type { Teardown } from "../run/teardown.ts";
+import type { Teardown } from "../contracts/teardown.ts";
 import type { Target } from "../scenario/validate.ts";
 import { InfraError } from "../contracts/errors.ts";
 import { waitHealthy } from "./health.ts";

@@ -3,7 +3,7 @@
 // stopped container's volumes through its archive API, as a tar stream, so owners, modes and times come
 // along and no copy program is needed in the image (there is no `cp` in it, and no registry to pull one).
 import type Docker from "dockerode";
-import type { Teardown } from "../run/teardown.ts";
+import type { Teardown } from "../contracts/teardown.ts";
 import { BASE_IMAGE, ensureBaseImage } from "./images.ts";
 import { runLabels } from "./labels.ts";
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AlertLog } from "../../harness/detect/alert-log.ts";
 import { startLocalStack, type LocalStack } from "../../harness/detect/prometheus.ts";
 import { startWebhook, type WebhookReceiver } from "../../harness/detect/webhook.ts";
-import { Teardown } from "../../harness/run/teardown.ts";
+import { Teardown } from "../../harness/contracts/teardown.ts";
 import { formatDuration } from "../../harness/contracts/units.ts";
 import { leftovers, readJournal, readRunId, ROOT, runCli, runProcesses, startCli, tempDir, expectMissingToolRefusal } from "./helpers.ts";
 

@@ -11,7 +11,7 @@ import { applySteps, type RestoreStep } from "../../harness/faults/restore.ts";
 import { faults, type FaultKindName } from "../../harness/faults/registry.ts";
 import { startHostProxies, type HostProxy } from "../../harness/proxy/host-proxies.ts";
 import { newRunId } from "../../harness/run/orchestrator.ts";
-import { Teardown } from "../../harness/run/teardown.ts";
+import { Teardown } from "../../harness/contracts/teardown.ts";
 import { runTopology } from "../../harness/run/topology.ts";
 import { parseScenario } from "../../harness/scenario/parse.ts";
 import { startTargets, type RunningTargets } from "../../harness/targets/containers.ts";

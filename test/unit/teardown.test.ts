@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Teardown } from "../../harness/run/teardown.ts";
+import { Teardown } from "../../harness/contracts/teardown.ts";
 
 describe("teardown stack", () => {
   it("undoes newest first and runs every undo even when some fail", async () => {
