@@ -83,7 +83,8 @@ export async function writeInCgroups(
       void dd.stop();
     }
   }, 10);
-  dd.exited.then(() => (ended = true));
+  // `exited` only ever resolves (on close), so nothing here can reject.
+  void dd.exited.then(() => (ended = true));
   try {
     while (!ended && written < opts.bytes) {
       const n = Math.min(CHUNK.length, opts.bytes - written);
@@ -91,7 +92,7 @@ export async function writeInCgroups(
       written += n;
       if (!more) await new Promise<void>((resolve) => {
         dd.child.stdin!.once("drain", resolve);
-        dd.exited.then(() => resolve());
+        void dd.exited.then(() => resolve()); // resolves only, as above
       });
     }
     dd.child.stdin!.end();

@@ -159,6 +159,5 @@ function isLoopback(url: string): boolean {
 
 /** The first line of an error, without terminal colours (Playwright adds a call log below it). */
 function firstLine(e: unknown): string {
-  // eslint-disable-next-line no-control-regex
   return String((e as Error)?.message ?? e).replace(/\x1b\[[0-9;]*m/g, "").split("\n")[0]!.trim();
 }
