@@ -3,11 +3,11 @@
 // REJECT modules, tc tbf, the cgroup v1 files of the resource faults). Optional: netem (the fault proxy
 // replaces it) and tools other parts use.
 import which from "which";
-import { detectCapabilities, type Capability, type HostCapabilities } from "../faults/capabilities.ts";
+import { detectCapabilities } from "../faults/capabilities.ts";
 import { CHROMIUM_INSTALL, chromiumPath } from "../journeys/browser.ts";
 import { connectDocker, DOCKER_FIX } from "../targets/docker.ts";
 import { table } from "./summary.ts";
-
+import type { Capability, HostCapabilities } from "../specs/faults/capabilities.ts";
 export interface DoctorCheck {
   name: string;
   required: boolean;

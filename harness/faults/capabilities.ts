@@ -8,23 +8,7 @@ import { access, statfs } from "node:fs/promises";
 import { join } from "node:path";
 import which from "which";
 import { CGROUP_ROOT } from "./cgroup.ts";
-
-export const CAPABILITIES = ["root", "nsenter", "iptables", "iptables-statistic", "iptables-reject", "tc-tbf", "netem", "cgroup-v1"] as const;
-export type Capability = (typeof CAPABILITIES)[number];
-
-export interface CapabilityStatus {
-  ok: boolean;
-  /** What was found, in the harness's words (never a tool's raw output). */
-  detail: string;
-  /** How to get it, when missing. */
-  fix?: string;
-}
-
-export interface HostCapabilities {
-  capabilities: Record<Capability, CapabilityStatus>;
-  cgroup: "v1" | "v2" | "unknown";
-}
-
+import type { CapabilityStatus, HostCapabilities } from "../specs/faults/capabilities.ts";
 const PROBE_TIMEOUT_MS = 5_000;
 const CGROUP2_SUPER_MAGIC = 0x63677270;
 const CGROUP_SUPER_MAGIC = 0x27e0eb;
@@ -155,7 +139,3 @@ export function detectCapabilities(): Promise<HostCapabilities> {
   return cached;
 }
 
-/** The needs that are missing, in the order given. */
-export function missing(needs: readonly Capability[], host: HostCapabilities): { capability: Capability; status: CapabilityStatus }[] {
-  return needs.filter((c) => !host.capabilities[c].ok).map((capability) => ({ capability, status: host.capabilities[capability] }));
-}

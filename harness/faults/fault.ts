@@ -1,13 +1,12 @@
-// The one shape every fault kind has (Toxiproxy-style: a tiny required interface). A kind declares its
-// own parameters as a strict zod object (errors come out located by the scenario parser) and returns,
-// from inject, exactly how to undo what it changed.
+// What a fault kind does at run time: its context (the Docker client, the victims, the topology of proxies)
+// and its injection, which returns exactly how to undo what it changed. What the kind is (its spec) is in
+// specs/faults/fault.ts.
 import type Docker from "dockerode";
-import type { z } from "zod";
 import type { RuleTarget } from "../proxy/host-proxies.ts";
 import type { LinkProxy } from "../proxy/link-proxies.ts";
 import type { Replica } from "../targets/replica.ts";
 import type { RestoreStep } from "./restore.ts";
-import type { Capability } from "./capabilities.ts";
+import type { FaultBase, FaultSpec } from "../specs/faults/fault.ts";
 
 export type Undo = () => Promise<void>;
 
@@ -38,48 +37,14 @@ export interface FaultContext {
   tag: string;
 }
 
-/** Keys every fault has, whatever its kind (the kind's own params sit beside them). */
-export interface FaultBase {
-  kind: string;
-  target: string;
-  atMs: number;
-  durationMs?: number;
-  select?: { count?: number; percent?: number; seed?: number };
-  /** Fire `times` times in all, `everyMs` apart. */
-  repeat?: { everyMs: number; times: number };
-}
-
-export interface FaultKind<P extends object = Record<string, unknown>> {
-  kind: string;
-  /** One line for `--help`, docs and the "valid kinds" list. */
-  summary: string;
-  params: z.ZodType<P>;
-  /** Whether the fault is a window (`duration` needed) or an instant. */
-  window: "required" | "forbidden";
-  describe(p: P & FaultBase): string;
-  /** What the undo does, for `--dry-run` ("none: …" for faults the system itself must heal). */
-  revert(p: P & FaultBase): string;
-  /**
-   * Faults naming the same setting (e.g. "memory limit") must not overlap on one target: the later one
-   * would save the earlier one's value as "prior" and restore it.
-   */
-  exclusive?: string;
-  /** Host capabilities it needs (optional, checked before any container starts; see capabilities.ts). */
-  needs?: readonly Capability[] | ((p: P & FaultBase) => readonly Capability[]);
-  /** What to use when a need is missing, e.g. "kind bandwidth (fault proxy)". */
-  instead?: string;
-  /** Acts in a fault proxy: "tcp" toxics (host side, or on a link with `from`), "http" faults (host side). */
-  proxy?: "tcp" | "http";
-  /** Disconnects its victims from the run network (their published ports then live on a network of their own). */
-  detaches?: (p: P & FaultBase) => boolean;
+/** What a kind does at run time: the spec says what it is, this applies it. */
+export interface FaultRuntime<P extends object = Record<string, unknown>> {
   /** Applies the fault; resolves to its undo, or undefined when nothing needs undoing. */
   inject(ctx: FaultContext, p: P & FaultBase): Promise<Undo | undefined>;
 }
 
-/** The capabilities a fault of this kind needs with these parameters. */
-export function needsOf<P extends object>(kind: FaultKind<P>, p: P & FaultBase): readonly Capability[] {
-  return typeof kind.needs === "function" ? kind.needs(p) : (kind.needs ?? []);
-}
+/** A kind as the run uses it: its spec and its runtime. */
+export type FaultKind<P extends object = Record<string, unknown>> = FaultSpec<P> & FaultRuntime<P>;
 
 /** Throws every failure at once (each reason kept, their messages joined); nothing when none failed. */
 function throwAll(reasons: readonly unknown[]): void {

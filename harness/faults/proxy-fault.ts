@@ -3,14 +3,13 @@
 // probability), and an undo that takes exactly that rule out again, leaving connections open.
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import type { HttpRule } from "../proxy/http-layer.ts";
-import type { ProxyRule } from "../proxy/host-proxies.ts";
-import { DIRECTIONS, type Direction, type ToxicRule } from "../proxy/rules.ts";
+import type { HttpRule, ProxyRule } from "../specs/faults/proxy-rules.ts";
+import { DIRECTIONS, type Direction, type ToxicRule } from "../specs/faults/proxy-rules.ts";
 import { ratio } from "../specs/fields.ts";
 import { formatPercent } from "../contracts/units.ts";
 import { networkAddress } from "../targets/replica.ts";
-import { onEachVictim, type FaultBase, type FaultContext, type FaultKind, type Undo } from "./fault.ts";
-
+import { onEachVictim, type FaultContext, type FaultKind, type Undo } from "./fault.ts";
+import type { FaultBase } from "../specs/faults/fault.ts";
 /** Keys of every TCP toxic fault. */
 export const toxicShape = {
   direction: z.enum(DIRECTIONS).default("downstream"),

@@ -3,8 +3,8 @@
 // talking to the upstream directly, and a rule decides once per connection whether it hits it.
 import type { Socket } from "node:net";
 import { Pipe } from "./pipe.ts";
-import { selects, type ToxicRule } from "./rules.ts";
-
+import { selects } from "./rules.ts";
+import type { ToxicRule } from "../specs/faults/proxy-rules.ts";
 /** How long a graceful close may take before the sockets are destroyed anyway. */
 const CLOSE_GRACE_MS = 1_000;
 

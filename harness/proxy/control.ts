@@ -6,7 +6,7 @@
 // Published on 127.0.0.1 only. The harness is its only client.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { FaultProxy } from "./proxy.ts";
-import { toxicRuleSchema, type ToxicRule } from "./rules.ts";
+import { toxicRuleSchema, type ToxicRule } from "../specs/faults/proxy-rules.ts";
 
 export const CONTROL_PORT = 8474;
 const MAX_BODY = 64 * 1024;

@@ -4,11 +4,10 @@
 // HTTP fault layer sits behind the TCP proxy, so TCP toxics still act on the client's own connection.
 import type { Teardown } from "../contracts/teardown.ts";
 import type { Replica } from "../targets/replica.ts";
-import { HttpFaultLayer, type HttpRule } from "./http-layer.ts";
+import { HttpFaultLayer } from "./http-layer.ts";
 import { FaultProxy } from "./proxy.ts";
-import type { ToxicRule } from "./rules.ts";
+import type { ProxyRule } from "../specs/faults/proxy-rules.ts";
 
-export type ProxyRule = ToxicRule | HttpRule;
 
 /** Something rules can be given to and taken from: a proxy in this process or a proxy container. */
 export interface RuleTarget {

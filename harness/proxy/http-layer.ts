@@ -4,24 +4,8 @@
 // and keep-alive client: a reverse-proxy library would add routing and rewriting this does not need.
 import { Agent, createServer, request, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { pipeline } from "node:stream";
-import { z } from "zod";
 import type { Endpoint } from "./proxy.ts";
-
-const common = {
-  id: z.string().min(1).max(100),
-  /** Share of matching requests hit, drawn per request. */
-  ratio: z.number().min(0).max(1),
-  /** Only requests whose path is this one or below it (`/work` matches `/work`, `/work/1`, `/work?x`). */
-  path: z.string().startsWith("/").optional(),
-};
-
-export const httpRuleSchema = z.discriminatedUnion("http", [
-  z.strictObject({ ...common, http: z.literal("error"), status: z.number().int().min(100).max(599) }),
-  z.strictObject({ ...common, http: z.literal("abort") }),
-  z.strictObject({ ...common, http: z.literal("delay"), delayMs: z.number().int().min(0) }),
-]);
-
-export type HttpRule = z.output<typeof httpRuleSchema>;
+import type { HttpRule } from "../specs/faults/proxy-rules.ts";
 
 export function pathMatches(rulePath: string | undefined, url: string): boolean {
   if (rulePath === undefined) return true;

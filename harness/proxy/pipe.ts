@@ -3,7 +3,7 @@
 // destination's buffer is full or while the stages hold more than HIGH_WATER bytes, and resumes when both
 // have drained, so a slow link never makes the proxy buffer without bound.
 import type { Socket } from "node:net";
-import type { ToxicRule } from "./rules.ts";
+import type { ToxicRule } from "../specs/faults/proxy-rules.ts";
 import { sameRule } from "./rules.ts";
 import { createStage, type Sink, type Stage, type StageContext } from "./toxics.ts";
 

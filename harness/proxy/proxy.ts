@@ -5,7 +5,7 @@
 // package offers per-connection, adjustable toxics.
 import { connect, createServer, type Server, type Socket } from "node:net";
 import { Connection } from "./connection.ts";
-import type { ToxicRule } from "./rules.ts";
+import type { ToxicRule } from "../specs/faults/proxy-rules.ts";
 
 export interface Endpoint {
   host: string;

@@ -2,7 +2,7 @@
 // source in order and hands them on (now, later, cut, or not at all) to whatever follows it. Removing a
 // stage hands on at once everything it holds, so a fault window ends without losing or reordering data.
 import { bandwidthPieces, latencyDue, slicePieces, type Piece } from "./timing.ts";
-import type { ToxicRule } from "./rules.ts";
+import type { ToxicRule } from "../specs/faults/proxy-rules.ts";
 
 export interface Sink {
   write(chunk: Buffer): void;

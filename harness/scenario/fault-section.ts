@@ -1,8 +1,8 @@
 // One fault of the scenario: its kind (from the registry) with the shared keys and the kind's own
 // parameters; where it acts (its link `from`, a balanced target); and what this machine must offer to
 // inject it.
-import { missing, type HostCapabilities } from "../faults/capabilities.ts";
-import { needsOf, type FaultBase, type FaultKind } from "../faults/fault.ts";
+import { missing, type HostCapabilities } from "../specs/faults/capabilities.ts";
+import { type FaultKind } from "../faults/fault.ts";
 import { faults as faultRegistry, faultKinds } from "../faults/registry.ts";
 import type { Issue } from "../contracts/errors.ts";
 import { obj } from "../specs/fields.ts";
@@ -10,7 +10,7 @@ import type { Path } from "../contracts/issues.ts";
 import { splitKeys, type Section } from "../specs/plugin.ts";
 import { faultBaseShape } from "./schema.ts";
 import type { Scenario, Target } from "./validate.ts";
-
+import { needsOf, type FaultBase } from "../specs/faults/fault.ts";
 const baseSchema = obj(faultBaseShape);
 const BASE_KEYS = Object.keys(faultBaseShape);
 

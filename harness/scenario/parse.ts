@@ -3,7 +3,7 @@
 // choices.
 import { readFileSync, statSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
-import type { HostCapabilities } from "../faults/capabilities.ts";
+import type { HostCapabilities } from "../specs/faults/capabilities.ts";
 import { CapabilityError, ScenarioError, UsageError, type Issue, type Located } from "../contracts/errors.ts";
 import { hostIssues } from "./fault-section.ts";
 import { validateScenario, type Scenario } from "./validate.ts";

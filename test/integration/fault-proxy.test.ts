@@ -5,7 +5,7 @@ import { median } from "simple-statistics";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ProxyControlClient, startControlServer } from "../../harness/proxy/control.ts";
 import { FaultProxy } from "../../harness/proxy/proxy.ts";
-import type { ToxicRule } from "../../harness/proxy/rules.ts";
+import type { ToxicRule } from "../../harness/specs/faults/proxy-rules.ts";
 import { echoServer, get, httpServer, rawClient } from "./sockets.ts";
 
 const base = { direction: "downstream", probability: 1 } as const;

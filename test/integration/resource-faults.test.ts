@@ -3,14 +3,14 @@
 import { existsSync, readdirSync, readFileSync, statfsSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import type { FaultBase, FaultKind } from "../../harness/faults/fault.ts";
+import type { FaultKind } from "../../harness/faults/fault.ts";
 import { faults } from "../../harness/faults/registry.ts";
 import type { RestoreStep } from "../../harness/faults/restore.ts";
 import { httpGet } from "../../harness/probes/http.ts";
 import { sleep } from "../../harness/contracts/time.ts";
 import { faultContext, startApi, type ApiContainer } from "./fault-target.ts";
 import { containerEvents, docker, httpPost } from "./helpers.ts";
-
+import type { FaultBase } from "../../harness/specs/faults/fault.ts";
 const MiB = 1024 * 1024;
 
 function spec(kind: keyof typeof faults, params: Record<string, unknown>, durationMs?: number) {

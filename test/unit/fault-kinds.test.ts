@@ -4,7 +4,7 @@
 import type Docker from "dockerode";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { cgroupV1Status, CAPABILITIES, type HostCapabilities } from "../../harness/faults/capabilities.ts";
+import { cgroupV1Status } from "../../harness/faults/capabilities.ts";
 import { undoParts, type FaultContext, type Undo } from "../../harness/faults/fault.ts";
 import { partition } from "../../harness/faults/partition.ts";
 import { faultKinds, type FaultKindName } from "../../harness/faults/registry.ts";
@@ -15,7 +15,7 @@ import { FaultRunner, type InjectContext } from "../../harness/run/inject.ts";
 import { planFaults } from "../../harness/run/schedule.ts";
 import { parseScenario } from "../../harness/scenario/parse.ts";
 import type { Replica } from "../../harness/targets/replica.ts";
-
+import { CAPABILITIES, type HostCapabilities } from "../../harness/specs/faults/capabilities.ts";
 const file = join(import.meta.dirname, "..", "..", "scenarios", "inline.yaml");
 
 /** The parameters each kind cannot do without. */

@@ -1,14 +1,14 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { CAPABILITIES, type HostCapabilities } from "../../harness/faults/capabilities.ts";
-import { needsOf, type FaultKind } from "../../harness/faults/fault.ts";
+import { CAPABILITIES, type HostCapabilities } from "../../harness/specs/faults/capabilities.ts";
+import { type FaultKind } from "../../harness/faults/fault.ts";
 import { faults } from "../../harness/faults/registry.ts";
 import { hostProxyNeeds, detachedTargets } from "../../harness/run/topology.ts";
 import { planFaults } from "../../harness/run/schedule.ts";
 import { CapabilityError, ScenarioError } from "../../harness/contracts/errors.ts";
 import { parseScenario } from "../../harness/scenario/parse.ts";
 import { messages } from "./scenario-messages.ts";
-
+import { needsOf } from "../../harness/specs/faults/fault.ts";
 const root = join(import.meta.dirname, "..", "..");
 const file = join(root, "scenarios", "inline.yaml");
 const scenario = (faultsYaml: string, extra = "") =>

@@ -1,9 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { endToEndHeaders, pathMatches } from "../../harness/proxy/http-layer.ts";
-import { plainAddress, selects, toxicRuleSchema, type ToxicRule } from "../../harness/proxy/rules.ts";
+import { plainAddress, selects } from "../../harness/proxy/rules.ts";
 import { bandwidthPieces, latencyDue, slicePieces } from "../../harness/proxy/timing.ts";
-
+import { toxicRuleSchema, type ToxicRule } from "../../harness/specs/faults/proxy-rules.ts";
 const chunkArb = fc.uint8Array({ minLength: 1, maxLength: 5_000 }).map((a) => Buffer.from(a));
 const randomArb = fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true });
 
