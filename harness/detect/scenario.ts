@@ -5,7 +5,7 @@ import { quote } from "../contracts/errors.ts";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
-import { faultKinds } from "../faults/registry.ts";
+import { faultKinds } from "../specs/faults/registry.ts";
 import type { Issue } from "../contracts/errors.ts";
 import { duration, name, obj, positiveDuration } from "../specs/fields.ts";
 import type { Path } from "../contracts/issues.ts";

@@ -1,31 +1,14 @@
 import type Docker from "dockerode";
-import { byteRate, obj } from "../specs/fields.ts";
-import { formatSize } from "../contracts/units.ts";
 import type { Replica } from "../targets/replica.ts";
-import { onEachVictim, type FaultKind } from "./fault.ts";
+import { onEachVictim } from "./fault.ts";
 import { applyChanges, inNetns, interfaces, type NetnsChange } from "./netns.ts";
+import type { FaultRuntime } from "./fault.ts";
+import { HANDLE, type BandwidthTcParams } from "../specs/faults/bandwidth-tc.ts";
 
-interface BandwidthTcParams {
-  bytesPerSecond: number;
-}
-
-/** Our qdisc's handle: the undo deletes only a root qdisc with this handle. */
-const HANDLE = "5353:";
 /** tc's answer for an interface that is gone (a partition disconnected its network meanwhile). */
 const DEVICE_GONE = /Cannot find device/;
 
-// A token bucket (tc tbf) as the root qdisc of each of the target's interfaces: everything the target
-// sends (its answers, its calls) leaves at `rate` at most. Refused when an interface already has a root
-// qdisc other than the default, so an undo can never remove something it did not add.
-export const bandwidthTc: FaultKind<BandwidthTcParams> = {
-  kind: "bandwidth-tc",
-  summary: "cap what the target sends at `rate` (tc tbf on its interfaces)",
-  params: obj({ rate: byteRate }).transform(({ rate }) => ({ bytesPerSecond: rate })),
-  window: "required",
-  needs: ["nsenter", "tc-tbf"],
-  instead: "kind bandwidth (fault proxy)",
-  describe: (p) => `bandwidth-tc ${formatSize(p.bytesPerSecond)}/s out of ${p.target}`,
-  revert: () => `delete the tbf qdisc (tc qdisc del … handle ${HANDLE}) where still there`,
+export const bandwidthTcRuntime: FaultRuntime<BandwidthTcParams> = {
   inject: (ctx, p) =>
     onEachVictim(ctx, async (victim) => {
       const changes: NetnsChange[] = [];

@@ -1,19 +1,9 @@
-import { z } from "zod";
-import { obj } from "../specs/fields.ts";
 import { hostPid } from "../targets/replica.ts";
-import { onEachVictim, type FaultKind } from "./fault.ts";
+import { onEachVictim } from "./fault.ts";
+import type { FaultRuntime } from "./fault.ts";
 
-// SIGKILL to the container's main process through its host PID: unlike `docker kill`, this is a crash as
-// the engine sees one, so the restart policy acts (as it would after an OOM kill or a segfault).
-export const crash: FaultKind = {
-  kind: "crash",
-  summary: "SIGKILL the main process (restart policy applies)",
-  params: obj({}) as z.ZodType<Record<string, never>>,
-  window: "forbidden",
-  needs: ["root"],
-  instead: "kind restart or stop (Docker)",
-  describe: (p) => `crash ${p.target} (SIGKILL main process)`,
-  revert: () => "none: the restart policy (or the system) must heal it",
+
+export const crashRuntime: FaultRuntime = {
   inject: (ctx) =>
     onEachVictim(ctx, async (victim) => {
       process.kill(await hostPid(ctx.docker, victim), "SIGKILL");

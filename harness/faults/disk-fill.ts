@@ -1,51 +1,20 @@
 import { existsSync, statfsSync } from "node:fs";
 import { join } from "node:path";
-import { z } from "zod";
 import { InfraError } from "../contracts/errors.ts";
-import { obj, textValue, urlPath } from "../specs/fields.ts";
-import { formatPercent, formatSize, parsePercent, parseSize, SIZE_HINT } from "../contracts/units.ts";
+import { formatSize } from "../contracts/units.ts";
 import { hostPid, type Replica } from "../targets/replica.ts";
 import type Docker from "dockerode";
 import { containerCgroups } from "./cgroup.ts";
 import { writeInCgroups } from "./cgroup-helper.ts";
-import { onEachVictim, type FaultKind } from "./fault.ts";
+import { onEachVictim } from "./fault.ts";
 import { applyStep, type RestoreStep } from "./restore.ts";
-
-interface DiskFillParams {
-  /** Bytes to write, or the share of the filesystem that must be in use afterwards. */
-  size: { bytes: number } | { percent: number };
-  path: string;
-  allowHostDisk: boolean;
-}
+import type { FaultRuntime } from "./fault.ts";
+import type { DiskFillParams } from "../specs/faults/disk-fill.ts";
 
 const TMPFS_MAGIC = 0x01021994;
 const WRITE_TIMEOUT_MS = 60_000;
 
-/** `64m` (bytes to write) or `95%` (fill until that share of the filesystem is in use). */
-const size = textValue((v): DiskFillParams["size"] | undefined => {
-  const percent = typeof v === "string" && v.trim().endsWith("%") ? parsePercent(v) : undefined;
-  if (percent !== undefined) return { percent };
-  const n = parseSize(v);
-  return n !== undefined && n > 0 ? { bytes: n } : undefined;
-}, `${SIZE_HINT}, nor a percentage of the filesystem like 95%`);
-
-// Fills the filesystem that holds `path` in the container, without a shell in its image: the fill file is
-// written on the host into the container's writable layer (overlay2 UpperDir), its volume's source, or its
-// tmpfs (through /proc/PID/root), by `dd` running in the container's cgroups. Undo deletes the file.
-export const diskFill: FaultKind<DiskFillParams> = {
-  kind: "disk-fill",
-  summary: "fill the filesystem holding `path` with `size` bytes (or to `size`% used) for `duration`",
-  params: obj({
-    size,
-    // The fill file is written from the host into the container's filesystem: ".." would leave it.
-    path: urlPath.refine((p) => !p.split("/").includes(".."), { message: 'must not contain ".." segments' }).default("/"),
-    allowHostDisk: z.boolean().default(false),
-  }),
-  window: "required",
-  needs: ["root", "cgroup-v1"],
-  describe: (p) =>
-    `fill ${p.path} of ${p.target} ${"percent" in p.size ? `to ${formatPercent(p.size.percent)} used` : `with ${formatSize(p.size.bytes, "binary")}`} for ${p.durationMs}ms`,
-  revert: () => "delete the fill file",
+export const diskFillRuntime: FaultRuntime<DiskFillParams> = {
   inject: (ctx, p) =>
     onEachVictim(ctx, async (victim) => {
       const where = await fillLocation(ctx.docker, victim, p.path);

@@ -6,7 +6,7 @@ import type { RuleTarget } from "../proxy/host-proxies.ts";
 import type { LinkProxy } from "../proxy/link-proxies.ts";
 import type { Replica } from "../targets/replica.ts";
 import type { RestoreStep } from "./restore.ts";
-import type { FaultBase, FaultSpec } from "../specs/faults/fault.ts";
+import type { FaultBase, FaultKindSpec } from "../specs/faults/fault.ts";
 
 export type Undo = () => Promise<void>;
 
@@ -44,7 +44,7 @@ export interface FaultRuntime<P extends object = Record<string, unknown>> {
 }
 
 /** A kind as the run uses it: its spec and its runtime. */
-export type FaultKind<P extends object = Record<string, unknown>> = FaultSpec<P> & FaultRuntime<P>;
+export type FaultKind<P extends object = Record<string, unknown>> = FaultKindSpec<P> & FaultRuntime<P>;
 
 /** Throws every failure at once (each reason kept, their messages joined); nothing when none failed. */
 function throwAll(reasons: readonly unknown[]): void {

@@ -1,29 +1,9 @@
-import { constants } from "node:os";
-import { z } from "zod";
-import { obj } from "../specs/fields.ts";
 import { hostPid } from "../targets/replica.ts";
-import { onEachVictim, type FaultKind } from "./fault.ts";
+import { onEachVictim } from "./fault.ts";
+import type { FaultRuntime } from "./fault.ts";
+import { type KillProcessParams } from "../specs/faults/kill-process.ts";
 
-interface KillProcessParams {
-  signal: NodeJS.Signals;
-}
-
-/** Signals that make sense to send a service (SIGSTOP/SIGCONT are `pause`'s job, through the freezer). */
-export const KILL_SIGNALS = Object.keys(constants.signals).filter(
-  (s) => !["SIGSTOP", "SIGCONT", "SIGTSTP", "SIGTTIN", "SIGTTOU", "SIGCHLD", "SIGWINCH", "SIGURG"].includes(s),
-) as NodeJS.Signals[];
-
-// Sends a signal of choice to the container's main process through its host PID: SIGTERM tests a graceful
-// shutdown, SIGKILL a crash (the restart policy acts on both when the process exits with a failure).
-export const killProcess: FaultKind<KillProcessParams> = {
-  kind: "kill-process",
-  summary: "send `signal` (default SIGTERM) to the main process",
-  params: obj({ signal: z.enum(KILL_SIGNALS as [NodeJS.Signals, ...NodeJS.Signals[]]).default("SIGTERM") }),
-  window: "forbidden",
-  needs: ["root"],
-  instead: "kind restart or stop (Docker)",
-  describe: (p) => `send ${p.signal} to ${p.target}'s main process`,
-  revert: () => "none: what the process does with the signal is the system's to heal",
+export const killProcessRuntime: FaultRuntime<KillProcessParams> = {
   inject: (ctx, p) =>
     onEachVictim(ctx, async (victim) => {
       process.kill(await hostPid(ctx.docker, victim), p.signal);

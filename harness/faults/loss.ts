@@ -1,24 +1,9 @@
-import { obj, ratio } from "../specs/fields.ts";
-import { formatPercent } from "../contracts/units.ts";
-import { onEachVictim, type FaultKind } from "./fault.ts";
+import { onEachVictim } from "./fault.ts";
 import { applyChanges, iptablesRule } from "./netns.ts";
+import type { FaultRuntime } from "./fault.ts";
+import type { LossParams } from "../specs/faults/loss.ts";
 
-interface LossParams {
-  ratio: number;
-}
-
-// Random packet loss on the target's port, in its network namespace (iptables `statistic`): each incoming
-// packet is dropped with probability `ratio`, so a new connection's SYN is lost (the client retries after
-// a second) and established streams stall on retransmissions. netem is not needed.
-export const loss: FaultKind<LossParams> = {
-  kind: "loss",
-  summary: "drop `ratio` of the packets arriving at the target's port (iptables statistic)",
-  params: obj({ ratio }),
-  window: "required",
-  needs: ["nsenter", "iptables-statistic"],
-  instead: "kind reset-peer with `probability` (fault proxy)",
-  describe: (p) => `loss ${formatPercent(p.ratio)} of packets to ${p.target}`,
-  revert: () => "delete the DROP rule (iptables -D) if still there",
+export const lossRuntime: FaultRuntime<LossParams> = {
   inject: (ctx, p) =>
     onEachVictim(ctx, (victim) =>
       applyChanges(

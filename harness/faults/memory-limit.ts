@@ -1,39 +1,17 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { z } from "zod";
-import { obj, size } from "../specs/fields.ts";
 import { formatSize } from "../contracts/units.ts";
 import { changeSetting, containerCgroups, readSetting, type ContainerCgroups } from "./cgroup.ts";
 import { writeInCgroups } from "./cgroup-helper.ts";
-import { onEachVictim, undoParts, type FaultContext, type FaultKind, type Undo } from "./fault.ts";
+import { onEachVictim, undoParts, type FaultContext, type Undo } from "./fault.ts";
 import { shmFile } from "./memory-hog.ts";
 import { applyStep, type RestoreStep } from "./restore.ts";
+import type { FaultRuntime } from "./fault.ts";
+import type { MemoryLimitParams } from "../specs/faults/memory-limit.ts";
 
-interface MemoryLimitParams {
-  limit: number;
-  oom: boolean;
-}
-
-// The kernel's smallest useful limit; Docker refuses less than 6 MiB too.
-const MIN_LIMIT = 6 * 1024 * 1024;
 const OOM_TIMEOUT_MS = 10_000;
 
-// A lower memory limit (cgroup v1 memory.limit_in_bytes). With `oom: true` the harness also makes the
-// limit bite: the main process becomes the OOM killer's first choice (oom_score_adj 1000, written back on
-// undo) and memory is charged to the container until the kernel kills it, as a real leak would end. The
-// restart policy, if any, then heals it.
-export const memoryLimit: FaultKind<MemoryLimitParams> = {
-  kind: "memory-limit",
-  summary: "lower the memory limit to `limit` for `duration`; `oom: true` drives it into an OOM kill",
-  params: obj({
-    limit: size.refine((n) => n >= MIN_LIMIT, { message: `must be at least ${formatSize(MIN_LIMIT, "binary")}` }),
-    oom: z.boolean().default(false),
-  }),
-  window: "required",
-  needs: ["root", "cgroup-v1"],
-  describe: (p) => `limit ${p.target} to ${formatSize(p.limit, "binary")} of memory for ${p.durationMs}ms${p.oom ? ", until OOM killed" : ""}`,
-  revert: (p) => `write back the prior memory limit (memory.limit_in_bytes)${p.oom ? " and oom_score_adj; delete the charged tmpfs file" : ""}`,
-  exclusive: "memory limit",
+export const memoryLimitRuntime: FaultRuntime<MemoryLimitParams> = {
   inject: (ctx, p) =>
     onEachVictim(ctx, async (victim) => {
       const cg = await containerCgroups(ctx.docker, victim);

@@ -1,17 +1,9 @@
-import { z } from "zod";
-import { obj } from "../specs/fields.ts";
-import { onEachVictim, type FaultKind } from "./fault.ts";
+import { onEachVictim } from "./fault.ts";
 import { applyStep, type RestoreStep } from "./restore.ts";
+import type { FaultRuntime } from "./fault.ts";
 
-// Freezes every process of the container (cgroup freezer): connections stay open, nothing answers.
-export const pause: FaultKind = {
-  kind: "pause",
-  summary: "freeze all processes for `duration` (cgroup freezer)",
-  params: obj({}) as z.ZodType<Record<string, never>>,
-  window: "required",
-  describe: (p) => `pause ${p.target} for ${p.durationMs}ms`,
-  revert: () => "unpause if still paused",
-  exclusive: "freezer",
+
+export const pauseRuntime: FaultRuntime = {
   inject: (ctx) =>
     onEachVictim(ctx, async (victim) => {
       const step: RestoreStep = { op: "unpause", container: victim.containerId };

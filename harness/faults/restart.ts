@@ -1,14 +1,9 @@
-import { onEachVictim, type FaultKind } from "./fault.ts";
-import { graceParams, graceSeconds, type GraceParams } from "./grace.ts";
+import { onEachVictim } from "./fault.ts";
+import { graceSeconds, type GraceParams } from "../specs/faults/grace.ts";
+import type { FaultRuntime } from "./fault.ts";
 
-// An orderly restart as an operator or an orchestrator does it (SIGTERM, SIGKILL after `grace`, start).
-export const restart: FaultKind<GraceParams> = {
-  kind: "restart",
-  summary: "restart (SIGTERM, SIGKILL after `grace`, then start)",
-  params: graceParams,
-  window: "forbidden",
-  describe: (p) => `restart ${p.target} (grace ${p.graceMs}ms)`,
-  revert: () => "none: the container is started again as part of the fault",
+
+export const restartRuntime: FaultRuntime<GraceParams> = {
   inject: (ctx, p) =>
     onEachVictim(ctx, async (victim) => {
       await ctx.docker.getContainer(victim.containerId).restart({ t: graceSeconds(p) });

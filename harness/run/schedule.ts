@@ -1,9 +1,10 @@
 // The resolved fault schedule: when each injection fires (repeats expanded), which replicas it hits
 // (reproducibly, from its seed) and what it will do. Pure: the same scenario always gives the same plan.
 import type { FaultKind } from "../faults/fault.ts";
-import { faults as registry } from "../faults/registry.ts";
+import { faultKind } from "../faults/registry.ts";
 import { selectReplicas } from "../faults/select.ts";
 import type { FaultSpec, Scenario } from "../scenario/validate.ts";
+import type { FaultKindName } from "../specs/faults/registry.ts";
 
 export interface PlannedFault {
   /** `faults[2]`, or `faults[2]#3` for the third time a repeated fault fires. */
@@ -24,7 +25,7 @@ export interface PlannedFault {
 export function planFaults(scenario: Scenario): PlannedFault[] {
   return scenario.faults
     .flatMap((spec) => {
-      const kind = (registry as Record<string, FaultKind<any>>)[spec.kind]!;
+      const kind = faultKind(spec.kind as FaultKindName);
       const seed = spec.select?.seed ?? spec.index;
       const times = spec.repeat?.times ?? 1;
       return Array.from({ length: times }, (_, k) => ({

@@ -2,8 +2,8 @@
 // parameters; where it acts (its link `from`, a balanced target); and what this machine must offer to
 // inject it.
 import { missing, type HostCapabilities } from "../specs/faults/capabilities.ts";
-import { type FaultKind } from "../faults/fault.ts";
-import { faults as faultRegistry, faultKinds } from "../faults/registry.ts";
+import type { FaultKindSpec } from "../specs/faults/fault.ts";
+import { faultSpecs as faultRegistry, faultKinds } from "../specs/faults/registry.ts";
 import type { Issue } from "../contracts/errors.ts";
 import { obj } from "../specs/fields.ts";
 import type { Path } from "../contracts/issues.ts";
@@ -23,7 +23,7 @@ export function validateFault(value: unknown, path: Path, issues: Issue[], secti
   const kindName = raw.kind;
   // Own keys only: a kind named like an Object method ("toString") is unknown, not a function.
   const known = typeof kindName === "string" && Object.hasOwn(faultRegistry, kindName);
-  const kind = known ? (faultRegistry as Record<string, FaultKind<any>>)[kindName] : undefined;
+  const kind = known ? (faultRegistry as Record<string, FaultKindSpec<any>>)[kindName] : undefined;
   if (kindName === undefined) issues.push({ path: [...path, "kind"], message: "is required", valid: faultKinds });
   else if (!kind) issues.push({ path: [...path, "kind"], message: `unknown fault kind ${JSON.stringify(kindName)}`, valid: faultKinds });
 
@@ -54,7 +54,7 @@ const KERNEL_FAULTS = "loss, reject, bandwidth-tc, partition";
  * each replica needs traffic that goes through that proxy, which a balancer's does not.
  */
 export function checkPlacement(f: FaultBase & Record<string, unknown>, targets: Record<string, Target>, path: Path, issues: Issue[]): void {
-  const kind = (faultRegistry as Record<string, FaultKind<any>>)[f.kind]!;
+  const kind = (faultRegistry as Record<string, FaultKindSpec<any>>)[f.kind]!;
   const target = targets[f.target];
   if (kind.proxy && f.from === undefined && target?.balancer) {
     const how =
@@ -97,7 +97,7 @@ export function checkPlacement(f: FaultBase & Record<string, unknown>, targets: 
 /** Faults this machine cannot inject: what is missing, and what to use instead (or how to get it). */
 export function hostIssues(scenario: Scenario, host: HostCapabilities): Issue[] {
   return scenario.faults.flatMap((f) => {
-    const kind = (faultRegistry as Record<string, FaultKind<any>>)[f.kind]!;
+    const kind = (faultRegistry as Record<string, FaultKindSpec<any>>)[f.kind]!;
     const gaps = missing(needsOf(kind, f), host);
     if (!gaps.length) return [];
     const what = gaps.map((g) => g.status.detail).join("; ");

@@ -3,7 +3,7 @@
 // before it fires again, and two faults that change the same setting of a target (its
 // memory limit, its freezer, …) never overlap: the later one would save the earlier one's value as its
 // "prior" value and restore that.
-import type { FaultKind } from "../faults/fault.ts";
+import type { FaultKindSpec } from "../specs/faults/fault.ts";
 import type { Issue } from "../contracts/errors.ts";
 import { formatDuration } from "../contracts/units.ts";
 import type { FaultSpec } from "./validate.ts";
@@ -16,7 +16,7 @@ interface Window {
 
 export function checkFaultTiming(
   faults: readonly FaultSpec[],
-  kinds: Readonly<Record<string, FaultKind<any>>>,
+  kinds: Readonly<Record<string, FaultKindSpec<any>>>,
   loadMs: number,
   /** steadyState's, when it is valid; windowMs bounds how short stableFor may be made. */
   hypothesis?: { windowMs: number; stableForMs: number },
@@ -75,7 +75,7 @@ function tooLateToRecover(f: FaultSpec, lastAt: number, loadMs: number, h: { win
 }
 
 /** Occurrences of two faults that change the same setting of one target and overlap in time. */
-function overlaps(faults: readonly FaultSpec[], kinds: Readonly<Record<string, FaultKind<any>>>): Issue[] {
+function overlaps(faults: readonly FaultSpec[], kinds: Readonly<Record<string, FaultKindSpec<any>>>): Issue[] {
   const issues: Issue[] = [];
   const windows: Window[] = faults.flatMap((f) =>
     Array.from({ length: f.repeat?.times ?? 1 }, (_, k) => {

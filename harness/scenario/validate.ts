@@ -7,7 +7,7 @@ import type { CheckSpec } from "../checks/runner.ts";
 import { validateCheck } from "../checks/scenario.ts";
 import { checkDetectionObjectives, validateDetection, type DetectionSpec } from "../detect/scenario.ts";
 import type { FaultBase } from "../specs/faults/fault.ts";
-import { faults as faultRegistry } from "../faults/registry.ts";
+import { faultSpecs as faultRegistry } from "../specs/faults/registry.ts";
 import { maxReplicas, validateHeal, type HealRule } from "../heal/scenario.ts";
 import { checkJourneys, journeySchema, type JourneySpec } from "../journeys/spec.ts";
 import { loadEngines } from "../load/registry.ts";

@@ -5,8 +5,8 @@
 import type { z } from "zod";
 import { checkKinds } from "../../harness/checks/registry.ts";
 import { detectors } from "../../harness/detect/registry.ts";
+import { faultSpecs } from "../../harness/specs/faults/registry.ts";
 import { signals } from "../../harness/detect/signals.ts";
-import { faults } from "../../harness/faults/registry.ts";
 import { healActions } from "../../harness/heal/registry.ts";
 import { journeySchema } from "../../harness/journeys/spec.ts";
 import {
@@ -77,7 +77,7 @@ export function scenarioStringPositions(): Set<string> {
   walk(reportSchema, ".report");
   walk(targetOverrideSchema, ".variants.*.*");
   for (const [key, value] of Object.entries(faultBaseShape)) walk(value as z.ZodType, `.faults[*].${key}`);
-  for (const [kind, f] of Object.entries(faults)) walk(f.params as z.ZodType, `.faults[${kind}]`);
+  for (const [kind, f] of Object.entries(faultSpecs)) walk(f.params as z.ZodType, `.faults[${kind}]`);
   for (const [kind, c] of Object.entries(checkKinds)) walk(c.params as z.ZodType, `.checks[${kind}]`);
   for (const [action, h] of Object.entries(healActions)) walk(h.params as z.ZodType, `.heal[${action}]`);
   for (const [kind, d] of Object.entries(detectors)) walk(d.params(signals.error_rate.unit) as z.ZodType, `.detection.detectors[${kind}]`);

@@ -4,8 +4,8 @@
 import fc from "fast-check";
 import { stringify } from "yaml";
 import { checkKinds } from "../../harness/checks/registry.ts";
-import { faults, faultKinds } from "../../harness/faults/registry.ts";
-import type { FaultKind } from "../../harness/faults/fault.ts";
+import { faultSpecs as faults, faultKinds } from "../../harness/specs/faults/registry.ts";
+import type { FaultKindSpec } from "../../harness/specs/faults/fault.ts";
 import { OPS } from "../../harness/slo/grammar.ts";
 import { sloUnits, splitMetric } from "../../harness/slo/metrics.ts";
 import { reporters } from "../../reports/registry.ts";
@@ -99,7 +99,7 @@ const objective = fc
  * valid schedule (kinds that need parameters, or must not overlap on a target, are for the mutations).
  */
 const freeKinds = faultKinds.filter((k) => {
-  const kind = (faults as Record<string, FaultKind<any>>)[k]!;
+  const kind = (faults as Record<string, FaultKindSpec<any>>)[k]!;
   return kind.exclusive === undefined && kind.params.safeParse({}).success;
 });
 
@@ -108,7 +108,7 @@ const fault = (targets: Record<string, { replicas?: number }>, roomMs: number) =
   fc
     .tuple(fc.constantFrom(...freeKinds), fc.constantFrom(...Object.keys(targets)), ms(0, roomMs - 1))
     .chain(([kind, t, at]) => {
-      const windowed = (faults as Record<string, FaultKind<any>>)[kind]!.window === "required";
+      const windowed = (faults as Record<string, FaultKindSpec<any>>)[kind]!.window === "required";
       const replicas = targets[t]!.replicas ?? 1;
       return fc
         .record({

@@ -5,10 +5,11 @@ import { join } from "node:path";
 import { median } from "simple-statistics";
 import { GenericContainer } from "testcontainers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { FaultKind, Topology, Undo } from "../../harness/faults/fault.ts";
+import type { Topology, Undo } from "../../harness/faults/fault.ts";
 import { inNetns } from "../../harness/faults/netns.ts";
 import { applySteps, type RestoreStep } from "../../harness/faults/restore.ts";
-import { faults, type FaultKindName } from "../../harness/faults/registry.ts";
+import { faultKind } from "../../harness/faults/registry.ts";
+import type { FaultKindName } from "../../harness/specs/faults/registry.ts";
 import { startHostProxies, type HostProxy } from "../../harness/proxy/host-proxies.ts";
 import { newRunId } from "../../harness/run/orchestrator.ts";
 import { Teardown } from "../../harness/contracts/teardown.ts";
@@ -63,7 +64,7 @@ describe("network faults (real Docker)", () => {
 
   /** Injects a fault the way a run does; the test undoes it. */
   async function inject(kind: FaultKindName, target: "api" | "db", params: Record<string, unknown> = {}, steps: RestoreStep[] = []): Promise<Undo> {
-    const k = faults[kind] as FaultKind<any>;
+    const k = faultKind(kind);
     const spec = { ...k.params.parse(params), kind, target, atMs: 0, durationMs: 60_000 };
     const undo = await k.inject(
       { docker, victims: targets.replicas[target]!, topology, signal: stop.signal, log: () => undefined, willChange: (s) => steps.push(s), tag: `net-${kind}` },
@@ -322,7 +323,7 @@ describe("network faults (real Docker)", () => {
       const ctx = (steps: RestoreStep[]) => ({ docker, victims: [victim], topology, signal: stop.signal, log: () => undefined, willChange: (s: RestoreStep) => steps.push(s), tag: "ext" });
 
       const logged: RestoreStep[] = [];
-      const undo = await faults.partition.inject(ctx(logged), spec);
+      const undo = await faultKind("partition").inject(ctx(logged), spec);
       expect((await state()).networks).toEqual([]);
       expect((await get(victim.hostPort, "/healthz", { timeoutMs: 1_000 })).status).toBeUndefined(); // its published port went with them
       expect(logged.map((s) => (s.op === "connect" ? `${s.network} ${JSON.stringify(s.endpoint)}` : s.op)).sort()).toEqual([
@@ -334,7 +335,7 @@ describe("network faults (real Docker)", () => {
       expect((await get(victim.hostPort, "/healthz")).status).toBe(200);
 
       const killed: RestoreStep[] = [];
-      await faults.partition.inject(ctx(killed), spec); // never undone: as after a SIGKILL
+      await faultKind("partition").inject(ctx(killed), spec); // never undone: as after a SIGKILL
       await applySteps(docker, killed);
       expect(await state()).toEqual(before);
       await applySteps(docker, killed); // replaying twice is harmless
@@ -354,7 +355,7 @@ describe("network faults (real Docker)", () => {
       const before = await hostRules();
       const steps: RestoreStep[] = [];
       const ctx = { docker, victims: [victim], topology, signal: stop.signal, log: () => undefined, willChange: (s: RestoreStep) => steps.push(s), tag: "host" };
-      await expect(faults.reject.inject(ctx, { kind: "reject", target: "ext", atMs: 0, durationMs: 1_000 })).rejects.toThrow(
+      await expect(faultKind("reject").inject(ctx, { kind: "reject", target: "ext", atMs: 0, durationMs: 1_000 })).rejects.toThrow(
         `${victim.containerName} is in the host's network namespace (network mode host): iptables and tc there would change the host itself`,
       );
       expect(steps).toEqual([]);

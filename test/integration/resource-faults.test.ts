@@ -3,8 +3,8 @@
 import { existsSync, readdirSync, readFileSync, statfsSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import type { FaultKind } from "../../harness/faults/fault.ts";
-import { faults } from "../../harness/faults/registry.ts";
+import { faultKind } from "../../harness/faults/registry.ts";
+import type { FaultKindName } from "../../harness/specs/faults/registry.ts";
 import type { RestoreStep } from "../../harness/faults/restore.ts";
 import { httpGet } from "../../harness/probes/http.ts";
 import { sleep } from "../../harness/contracts/time.ts";
@@ -13,8 +13,8 @@ import { containerEvents, docker, httpPost } from "./helpers.ts";
 import type { FaultBase } from "../../harness/specs/faults/fault.ts";
 const MiB = 1024 * 1024;
 
-function spec(kind: keyof typeof faults, params: Record<string, unknown>, durationMs?: number) {
-  const k = faults[kind] as FaultKind<any>;
+function spec(kind: FaultKindName, params: Record<string, unknown>, durationMs?: number) {
+  const k = faultKind(kind);
   return { k, p: { ...k.params.parse(params), kind, target: "api", atMs: 0, ...(durationMs ? { durationMs } : {}) } as FaultBase };
 }
 

@@ -4,7 +4,7 @@ import { kindFamilies, renderKinds } from "../../harness/cli/kinds.ts";
 import { checkKinds } from "../../harness/checks/registry.ts";
 import { detectorKinds } from "../../harness/detect/registry.ts";
 import { signalNames } from "../../harness/detect/signals.ts";
-import { faultKinds } from "../../harness/faults/registry.ts";
+import { faultKinds } from "../../harness/specs/faults/registry.ts";
 import { healActionNames } from "../../harness/heal/registry.ts";
 import { loadEngines } from "../../harness/load/registry.ts";
 import { reporters } from "../../reports/registry.ts";

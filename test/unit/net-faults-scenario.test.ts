@@ -1,8 +1,8 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CAPABILITIES, type HostCapabilities } from "../../harness/specs/faults/capabilities.ts";
-import { type FaultKind } from "../../harness/faults/fault.ts";
-import { faults } from "../../harness/faults/registry.ts";
+import type { FaultKindSpec } from "../../harness/specs/faults/fault.ts";
+import { faultSpecs } from "../../harness/specs/faults/registry.ts";
 import { hostProxyNeeds, detachedTargets } from "../../harness/run/topology.ts";
 import { planFaults } from "../../harness/run/schedule.ts";
 import { CapabilityError, ScenarioError } from "../../harness/contracts/errors.ts";
@@ -100,8 +100,8 @@ faults:
   });
 
   it("every network kind is a window", () => {
-    const kernel = (k: FaultKind<any>) => needsOf(k, { kind: k.kind, target: "db", atMs: 0 }).includes("nsenter");
-    const network = Object.values(faults).filter((k: FaultKind<any>) => k.proxy || k.detaches || kernel(k));
+    const kernel = (k: FaultKindSpec<any>) => needsOf(k, { kind: k.kind, target: "db", atMs: 0 }).includes("nsenter");
+    const network = Object.values(faultSpecs).filter((k: FaultKindSpec<any>) => k.proxy || k.detaches || kernel(k));
     expect(network.map((k) => k.kind)).toEqual([
       "latency",
       "bandwidth",

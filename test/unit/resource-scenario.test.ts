@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { renderDryRun } from "../../harness/cli/dry-run.ts";
-import { KILL_SIGNALS } from "../../harness/faults/kill-process.ts";
+import { KILL_SIGNALS } from "../../harness/specs/faults/kill-process.ts";
 import { planFaults } from "../../harness/run/schedule.ts";
 import { ScenarioError } from "../../harness/contracts/errors.ts";
 import { loadScenario, parseScenario } from "../../harness/scenario/parse.ts";

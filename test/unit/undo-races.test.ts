@@ -3,8 +3,8 @@
 import type Docker from "dockerode";
 import { describe, expect, it } from "vitest";
 import type { FaultContext } from "../../harness/faults/fault.ts";
-import { pause } from "../../harness/faults/pause.ts";
-import { stop } from "../../harness/faults/stop.ts";
+import { pauseRuntime as pause } from "../../harness/faults/pause.ts";
+import { stopRuntime as stop } from "../../harness/faults/stop.ts";
 import type { Replica } from "../../harness/targets/replica.ts";
 
 /** A container whose state changes under the undo, as when another fault acts at the same moment. */

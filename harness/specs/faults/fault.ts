@@ -16,11 +16,11 @@ export interface FaultBase {
 }
 
 /** The capabilities a fault of this kind needs with these parameters. */
-export function needsOf<P extends object>(kind: FaultSpec<P>, p: P & FaultBase): readonly Capability[] {
+export function needsOf<P extends object>(kind: FaultKindSpec<P>, p: P & FaultBase): readonly Capability[] {
   return typeof kind.needs === "function" ? kind.needs(p) : (kind.needs ?? []);
 }
 
-export interface FaultSpec<P extends object = Record<string, unknown>> {
+export interface FaultKindSpec<P extends object = Record<string, unknown>> {
   kind: string;
   /** One line for `--help`, docs and the "valid kinds" list. */
   summary: string;

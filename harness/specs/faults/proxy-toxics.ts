@@ -1,8 +1,8 @@
 // The TCP toxics as fault kinds (Toxiproxy's vocabulary), acting in fault proxies: on the host side in
 // front of the target (load and probes see them), or with `from: DEPENDENT` on the link the dependent
 // uses to reach the target. Each takes `direction` (default downstream, as in Toxiproxy) and `probability`.
-import { byteRate, duration, int, obj, size } from "../specs/fields.ts";
-import { formatDuration, formatSize } from "../contracts/units.ts";
+import { byteRate, duration, int, obj, size } from "../fields.ts";
+import { formatDuration, formatSize } from "../../contracts/units.ts";
 import { toxicFault, toxicShape } from "./proxy-fault.ts";
 
 export const latency = toxicFault({

@@ -1,7 +1,7 @@
 // HTTP faults on the host-side fault proxy of a target: some requests (`ratio`, optionally only under
 // `path`) are answered with an error, aborted, or delayed. Load and probes see them; links do not.
-import { duration, int, obj, ratio, urlPath } from "../specs/fields.ts";
-import { formatDuration } from "../contracts/units.ts";
+import { duration, int, obj, ratio, urlPath } from "../fields.ts";
+import { formatDuration } from "../../contracts/units.ts";
 import { httpFault } from "./proxy-fault.ts";
 
 const match = { ratio: ratio.default(1), path: urlPath.optional() };

@@ -1,4 +1,4 @@
-import { obj, stopGrace } from "../specs/fields.ts";
+import { obj, stopGrace } from "../fields.ts";
 
 export interface GraceParams {
   graceMs: number;
