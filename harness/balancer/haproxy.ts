@@ -14,6 +14,7 @@ import { sleep } from "../run/sleep.ts";
 import { InfraError } from "../scenario/errors.ts";
 import type { Target } from "../scenario/validate.ts";
 import type { RunningTargets, TargetsContext } from "../targets/containers.ts";
+import { followLogs } from "../targets/docker-api.ts";
 import { saveLogs } from "../targets/logs.ts";
 import { IMAGE_LABEL, runLabels, TARGET_LABEL } from "../targets/labels.ts";
 import { imageLabels, packImage } from "../targets/images.ts";
@@ -110,7 +111,7 @@ export async function startBalancer(ctx: TargetsContext, running: RunningTargets
 
 /** Follows the balancer's log; each ejection or return of a replica becomes a `balancer` event. */
 async function followChanges(ctx: TargetsContext, container: Docker.Container): Promise<() => void> {
-  const stream = (await container.logs({ follow: true, stdout: true, stderr: true, timestamps: true })) as NodeJS.ReadableStream & { destroy(): void };
+  const stream = await followLogs(container, { stdout: true, stderr: true, timestamps: true });
   const lines = new PassThrough();
   container.modem.demuxStream(stream, lines, lines);
   const log = new BalancerLog();

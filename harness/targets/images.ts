@@ -84,7 +84,7 @@ export async function packImage(docker: Docker, spec: PackSpec): Promise<void> {
       writeFileSync(join(root, path), content);
     }
     const [repo, tag] = spec.image.split(":") as [string, string];
-    const stream: NodeJS.ReadableStream = await docker.importImage(tarOf(root), { repo, tag, changes: spec.changes } as object);
+    const stream: NodeJS.ReadableStream = await docker.importImage(tarOf(root), { repo, tag, changes: spec.changes });
     await followProgress(docker, stream);
   } finally {
     rmSync(root, { recursive: true, force: true });
