@@ -9,7 +9,7 @@ import { startProcess } from "../harness/host/processes.ts";
 import { httpGet } from "../harness/probes/http.ts";
 import type { Endpoint } from "../harness/proxy/proxy.ts";
 import { sleep } from "../harness/contracts/time.ts";
-import { freePort } from "../harness/targets/ports.ts";
+import { startOnFreePort } from "../harness/targets/ports.ts";
 import type { BenchContext } from "./item.ts";
 
 const READY_TIMEOUT_MS = 5_000;
@@ -42,8 +42,7 @@ export async function startHaproxyTcp(ctx: BenchContext, binary: string, upstrea
   const configFile = join(dir, "haproxy.cfg");
   const logFile = join(dir, "haproxy.log");
   // The free port may be taken before haproxy binds it: then it exits at once and another port is tried.
-  for (let attempt = 1; ; attempt++) {
-    const port = await freePort();
+  return startOnFreePort(async (port) => {
     writeFileSync(configFile, haproxyTcpConfig(port, upstream));
     const proc = startProcess(binary, ["-db", "-f", configFile], ctx.benchId, logFile);
     ctx.teardown.push(`stop haproxy (pid ${proc.pid})`, () => proc.stop(STOP_GRACE_MS));
@@ -56,7 +55,6 @@ export async function startHaproxyTcp(ctx: BenchContext, binary: string, upstrea
       await sleep(50);
     }
     const tail = readFileSync(logFile, "utf8").trim().split("\n").slice(-5).join("\n");
-    if (exit !== undefined && attempt < 3 && /cannot bind socket/i.test(tail)) continue;
     throw new Error(exit === undefined ? `haproxy did not forward to ${upstream.host}:${upstream.port} within ${READY_TIMEOUT_MS}ms (${logFile})` : `haproxy exited with code ${exit} at start-up:\n${tail}`);
-  }
+  }, /cannot bind socket/i);
 }

@@ -2,7 +2,7 @@
 // harness code) with the load of bench/scenarios/load-overhead.yaml against URL. Prints the figures item 1
 // reads from a harness run's journal: { throughput, p99, requests, cpuUsPerRequest }.
 // Usage: standalone-load.ts BASE_URL
-import autocannon from "autocannon";
+import { runAutocannon } from "../harness/load/autocannon-api.ts";
 import { loadScenario } from "../harness/scenario/parse.ts";
 import { benchScenario } from "./cli.ts";
 
@@ -10,9 +10,9 @@ const url = process.argv[2]!;
 const { load } = loadScenario(benchScenario("load-overhead.yaml"));
 const request = load.requests[0]!;
 const cpu = process.cpuUsage();
-const r = await autocannon({
+const r = await runAutocannon({
   url: url + request.path,
-  method: request.method as autocannon.Request["method"],
+  method: request.method,
   connections: load.connections,
   duration: load.durationMs / 1_000,
   timeout: load.timeoutMs / 1_000,

@@ -14,10 +14,11 @@ import { sleep } from "../contracts/time.ts";
 import { InfraError } from "../contracts/errors.ts";
 import type { Target } from "../scenario/validate.ts";
 import type { RunningTargets, TargetsContext } from "../targets/containers.ts";
+import { followLogs } from "../targets/docker-api.ts";
 import { saveLogs } from "../targets/logs.ts";
 import { IMAGE_LABEL, runLabels, TARGET_LABEL } from "../targets/labels.ts";
 import { imageLabels, packImage } from "../targets/images.ts";
-import { freePort } from "../targets/ports.ts";
+import { DOCKER_PORT_TAKEN, startOnFreePort } from "../targets/ports.ts";
 import { BalancerLog, describeChange } from "./events.ts";
 import { haproxyConfig } from "./haproxy-config.ts";
 
@@ -67,12 +68,9 @@ export async function startBalancer(ctx: TargetsContext, running: RunningTargets
   );
   const name = `ss-${ctx.runId}-${t.name}-lb`;
   const portKey = `${t.port}/tcp`;
-  let container: Docker.Container | undefined;
-  let hostPort = 0;
-  for (let attempt = 1; !container; attempt++) {
-    hostPort = await freePort();
+  const { container, hostPort } = await startOnFreePort(async (hostPort) => {
     try {
-      container = await ctx.docker.createContainer({
+      const container = await ctx.docker.createContainer({
         name,
         Image: image,
         Labels: runLabels(ctx.runId, { [TARGET_LABEL]: t.name }),
@@ -84,11 +82,11 @@ export async function startBalancer(ctx: TargetsContext, running: RunningTargets
         },
         NetworkingConfig: { EndpointsConfig: { [running.network]: { Aliases: [`${t.name}-lb`] } } },
       });
+      return { container, hostPort };
     } catch (e) {
-      if (attempt < 3 && /port is already allocated|address already in use/i.test((e as Error).message)) continue;
       throw new InfraError(`could not create the balancer ${name}: ${(e as Error).message}`);
     }
-  }
+  }, DOCKER_PORT_TAKEN);
   const balancer: Balancer = {
     target: t.name,
     containerId: container.id,
@@ -113,7 +111,7 @@ export async function startBalancer(ctx: TargetsContext, running: RunningTargets
 
 /** Follows the balancer's log; each ejection or return of a replica becomes a `balancer` event. */
 async function followChanges(ctx: TargetsContext, container: Docker.Container): Promise<() => void> {
-  const stream = (await container.logs({ follow: true, stdout: true, stderr: true, timestamps: true })) as NodeJS.ReadableStream & { destroy(): void };
+  const stream = await followLogs(container, { stdout: true, stderr: true, timestamps: true });
   const lines = new PassThrough();
   container.modem.demuxStream(stream, lines, lines);
   const log = new BalancerLog();

@@ -8,7 +8,7 @@ import { startProcess, type HostProcess } from "../host/processes.ts";
 import { sleep } from "../contracts/time.ts";
 import type { Teardown } from "../contracts/teardown.ts";
 import { InfraError } from "../contracts/errors.ts";
-import { freePort } from "../targets/ports.ts";
+import { startOnFreePort } from "../targets/ports.ts";
 import { alertmanagerConfig, prometheusConfig, scrapeTargets, type ScrapeTarget } from "./prometheus-config.ts";
 
 const PROMETHEUS_FIX = "apt-get install prometheus prometheus-alertmanager";
@@ -136,14 +136,13 @@ async function waitDiscovered(url: string, targets: number, signal: AbortSignal)
 }
 
 /** Starts a server on a free port (retrying when another process took it) and waits for /-/ready. */
-async function launch(
+function launch(
   ctx: StackContext,
   what: string,
   logFile: string,
   start: (port: number) => Promise<HostProcess>,
 ): Promise<{ url: string; address: string }> {
-  for (let attempt = 1; ; attempt++) {
-    const port = await freePort();
+  return startOnFreePort(async (port) => {
     const proc = await start(port);
     ctx.teardown.push(`stop ${what} (pid ${proc.pid})`, () => proc.stop(5_000));
     const url = `http://127.0.0.1:${port}`;
@@ -157,10 +156,9 @@ async function launch(
     }
     if (ctx.signal.aborted) return { url, address: `127.0.0.1:${port}` };
     const tail = readFileSync(logFile, "utf8").trim().split("\n").slice(-5).join("\n");
-    if (exit !== undefined && attempt < 3 && /address already in use/.test(tail)) continue;
     throw new InfraError(
       exit === undefined ? `${what} did not become ready within ${READY_TIMEOUT_MS}ms` : `${what} exited with code ${exit} at start-up:\n${tail}`,
       `see ${logFile}`,
     );
-  }
+  }, /address already in use/);
 }

@@ -2,6 +2,7 @@ import { existsSync, statfsSync } from "node:fs";
 import { join } from "node:path";
 import { InfraError } from "../contracts/errors.ts";
 import { formatSize } from "../contracts/units.ts";
+import { overlayUpperDir } from "../targets/docker-api.ts";
 import { hostPid, type Replica } from "../targets/replica.ts";
 import type Docker from "dockerode";
 import { containerCgroups } from "./cgroup.ts";
@@ -74,7 +75,7 @@ async function fillLocation(docker: Docker, victim: Replica, path: string): Prom
     const dir = join(mount.source, path.slice(mount.dest.length));
     return { kind: "volume", writeDir: dir, removeDir: dir };
   }
-  const upper = (info.GraphDriver?.Data as Record<string, string> | undefined)?.UpperDir;
+  const upper = overlayUpperDir(info);
   if (!upper) {
     throw new InfraError(
       `disk-fill of ${victim.containerName}'s writable layer needs the overlay2 storage driver (this engine uses ${info.GraphDriver?.Name ?? "an unknown one"})`,

@@ -1,23 +1,17 @@
 // Host programs the harness runs (haproxy to pack into an image, prometheus, alertmanager, promtool): found
 // on the PATH, plus the sbin folders a non-login root shell may lack.
-import { accessSync, constants } from "node:fs";
-import { delimiter, join } from "node:path";
+import { delimiter } from "node:path";
+import which from "which";
 
 const EXTRA_DIRS = ["/usr/local/sbin", "/usr/sbin", "/sbin"];
 
 /** Absolute path of the first of `names` that is an executable file, or undefined. */
 export function findExecutable(names: readonly string[], path = process.env.PATH ?? ""): string | undefined {
-  const dirs = [...path.split(delimiter).filter(Boolean), ...EXTRA_DIRS];
+  // Empty entries dropped: `which` would read one as the current folder.
+  const dirs = [...path.split(delimiter).filter(Boolean), ...EXTRA_DIRS].join(delimiter);
   for (const name of names) {
-    for (const dir of dirs) {
-      const candidate = join(dir, name);
-      try {
-        accessSync(candidate, constants.X_OK);
-        return candidate;
-      } catch {
-        // not here
-      }
-    }
+    const found = which.sync(name, { path: dirs, nothrow: true });
+    if (found) return found;
   }
   return undefined;
 }

@@ -2,18 +2,11 @@
 // next request when the previous one finishes, optionally capped at `rate` requests/s overall. autocannon
 // cannot change its rate during a run nor send on a schedule: ramps and the open model are the undici
 // engine's (undici.ts).
-import autocannon from "autocannon";
+import type autocannon from "autocannon";
+import { runAutocannon, type AutocannonClient } from "./autocannon-api.ts";
 import { classifyStatus, type LoadContext, type LoadEngine } from "./engine.ts";
 import { expandEnv } from "./env-template.ts";
 import type { RequestSpec } from "./spec.ts";
-
-/** The part of autocannon's per-connection client this engine relies on (autocannon 9). */
-interface AutocannonClient {
-  on(event: "response", listener: (status: number, bytes: number, latencyMs: number) => void): void;
-  on(event: "connError", listener: (err: NodeJS.ErrnoException) => void): void;
-  on(event: "request" | "timeout", listener: () => void): void;
-  pipelinedRequests: { clear(): void; size(): number };
-}
 
 export const autocannonEngine: LoadEngine = {
   kind: "autocannon",
@@ -46,7 +39,7 @@ function runOne(ctx: LoadContext, r: RequestSpec, connections: number, rate: num
     const urls = ctx.urls[r.target]!.map((u) => u + r.path);
     // autocannon calls back synchronously when it refuses its options: `stop` must exist by then.
     const stop = () => instance.stop();
-    const instance: autocannon.Instance = autocannon(
+    const instance: autocannon.Instance = runAutocannon(
       {
         url: urls.length === 1 ? urls[0]! : urls,
         method: r.method,
@@ -56,8 +49,8 @@ function runOne(ctx: LoadContext, r: RequestSpec, connections: number, rate: num
         duration: (spec.warmupMs + spec.durationMs) / 1_000,
         timeout: spec.timeoutMs / 1_000,
         ...(rate ? { overallRate: rate } : {}),
-        setupClient: (client: AutocannonClient) => recordOutcomes(client, ctx),
-      } as unknown as autocannon.Options,
+        setupClient: (client) => recordOutcomes(client, ctx),
+      },
       (err) => {
         signal.removeEventListener("abort", stop);
         if (err) reject(err);

@@ -4,6 +4,7 @@
 // built-in detectors.
 import { createInterface } from "node:readline";
 import type Docker from "dockerode";
+import { eventStream, statsStream } from "../targets/docker-api.ts";
 import { RUN_LABEL } from "../targets/labels.ts";
 import type { Replica } from "../targets/replica.ts";
 import type { ContainerResources } from "../contracts/journal.ts";
@@ -44,7 +45,7 @@ export class ResourceMonitor {
   /** Counts restarts from the engine's events for this run's containers. */
   async start(): Promise<void> {
     const filters = JSON.stringify({ label: [`${RUN_LABEL}=${this.runId}`], type: ["container"], event: ["start"] });
-    const stream = (await this.docker.getEvents({ filters } as object)) as NodeJS.ReadableStream & { destroy(): void };
+    const stream = await eventStream(this.docker, { filters });
     createInterface({ input: stream }).on("line", (line) => {
       const e = JSON.parse(line) as { id?: string; timeNano?: number };
       const w = this.watched.get(this.byId.get(e.id ?? "") ?? "");
@@ -61,7 +62,7 @@ export class ResourceMonitor {
     const info = await container.inspect();
     const series = (this.series[name] ??= { target: replica.target, samples: [] });
     const restarts = this.watched.get(name)?.restarts ?? 0;
-    const stream = (await container.stats({ stream: true })) as NodeJS.ReadableStream & { destroy(): void };
+    const stream = await statsStream(container);
     const w: Watched = { target: replica.target, startedAt: Date.parse(info.State.StartedAt), restarts, stop: () => stream.destroy() };
     this.watched.set(name, w);
     this.byId.set(replica.containerId, name);

@@ -12,7 +12,7 @@ import { attachContainer, urlTargetBase } from "./external.ts";
 import { buildTargetImage, ensureBaseImage, requireLocalImage } from "./images.ts";
 import { runLabels, TARGET_LABEL } from "./labels.ts";
 import { saveLogs } from "./logs.ts";
-import { freePort } from "./ports.ts";
+import { DOCKER_PORT_TAKEN, startOnFreePort } from "./ports.ts";
 import type { Replica } from "./replica.ts";
 
 export interface TargetsContext {
@@ -135,8 +135,7 @@ export async function createReplica(ctx: TargetsContext, running: RunningTargets
   const name = `ss-${ctx.runId}-${t.name}-${index}`;
   // Created before the container, so their removal (pushed first) runs after the container's.
   const volumes = await createVolumes(ctx, t, name);
-  for (let attempt = 1; ; attempt++) {
-    const hostPort = await freePort();
+  return startOnFreePort(async (hostPort) => {
     try {
       const containerId = await createContainer(ctx, running, t, index, hostPort, volumes);
       const replica: Replica = {
@@ -152,10 +151,9 @@ export async function createReplica(ctx: TargetsContext, running: RunningTargets
       ctx.teardown.push(`remove container ${name}`, () => removeReplica(ctx, running, replica));
       return replica;
     } catch (e) {
-      if (attempt < 3 && /port is already allocated|address already in use/i.test((e as Error).message)) continue;
       throw new InfraError(`could not create container ${name}: ${(e as Error).message}`);
     }
-  }
+  }, DOCKER_PORT_TAKEN);
 }
 
 /** A new container for a replica (same name, port and aliases as any earlier one); returns its id. */

@@ -1,5 +1,6 @@
 import Docker from "dockerode";
 import { InfraError } from "../contracts/errors.ts";
+import { ping } from "./docker-api.ts";
 
 export const DOCKER_FIX =
   "start the Docker daemon (`dockerd >/tmp/dockerd.log 2>&1 &`, or `systemctl start docker`), or point DOCKER_HOST at a running one";
@@ -9,7 +10,7 @@ export async function connectDocker(timeoutMs = 5_000): Promise<Docker> {
   const docker = new Docker();
   const where = process.env.DOCKER_HOST ?? "unix:///var/run/docker.sock";
   try {
-    await (docker.ping as (opts: object) => Promise<unknown>)({ abortSignal: AbortSignal.timeout(timeoutMs) });
+    await ping(docker, { abortSignal: AbortSignal.timeout(timeoutMs) });
   } catch (e) {
     const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
     throw new InfraError(`Docker is not reachable at ${where} (${why})`, DOCKER_FIX);

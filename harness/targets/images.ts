@@ -7,10 +7,10 @@ import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { promisify } from "node:util";
 import type Docker from "dockerode";
-import tar from "tar-fs";
 import { InfraError } from "../contracts/errors.ts";
 import { followProgress, isNotFound } from "./docker.ts";
 import { IMAGE_LABEL } from "./labels.ts";
+import { packFolder } from "./tar-api.ts";
 
 export const BASE_IMAGE = "steadystate/node:local";
 const NODE_VERSION_LABEL = "steadystate.node-version";
@@ -84,15 +84,12 @@ export async function packImage(docker: Docker, spec: PackSpec): Promise<void> {
       writeFileSync(join(root, path), content);
     }
     const [repo, tag] = spec.image.split(":") as [string, string];
-    const stream: NodeJS.ReadableStream = await docker.importImage(tarOf(root), { repo, tag, changes: spec.changes } as object);
+    const stream: NodeJS.ReadableStream = await docker.importImage(packFolder(root), { repo, tag, changes: spec.changes });
     await followProgress(docker, stream);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
 }
-
-// tar-fs returns a streamx stream; Docker's client pipes it like any Node stream.
-const tarOf = (dir: string) => tar.pack(dir) as unknown as NodeJS.ReadableStream;
 
 /** Content hash of a build folder: the image is rebuilt only when a file changed. */
 function folderHash(dir: string, baseId: string): string {
@@ -114,7 +111,7 @@ export async function buildTargetImage(docker: Docker, buildDir: string, target:
   const tag = `steadystate/build-${target}:${folderHash(buildDir, base.Id)}`;
   if (await imageLabels(docker, tag)) return tag;
   try {
-    const stream = await docker.buildImage(tarOf(buildDir), {
+    const stream = await docker.buildImage(packFolder(buildDir), {
       t: tag,
       labels: { [IMAGE_LABEL]: "build" },
       rm: true,

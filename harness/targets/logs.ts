@@ -8,7 +8,7 @@ import type Docker from "dockerode";
 
 export async function saveLogs(container: Docker.Container, file: string): Promise<void> {
   mkdirSync(dirname(file), { recursive: true });
-  const raw = (await container.logs({ stdout: true, stderr: true, timestamps: true, follow: false })) as unknown as Buffer;
+  const raw = await container.logs({ stdout: true, stderr: true, timestamps: true, follow: false });
   const out = createWriteStream(file);
   const sink = new Writable({ write: (chunk, _enc, cb) => (out.write(chunk), cb()) });
   const source = Readable.from([raw]);

@@ -45,7 +45,7 @@ export async function copyVolume(c: VolumeCopy): Promise<void> {
   try {
     const source = await helper(c.from, true);
     const dest = await helper(c.to, false);
-    const tar = (await source.getArchive({ path: MOUNT, abortSignal: abort.signal })) as NodeJS.ReadableStream;
+    const tar = await source.getArchive({ path: MOUNT, abortSignal: abort.signal });
     await dest.putArchive(tar, { path: "/", abortSignal: abort.signal });
     if (abort.signal.aborted) throw abort.signal.reason;
   } catch (e) {

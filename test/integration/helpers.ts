@@ -104,7 +104,7 @@ export async function containerEvents(id: string, sinceMs: number, untilMs = Dat
     since: Math.floor(sinceMs / 1_000),
     until: Math.ceil(untilMs / 1_000),
     filters: JSON.stringify({ container: [id] }),
-  })) as NodeJS.ReadableStream;
+  }));
   let text = "";
   for await (const chunk of stream) text += chunk;
   return text

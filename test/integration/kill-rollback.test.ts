@@ -11,6 +11,7 @@ import { uniformInt } from "pure-rand/distribution/uniformInt";
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inNetnsOfPid } from "../../harness/faults/netns.ts";
+import { overlayUpperDir } from "../../harness/targets/docker-api.ts";
 import { scaled } from "../soak.ts";
 import { startApi, type ApiContainer } from "./fault-target.ts";
 import { docker, leftovers, readJournal, readRunId, ROOT, runCli, startCli, tempDir } from "./helpers.ts";
@@ -57,7 +58,7 @@ const BURNER = join(ROOT, "harness", "faults", "burner.mjs");
 async function externalState(api: ApiContainer) {
   const info = await docker.getContainer(api.victim.containerId).inspect();
   const pid = info.State.Pid;
-  const upper = (info.GraphDriver.Data as unknown as { UpperDir: string }).UpperDir;
+  const upper = overlayUpperDir(info)!;
   return {
     running: info.State.Running,
     paused: info.State.Paused,

@@ -8,6 +8,7 @@ import type { FaultKindName } from "../../harness/specs/faults/registry.ts";
 import type { RestoreStep } from "../../harness/faults/restore.ts";
 import { httpGet } from "../../harness/probes/http.ts";
 import { sleep } from "../../harness/contracts/time.ts";
+import { overlayUpperDir } from "../../harness/targets/docker-api.ts";
 import { faultContext, startApi, type ApiContainer } from "./fault-target.ts";
 import { containerEvents, docker, httpPost } from "./helpers.ts";
 import type { FaultBase } from "../../harness/specs/faults/fault.ts";
@@ -180,7 +181,7 @@ describe("resource and disk faults (real Docker)", () => {
     await expect(refused.k.inject(faultContext(a.victim), refused.p)).rejects.toThrow(
       `disk-fill of / in ${a.victim.containerName} would fill /var/lib/docker/overlay2/`,
     );
-    const upper = ((await docker.getContainer(a.victim.containerId).inspect()).GraphDriver.Data as unknown as { UpperDir: string }).UpperDir;
+    const upper = overlayUpperDir(await docker.getContainer(a.victim.containerId).inspect())!;
     const { k, p } = spec("disk-fill", { size: "8m", allowHostDisk: true }, 10_000);
     const ctx = faultContext(a.victim);
     const undo = (await k.inject(ctx, p))!;
