@@ -10,7 +10,7 @@ import type { Issue } from "../contracts/errors.ts";
 import { duration, name, obj, positiveDuration } from "../specs/fields.ts";
 import type { Path } from "../contracts/issues.ts";
 import { isMapping, splitKeys, type Section } from "../specs/plugin.ts";
-import { isLoopbackUrl } from "../scenario/target-source.ts";
+import { isLoopbackUrl } from "../specs/urls.ts";
 import { formatDuration } from "../contracts/units.ts";
 import type { PlacedObjective } from "../slo/error-budget.ts";
 import { splitMetric } from "../slo/metrics.ts";
