@@ -5,7 +5,7 @@ import { resolve } from "node:path";
 import type { z } from "zod";
 import type { CheckSpec } from "../checks/runner.ts";
 import { validateCheck } from "../checks/scenario.ts";
-import { checkDetectionObjectives, validateDetection, type DetectionSpec } from "../detect/scenario.ts";
+import { checkDetectionObjectives, validateDetection, type DetectionSpec } from "../specs/detect/scenario.ts";
 import type { FaultBase } from "../faults/fault.ts";
 import { faults as faultRegistry } from "../faults/registry.ts";
 import { maxReplicas, validateHeal, type HealRule } from "../heal/scenario.ts";

@@ -2,8 +2,8 @@
 import { describe, expect, it } from "vitest";
 import { kindFamilies, renderKinds } from "../../harness/cli/kinds.ts";
 import { checkKinds } from "../../harness/checks/registry.ts";
-import { detectorKinds } from "../../harness/detect/registry.ts";
-import { signalNames } from "../../harness/detect/signals.ts";
+import { detectorKinds } from "../../harness/specs/detect/registry.ts";
+import { signalNames } from "../../harness/specs/detect/signals.ts";
 import { faultKinds } from "../../harness/faults/registry.ts";
 import { healActionNames } from "../../harness/heal/registry.ts";
 import { loadEngines } from "../../harness/load/registry.ts";
