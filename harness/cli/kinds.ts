@@ -4,7 +4,7 @@ import { checkKinds } from "../checks/registry.ts";
 import { detectorSpecs } from "../specs/detect/registry.ts";
 import { signals } from "../specs/detect/signals.ts";
 import { faults } from "../faults/registry.ts";
-import { healActions } from "../heal/registry.ts";
+import { healActionSpecs } from "../specs/heal/registry.ts";
 import { loadEngines } from "../load/registry.ts";
 import { reporters } from "../../reports/registry.ts";
 
@@ -30,7 +30,7 @@ export function kindFamilies(): Family[] {
       rows: Object.entries(signals).map(([name, s]) => [name, `${s.description}${SCOPE[s.scope]}`]),
       note: "[source]: of the load or a probe, named by `source`; [target]: of the replicas of `target`; instead of a signal, `query` reads a PromQL instant query (needs detection.prometheus)",
     },
-    { title: "heal actions", key: "heal[].action", rows: Object.values(healActions).map((a) => [a.action, a.summary]) },
+    { title: "heal actions", key: "heal[].action", rows: Object.values(healActionSpecs).map((a) => [a.action, a.summary]) },
     { title: "report formats", key: "report.formats", rows: Object.values(reporters).map((r) => [r.format, `writes ${r.file}`]) },
   ];
 }

@@ -8,7 +8,7 @@ import { validateCheck } from "../checks/scenario.ts";
 import { checkDetectionObjectives, validateDetection, type DetectionSpec } from "../specs/detect/scenario.ts";
 import type { FaultBase } from "../faults/fault.ts";
 import { faults as faultRegistry } from "../faults/registry.ts";
-import { maxReplicas, validateHeal, type HealRule } from "../heal/scenario.ts";
+import { maxReplicas, validateHeal, type HealRule } from "../specs/heal/scenario.ts";
 import { checkJourneys, journeySchema, type JourneySpec } from "../journeys/spec.ts";
 import { loadEngines } from "../load/registry.ts";
 import { resolveLoad, type LoadSpec } from "../load/spec.ts";
