@@ -2,7 +2,7 @@
 // hypothesis, checks, detection, heal rules, objectives, and every injection with its time, victims and undo)
 // printed without connecting to Docker or touching anything.
 import { checkKinds, type CheckKindName } from "../checks/registry.ts";
-import type { DetectionSpec } from "../detect/scenario.ts";
+import type { DetectionSpec } from "../specs/detect/scenario.ts";
 import { describeHypothesis } from "../metrics/hypothesis.ts";
 import type { Scenario } from "../scenario/validate.ts";
 import { formatDuration } from "../contracts/units.ts";

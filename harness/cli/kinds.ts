@@ -1,10 +1,10 @@
 // `steadystate kinds`: every plug-in kind a scenario can name, read from the registries themselves, so the
 // list cannot drift from what the validator accepts.
 import { checkKinds } from "../checks/registry.ts";
-import { detectors } from "../detect/registry.ts";
-import { signals } from "../detect/signals.ts";
+import { detectorSpecs } from "../specs/detect/registry.ts";
+import { signals } from "../specs/detect/signals.ts";
 import { faultSpecs } from "../specs/faults/registry.ts";
-import { healActions } from "../heal/registry.ts";
+import { healActionSpecs } from "../specs/heal/registry.ts";
 import { loadEngines } from "../load/registry.ts";
 import { reporters } from "../../reports/registry.ts";
 
@@ -23,14 +23,14 @@ export function kindFamilies(): Family[] {
     { title: "faults", key: "faults[].kind", rows: Object.values(faultSpecs).map((f) => [f.kind, f.summary]) },
     { title: "load engines", key: "load.engine", rows: Object.values(loadEngines).map((e) => [e.kind, `${e.summary}; models: ${e.models.join(", ")}`]) },
     { title: "checks", key: "checks[].kind", rows: Object.values(checkKinds).map((c) => [c.kind, c.summary]) },
-    { title: "detectors", key: "detection.detectors[].kind", rows: Object.values(detectors).map((d) => [d.kind, d.summary]) },
+    { title: "detectors", key: "detection.detectors[].kind", rows: Object.values(detectorSpecs).map((d) => [d.kind, d.summary]) },
     {
       title: "signals",
       key: "detection.detectors[].signal",
       rows: Object.entries(signals).map(([name, s]) => [name, `${s.description}${SCOPE[s.scope]}`]),
       note: "[source]: of the load or a probe, named by `source`; [target]: of the replicas of `target`; instead of a signal, `query` reads a PromQL instant query (needs detection.prometheus)",
     },
-    { title: "heal actions", key: "heal[].action", rows: Object.values(healActions).map((a) => [a.action, a.summary]) },
+    { title: "heal actions", key: "heal[].action", rows: Object.values(healActionSpecs).map((a) => [a.action, a.summary]) },
     { title: "report formats", key: "report.formats", rows: Object.values(reporters).map((r) => [r.format, `writes ${r.file}`]) },
   ];
 }

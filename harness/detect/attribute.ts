@@ -7,7 +7,7 @@
 // first firing of any alert or detector in it. Its action is the first heal action at or after the
 // detection (or the injection) in the window. A firing is a false alarm when it starts before the first
 // injection, or more than `settle` after the recovery of the fault before it.
-import type { DetectionSpec } from "./scenario.ts";
+import type { DetectionSpec } from "../specs/detect/scenario.ts";
 import type { AlertEvent, HealRecord, Expectation, FaultRecord } from "../contracts/journal.ts";
 
 export interface Attribution {

@@ -1,22 +1,12 @@
 // The baseline the statistical detectors compare against: learnt from the first `baselineMs` of points
 // (ewma, cusum: fixed afterwards, the "phase I" of a control chart) or kept trailing (ksigma).
 import { mean, standardDeviation } from "simple-statistics";
-import { z } from "zod";
-import { DIRECTIONS, type Direction, type Point, type SignalUnit } from "./detector.ts";
-import { duration, positiveDuration } from "../specs/fields.ts";
+import type { Point } from "./detector.ts";
 
 export interface Baseline {
   mu: number;
   sigma: number;
 }
-
-/** Keys every statistical detector shares. */
-export const baselineShape = (unit: SignalUnit) => ({
-  baseline: positiveDuration.default(30_000),
-  direction: z.enum(DIRECTIONS as [Direction, ...Direction[]]).default("up"),
-  minSigma: unit.value.default(unit.minSigma),
-  for: duration.default(0),
-});
 
 /** Mean and standard deviation of the values, σ floored at `minSigma` (a constant baseline has σ = 0). */
 export function baselineOf(values: readonly number[], minSigma: number): Baseline {

@@ -4,19 +4,9 @@
 // points. The sums are capped at 2h so that the alarm resolves within about h / k points once the shift
 // ends (an uncapped sum would take as long to drain as the shift lasted). Hand-written: a few lines, and
 // no maintained npm package implements it.
-import { z } from "zod";
-import { obj } from "../specs/fields.ts";
-import { baselineShape, learn, standardise, sustained, type Baseline, type Learning } from "./baseline.ts";
-import type { Detector, Direction } from "./detector.ts";
-
-export interface CusumParams {
-  drift: number;
-  threshold: number;
-  baselineMs: number;
-  direction: Direction;
-  minSigma: number;
-  forMs: number;
-}
+import type { CusumParams } from "../specs/detect/cusum.ts";
+import { learn, standardise, sustained, type Baseline, type Learning } from "./baseline.ts";
+import type { DetectorRuntime } from "./detector.ts";
 
 interface CusumState {
   learning: Learning;
@@ -27,14 +17,7 @@ interface CusumState {
   since: number | null;
 }
 
-export const cusum: Detector<CusumParams, CusumState> = {
-  kind: "cusum",
-  summary: "alarmed while Page's cumulative sum of deviations beyond `drift` exceeds `threshold`",
-  params: (unit) =>
-    obj({ drift: z.number().min(0).default(0.5), threshold: z.number().positive().default(5), ...baselineShape(unit) }).transform(
-      ({ baseline, for: forMs, ...rest }) => ({ ...rest, baselineMs: baseline, forMs }),
-    ),
-  describe: (p) => `${p.direction} CUSUM k=${p.drift}σ h=${p.threshold}σ after a ${p.baselineMs}ms baseline`,
+export const cusum: DetectorRuntime<CusumParams, CusumState> = {
   init: () => ({ learning: { firstAt: null, values: [] }, hi: 0, lo: 0, since: null }),
   step: (s, point, p) => {
     let baseline = s.baseline;

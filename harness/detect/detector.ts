@@ -1,22 +1,13 @@
-// The one shape of a built-in detector: a pure, online state machine over a series of points. `step` takes
-// the state and the next point and returns the next state and whether the detector is alarmed; nothing
-// else. The same code runs live during a run (one step per evaluation, so detection time is real) and over
-// recorded or synthetic series in tests (`evaluate`).
-import type { z } from "zod";
+// The one shape of a built-in detector at run time: a pure, online state machine over a series of points.
+// `step` takes the state and the next point and returns the next state and whether the detector is alarmed;
+// nothing else. The same code runs live during a run (one step per evaluation, so detection time is real)
+// and over recorded or synthetic series in tests (`evaluate`). Its name, parameters and summary are its
+// spec (harness/specs/detect/detector.ts).
+import type { Direction } from "../specs/detect/detector.ts";
 
 export interface Point {
   at: number;
   value: number;
-}
-
-/** Which side of the baseline counts as anomalous. */
-export type Direction = "up" | "down" | "both";
-export const DIRECTIONS: readonly Direction[] = ["up", "down", "both"];
-
-/** How a signal's quantities are written, and the smallest σ worth standardising by. */
-export interface SignalUnit {
-  value: z.ZodType<number>;
-  minSigma: number;
 }
 
 export interface Step<S> {
@@ -24,13 +15,7 @@ export interface Step<S> {
   alarm: boolean;
 }
 
-export interface Detector<P, S> {
-  kind: string;
-  /** One line for `steadystate kinds`: when it is alarmed. */
-  summary: string;
-  /** The kind's own keys, strict; quantities are read in the unit of the watched signal. */
-  params(unit: SignalUnit): z.ZodType<P>;
-  describe(p: P): string;
+export interface DetectorRuntime<P, S> {
   init(p: P): S;
   step(state: S, point: Point, p: P): Step<S>;
 }
@@ -42,7 +27,7 @@ export interface Detection {
 }
 
 /** Runs a detector over a whole series; returns its edges (firing, then resolved, …) in order. */
-export function evaluate<P, S>(d: Detector<P, S>, p: P, series: readonly Point[]): Detection[] {
+export function evaluate<P, S>(d: DetectorRuntime<P, S>, p: P, series: readonly Point[]): Detection[] {
   const out: Detection[] = [];
   let state = d.init(p);
   let alarmed = false;

@@ -3,19 +3,9 @@
 // control chart). A small λ remembers long: it sees small sustained shifts, reacts later to large ones and
 // resolves slowly; λ = 1 is a plain L·σ check on each point. Hand-written: no maintained npm package offers
 // a control chart (the `ewma` package is a time-decayed rate, without limits).
-import { z } from "zod";
-import { obj } from "../specs/fields.ts";
-import { baselineShape, learn, standardise, sustained, type Baseline, type Learning } from "./baseline.ts";
-import { beyond, type Detector, type Direction } from "./detector.ts";
-
-export interface EwmaParams {
-  lambda: number;
-  L: number;
-  baselineMs: number;
-  direction: Direction;
-  minSigma: number;
-  forMs: number;
-}
+import type { EwmaParams } from "../specs/detect/ewma.ts";
+import { learn, standardise, sustained, type Baseline, type Learning } from "./baseline.ts";
+import { beyond, type DetectorRuntime } from "./detector.ts";
 
 interface EwmaState {
   learning: Learning;
@@ -26,14 +16,7 @@ interface EwmaState {
   since: number | null;
 }
 
-export const ewma: Detector<EwmaParams, EwmaState> = {
-  kind: "ewma",
-  summary: "alarmed while an EWMA of the signal leaves its control limits (small sustained shifts)",
-  params: (unit) =>
-    obj({ lambda: z.number().gt(0).max(1).default(0.3), L: z.number().positive().default(3), ...baselineShape(unit) }).transform(
-      ({ baseline, for: forMs, ...rest }) => ({ ...rest, baselineMs: baseline, forMs }),
-    ),
-  describe: (p) => `${p.direction} EWMA λ=${p.lambda} L=${p.L} after a ${p.baselineMs}ms baseline`,
+export const ewma: DetectorRuntime<EwmaParams, EwmaState> = {
   init: () => ({ learning: { firstAt: null, values: [] }, z: 0, t: 0, since: null }),
   step: (s, point, p) => {
     let baseline = s.baseline;

@@ -1,18 +1,9 @@
 // ksigma: a point is anomalous when it lies more than k·σ from the mean of a trailing baseline of normal
 // points (anomalous points never enter the baseline, so a long outage does not become the new normal).
 // Adapts to slow drifts (the baseline trails); a small k or a short baseline means more false alarms.
-import { z } from "zod";
-import { obj } from "../specs/fields.ts";
-import { baselineOf, baselineShape, standardise, sustained } from "./baseline.ts";
-import { beyond, type Detector, type Direction, type Point } from "./detector.ts";
-
-export interface KSigmaParams {
-  k: number;
-  baselineMs: number;
-  direction: Direction;
-  minSigma: number;
-  forMs: number;
-}
+import type { KSigmaParams } from "../specs/detect/ksigma.ts";
+import { baselineOf, standardise, sustained } from "./baseline.ts";
+import { beyond, type DetectorRuntime, type Point } from "./detector.ts";
 
 interface KSigmaState {
   firstAt: number | null;
@@ -21,16 +12,7 @@ interface KSigmaState {
   since: number | null;
 }
 
-export const ksigma: Detector<KSigmaParams, KSigmaState> = {
-  kind: "ksigma",
-  summary: "alarmed while a point is more than `k`·σ from a trailing baseline of normal points",
-  params: (unit) =>
-    obj({ k: z.number().positive().default(3), ...baselineShape(unit) }).transform(({ baseline, for: forMs, ...rest }) => ({
-      ...rest,
-      baselineMs: baseline,
-      forMs,
-    })),
-  describe: (p) => `${p.direction} ${p.k}σ from a trailing ${p.baselineMs}ms baseline`,
+export const ksigma: DetectorRuntime<KSigmaParams, KSigmaState> = {
   init: () => ({ firstAt: null, window: [], since: null }),
   step: (s, point, p) => {
     const firstAt = s.firstAt ?? point.at;

@@ -5,9 +5,9 @@ import type { Recorder } from "../metrics/recorder.ts";
 import type { ResourceMonitor, TargetResources } from "../monitor/resources.ts";
 import { sleep } from "../contracts/time.ts";
 import type { AlertLog } from "./alert-log.ts";
-import type { Detector } from "./detector.ts";
-import { detectors as registry } from "./registry.ts";
-import type { DetectorSpec } from "./scenario.ts";
+import type { DetectorRuntime } from "./detector.ts";
+import { detectorRuntimes } from "./registry.ts";
+import type { DetectorSpec } from "../specs/detect/scenario.ts";
 
 export interface SignalSources {
   recorder: Recorder;
@@ -27,7 +27,7 @@ export function runDetectors(
 }
 
 async function runOne(spec: DetectorSpec, sources: SignalSources, log: AlertLog, signal: AbortSignal, onError: (m: string) => void): Promise<void> {
-  const detector = (registry as Record<string, Detector<object, unknown>>)[spec.kind]!;
+  const detector = (detectorRuntimes as Record<string, DetectorRuntime<object, unknown>>)[spec.kind]!;
   const labels = { detector: spec.kind, signal: spec.query ? `query ${spec.query}` : `${spec.signal} of ${spec.target ?? spec.source.replace(/^probe:/, "probe ")}` };
   let state = detector.init(spec.params);
   let alarmed = false;

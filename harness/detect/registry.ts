@@ -1,10 +1,13 @@
-// Every built-in detector kind, by name (`detection.detectors[].kind`).
+// Every built-in detector kind's runtime, by the name its spec has in harness/specs/detect/registry.ts: a
+// kind missing on either side does not compile.
+import type { DetectorKindName, detectorSpecs } from "../specs/detect/registry.ts";
+import type { DetectorParams } from "../specs/detect/detector.ts";
 import { cusum } from "./cusum.ts";
-import type { Detector } from "./detector.ts";
+import type { DetectorRuntime } from "./detector.ts";
 import { ewma } from "./ewma.ts";
 import { ksigma } from "./ksigma.ts";
 import { threshold } from "./threshold.ts";
 
-export const detectors = { threshold, ksigma, ewma, cusum } as const satisfies Record<string, Detector<any, any>>;
-export type DetectorKindName = keyof typeof detectors;
-export const detectorKinds = Object.keys(detectors) as DetectorKindName[];
+export const detectorRuntimes = { threshold, ksigma, ewma, cusum } as const satisfies {
+  [K in DetectorKindName]: DetectorRuntime<DetectorParams<(typeof detectorSpecs)[K]>, any>;
+};

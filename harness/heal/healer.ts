@@ -11,9 +11,11 @@ import type { Target } from "../scenario/validate.ts";
 import type { RunningTargets, TargetsContext } from "../targets/containers.ts";
 import type { Replica } from "../targets/replica.ts";
 import type { AlertLog } from "../detect/alert-log.ts";
-import type { HealAction } from "./action.ts";
-import { healActions } from "./registry.ts";
-import type { HealRule } from "./scenario.ts";
+import type { HealActionSpec } from "../specs/heal/action.ts";
+import { healActionSpecs } from "../specs/heal/registry.ts";
+import type { HealActionRuntime } from "./action.ts";
+import { healActionRuntimes } from "./registry.ts";
+import type { HealRule } from "../specs/heal/scenario.ts";
 import type { AlertEvent, HealRecord } from "../contracts/journal.ts";
 
 export interface HealerContext {
@@ -73,12 +75,13 @@ export class Healer {
 
   private async act(rule: HealRule, trigger: AlertEvent): Promise<void> {
     if (!this.mayAct(rule, trigger)) return;
-    const action = (healActions as Record<string, HealAction<object>>)[rule.action]!;
+    const { scope } = (healActionSpecs as Record<string, HealActionSpec<object>>)[rule.action]!;
+    const action = (healActionRuntimes as Record<string, HealActionRuntime<object>>)[rule.action]!;
     const target = this.ctx.specs[rule.target]!;
     const at = Date.now();
     const record: HealRecord = { at, rule: rule.description, on: trigger.name, action: rule.action, target: rule.target, replicas: [], ok: false };
     try {
-      const replicas = action.scope === "target" ? [...this.ctx.running.replicas[rule.target]!] : await this.chooseReplicas(target, trigger);
+      const replicas = scope === "target" ? [...this.ctx.running.replicas[rule.target]!] : await this.chooseReplicas(target, trigger);
       record.replicas = replicas.map((r) => r.containerName);
       record.detail = await action.run(
         { docker: this.ctx.docker, targets: this.ctx.targets, running: this.ctx.running, target, replicas, added: this.ctx.added },

@@ -1,9 +1,13 @@
-// Every repair action, by name (`heal[].action`). Adding one = its file, a line here, a row in docs/detection.md.
-import type { HealAction } from "./action.ts";
+// Every repair action's runtime, by the name its spec has in harness/specs/heal/registry.ts: an action
+// missing on either side does not compile.
+import type { HealParams } from "../specs/heal/action.ts";
+import type { HealActionName, healActionSpecs } from "../specs/heal/registry.ts";
+import type { HealActionRuntime } from "./action.ts";
 import { replace } from "./replace.ts";
 import { resources } from "./resources.ts";
 import { restart } from "./restart.ts";
 import { scale } from "./scale.ts";
 
-export const healActions = { restart, replace, scale, resources } as const satisfies Record<string, HealAction<any>>;
-export const healActionNames = Object.keys(healActions);
+export const healActionRuntimes = { restart, replace, scale, resources } as const satisfies {
+  [K in HealActionName]: HealActionRuntime<HealParams<(typeof healActionSpecs)[K]>>;
+};

@@ -1,16 +1,9 @@
-import type { z } from "zod";
-import { obj } from "../specs/fields.ts";
 import { createContainer, removeReplica } from "../targets/containers.ts";
-import type { HealAction } from "./action.ts";
+import type { HealActionRuntime } from "./action.ts";
 
 // Recreates the replica from its image: the old container is removed (its log and state kept), a new one
 // takes the same name, port and network aliases, so load, probes, faults and the balancer follow it.
-export const replace: HealAction = {
-  action: "replace",
-  summary: "remove the failing replica and start a new container from its image, same name and aliases",
-  params: obj({}) as z.ZodType<Record<string, never>>,
-  scope: "replicas",
-  describe: (_p, target) => `replace ${target} (new container from its image)`,
+export const replace: HealActionRuntime = {
   run: async (ctx) => {
     for (const replica of ctx.replicas) {
       await removeReplica(ctx.targets, ctx.running, replica);

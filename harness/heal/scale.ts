@@ -1,22 +1,10 @@
-import { int, obj } from "../specs/fields.ts";
+import type { ScaleParams } from "../specs/heal/scale.ts";
 import { createReplica } from "../targets/containers.ts";
-import type { HealAction } from "./action.ts";
-
-interface ScaleParams {
-  by: number;
-  /** Most replicas the target may have (default: its replicas + by); the balancer declares that many slots. */
-  max?: number;
-}
+import type { HealActionRuntime } from "./action.ts";
 
 // Adds replicas behind the balancer: each joins the network under the target's aliases, and HAProxy admits
 // it once its name resolves and its health checks pass.
-export const scale: HealAction<ScaleParams> = {
-  action: "scale",
-  summary: "add `by` replicas behind the balancer (up to `max`)",
-  params: obj({ by: int(1, 10).default(1), max: int(1, 50).optional() }),
-  scope: "target",
-  needsBalancer: true,
-  describe: (p, target) => `scale ${target} by ${p.by}${p.max ? ` (up to ${p.max})` : ""}`,
+export const scale: HealActionRuntime<ScaleParams> = {
   run: async (ctx, p) => {
     const replicas = ctx.running.replicas[ctx.target.name]!;
     const room = ctx.target.maxReplicas - replicas.length;

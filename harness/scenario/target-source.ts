@@ -2,18 +2,13 @@
 // already-running container (`container`: faults allowed, left exactly as found) or a URL (`url`: load and
 // probes only). Checked on the raw mapping so each misplaced key is reported where it is.
 import type { Issue } from "../contracts/errors.ts";
+import { isLoopbackUrl } from "../specs/urls.ts";
 
 export const SOURCE_KEYS = ["build", "image", "container", "url"] as const;
 export type TargetSource = (typeof SOURCE_KEYS)[number];
 
 /** Keys that only make sense for containers the run creates. */
 const OWNED_ONLY = ["replicas", "restart", "env", "command", "tmpfs"] as const;
-
-const LOOPBACK_HOSTS = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
-
-export function isLoopbackUrl(url: URL): boolean {
-  return LOOPBACK_HOSTS.test(url.hostname);
-}
 
 export function targetSource(raw: Record<string, unknown>): TargetSource | undefined {
   return SOURCE_KEYS.find((k) => raw[k] !== undefined);

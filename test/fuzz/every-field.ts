@@ -4,10 +4,10 @@
 // each field in turn.
 import type { z } from "zod";
 import { checkKinds } from "../../harness/checks/registry.ts";
-import { detectors } from "../../harness/detect/registry.ts";
+import { detectorSpecs } from "../../harness/specs/detect/registry.ts";
+import { signals } from "../../harness/specs/detect/signals.ts";
 import { faultSpecs } from "../../harness/specs/faults/registry.ts";
-import { signals } from "../../harness/detect/signals.ts";
-import { healActions } from "../../harness/heal/registry.ts";
+import { healActionSpecs } from "../../harness/specs/heal/registry.ts";
 import { journeySchema } from "../../harness/journeys/spec.ts";
 import {
   faultBaseShape,
@@ -79,8 +79,8 @@ export function scenarioStringPositions(): Set<string> {
   for (const [key, value] of Object.entries(faultBaseShape)) walk(value as z.ZodType, `.faults[*].${key}`);
   for (const [kind, f] of Object.entries(faultSpecs)) walk(f.params as z.ZodType, `.faults[${kind}]`);
   for (const [kind, c] of Object.entries(checkKinds)) walk(c.params as z.ZodType, `.checks[${kind}]`);
-  for (const [action, h] of Object.entries(healActions)) walk(h.params as z.ZodType, `.heal[${action}]`);
-  for (const [kind, d] of Object.entries(detectors)) walk(d.params(signals.error_rate.unit) as z.ZodType, `.detection.detectors[${kind}]`);
+  for (const [action, h] of Object.entries(healActionSpecs)) walk(h.params as z.ZodType, `.heal[${action}]`);
+  for (const [kind, d] of Object.entries(detectorSpecs)) walk(d.params(signals.error_rate.unit) as z.ZodType, `.detection.detectors[${kind}]`);
   // The sections of headerSchema are parsed on their own: their `unknown` placeholders are not strings.
   return new Set([...out].map((p) => p.slice(1)));
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { AlertEvent, HealRecord } from "../../harness/contracts/journal.ts";
 import { attribute } from "../../harness/detect/attribute.ts";
 import { detectionReasons } from "../../harness/detect/journal.ts";
-import type { DetectionSpec } from "../../harness/detect/scenario.ts";
+import type { DetectionSpec } from "../../harness/specs/detect/scenario.ts";
 import { scheduledFault, type FaultRecord, type Journal } from "../../harness/contracts/journal.ts";
 
 const T0 = 1_700_000_000_000;

@@ -7,13 +7,15 @@ import { uniformFloat64 } from "pure-rand/distribution/uniformFloat64";
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { evaluate, type Detector, type Point } from "../../harness/detect/detector.ts";
-import { detectors } from "../../harness/detect/registry.ts";
+import { evaluate, type DetectorRuntime, type Point } from "../../harness/detect/detector.ts";
+import { detectorRuntimes } from "../../harness/detect/registry.ts";
+import type { DetectorKindSpec } from "../../harness/specs/detect/detector.ts";
+import { detectorSpecs } from "../../harness/specs/detect/registry.ts";
 
 const unit = { value: z.number(), minSigma: 0 };
-type Kind = keyof typeof detectors;
-const params = (kind: Kind, raw: object) => (detectors[kind] as Detector<any, any>).params(unit).parse(raw);
-const run = (kind: Kind, raw: object, series: Point[]) => evaluate(detectors[kind] as Detector<any, any>, params(kind, raw), series);
+type Kind = keyof typeof detectorSpecs;
+const params = (kind: Kind, raw: object) => (detectorSpecs[kind] as DetectorKindSpec<any>).params(unit).parse(raw);
+const run = (kind: Kind, raw: object, series: Point[]) => evaluate(detectorRuntimes[kind] as DetectorRuntime<any, any>, params(kind, raw), series);
 
 /** Standard normal noise from a seed (Box-Muller), so every series is reproducible. */
 function gaussian(seed: number): () => number {

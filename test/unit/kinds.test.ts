@@ -2,10 +2,10 @@
 import { describe, expect, it } from "vitest";
 import { kindFamilies, renderKinds } from "../../harness/cli/kinds.ts";
 import { checkKinds } from "../../harness/checks/registry.ts";
-import { detectorKinds } from "../../harness/detect/registry.ts";
-import { signalNames } from "../../harness/detect/signals.ts";
+import { detectorKinds } from "../../harness/specs/detect/registry.ts";
+import { signalNames } from "../../harness/specs/detect/signals.ts";
 import { faultKinds } from "../../harness/specs/faults/registry.ts";
-import { healActionNames } from "../../harness/heal/registry.ts";
+import { healActionNames } from "../../harness/specs/heal/registry.ts";
 import { loadEngines } from "../../harness/load/registry.ts";
 import { reporters } from "../../reports/registry.ts";
 import { runCli } from "../integration/helpers.ts";

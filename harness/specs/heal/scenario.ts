@@ -1,12 +1,12 @@
 // The `heal` section: rules mapping an alert or a detector to a repair action on a target.
 import { z } from "zod";
-import type { Issue } from "../contracts/errors.ts";
-import { duration, int, obj } from "../specs/fields.ts";
-import type { Path } from "../contracts/issues.ts";
-import { isMapping, splitKeys, type Section } from "../specs/plugin.ts";
-import { formatDuration } from "../contracts/units.ts";
-import type { HealAction } from "./action.ts";
-import { healActionNames, healActions } from "./registry.ts";
+import type { Issue } from "../../contracts/errors.ts";
+import { duration, int, obj } from "../fields.ts";
+import type { Path } from "../../contracts/issues.ts";
+import { isMapping, splitKeys, type Section } from "../plugin.ts";
+import { formatDuration } from "../../contracts/units.ts";
+import type { HealActionSpec } from "./action.ts";
+import { healActionNames, healActionSpecs } from "./registry.ts";
 
 export interface HealRule {
   index: number;
@@ -43,7 +43,7 @@ export function validateHeal(raw: readonly unknown[], ctx: HealContext, issues: 
     const { base: baseRaw, params: paramsRaw } = splitKeys(value, BASE_KEYS);
     const base = section(baseSchema, baseRaw, path);
     const action =
-      typeof value.action === "string" && Object.hasOwn(healActions, value.action) ? (healActions as Record<string, HealAction<any>>)[value.action] : undefined;
+      typeof value.action === "string" && Object.hasOwn(healActionSpecs, value.action) ? (healActionSpecs as Record<string, HealActionSpec<any>>)[value.action] : undefined;
     if (value.action === undefined) issues.push({ path: [...path, "action"], message: "is required", valid: healActionNames });
     else if (!action) issues.push({ path: [...path, "action"], message: `unknown action ${JSON.stringify(value.action)}`, valid: healActionNames });
     const params = action ? section(action.params, paramsRaw, path, BASE_KEYS) : undefined;

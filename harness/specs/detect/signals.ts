@@ -2,8 +2,8 @@
 // User-facing ones come from the run's own measurements of the load or a probe (per evaluation window);
 // container ones from the Docker stats of a target's replicas (summed); `query` from Prometheus.
 import { z } from "zod";
-import { latency, size, textValue } from "../specs/fields.ts";
-import { parsePercent } from "../contracts/units.ts";
+import { latency, size, textValue } from "../fields.ts";
+import { parsePercent } from "../../contracts/units.ts";
 import type { SignalUnit } from "./detector.ts";
 
 /** A fraction from "85%" (may exceed 100 %: CPU over several cores) or a number. */

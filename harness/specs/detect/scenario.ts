@@ -1,21 +1,21 @@
 // The `detection` section: Prometheus (started for the run, or the user's own), the alerts expected after
 // each fault, the quiet period, and the built-in detectors. Checked against the rest of the scenario
 // (targets, probes, faults, load length) and against the rule files themselves.
-import { quote } from "../contracts/errors.ts";
+import { quote } from "../../contracts/errors.ts";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
-import { faultKinds } from "../specs/faults/registry.ts";
-import type { Issue } from "../contracts/errors.ts";
-import { duration, name, obj, positiveDuration } from "../specs/fields.ts";
-import type { Path } from "../contracts/issues.ts";
-import { isMapping, splitKeys, type Section } from "../specs/plugin.ts";
-import { isLoopbackUrl } from "../scenario/target-source.ts";
-import { formatDuration } from "../contracts/units.ts";
-import type { PlacedObjective } from "../slo/error-budget.ts";
-import { splitMetric } from "../slo/metrics.ts";
-import type { Detector } from "./detector.ts";
-import { detectorKinds, detectors as detectorRegistry } from "./registry.ts";
+import { faultKinds } from "../faults/registry.ts";
+import type { Issue } from "../../contracts/errors.ts";
+import { duration, name, obj, positiveDuration } from "../fields.ts";
+import type { Path } from "../../contracts/issues.ts";
+import { isMapping, splitKeys, type Section } from "../plugin.ts";
+import { isLoopbackUrl } from "../urls.ts";
+import { formatDuration } from "../../contracts/units.ts";
+import type { PlacedObjective } from "../../slo/error-budget.ts";
+import { splitMetric } from "../../slo/metrics.ts";
+import type { DetectorKindSpec } from "./detector.ts";
+import { detectorKinds, detectorSpecs } from "./registry.ts";
 import { checkRuleFile } from "./rules.ts";
 import { QUERY_SIGNAL, signalNames, signals, type SignalInfo, type SignalName } from "./signals.ts";
 
@@ -219,7 +219,7 @@ function validateDetector(
   const { base: baseRaw, params: paramsRaw } = splitKeys(value, DETECTOR_BASE_KEYS);
   const base = section(detectorBase, baseRaw, path);
   const kind =
-    typeof value.kind === "string" && Object.hasOwn(detectorRegistry, value.kind) ? (detectorRegistry as Record<string, Detector<any, any>>)[value.kind] : undefined;
+    typeof value.kind === "string" && Object.hasOwn(detectorSpecs, value.kind) ? (detectorSpecs as Record<string, DetectorKindSpec<any>>)[value.kind] : undefined;
   if (value.kind === undefined) issues.push({ path: [...path, "kind"], message: "is required", valid: detectorKinds });
   else if (!kind) issues.push({ path: [...path, "kind"], message: `unknown detector kind ${quote(String(value.kind))}`, valid: detectorKinds });
 

@@ -1,0 +1,11 @@
+// Every built-in detector kind, by name (`detection.detectors[].kind`): its spec. The runtimes are
+// registered under the same names in harness/detect/registry.ts.
+import { cusum } from "./cusum.ts";
+import type { DetectorKindSpec } from "./detector.ts";
+import { ewma } from "./ewma.ts";
+import { ksigma } from "./ksigma.ts";
+import { threshold } from "./threshold.ts";
+
+export const detectorSpecs = { threshold, ksigma, ewma, cusum } as const satisfies Record<string, DetectorKindSpec<any>>;
+export type DetectorKindName = keyof typeof detectorSpecs;
+export const detectorKinds = Object.keys(detectorSpecs) as DetectorKindName[];
