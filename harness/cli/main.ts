@@ -10,15 +10,16 @@ import { appendStepSummary, chosenFormats } from "../../reports/write.ts";
 import { requireVariants, runAb } from "../canary/ab.ts";
 import { renderAbPlan } from "../canary/ab-plan.ts";
 import { compareFolders, comparisonExitCode, writeComparison } from "../canary/compare.ts";
-import { loadJudgeConfig } from "../canary/config.ts";
+import { loadJudgeConfig, type JudgeConfig } from "../canary/config.ts";
 import { comparisonMarkdown, comparisonText } from "../canary/render.ts";
 import { newRunId, runScenario } from "../run/orchestrator.ts";
 import { readRunFolder } from "../trials/folder.ts";
-import { runTrials } from "../trials/repeat.ts";
+import { runTrials, type TrialsOptions } from "../trials/repeat.ts";
 import { EXIT_CODES, VERSION } from "../run/verdict.ts";
 import { detectCapabilities } from "../faults/capabilities.ts";
 import { CapabilityError, InfraError, ScenarioError, UsageError } from "../contracts/errors.ts";
 import { loadScenario } from "../scenario/parse.ts";
+import type { Scenario } from "../scenario/validate.ts";
 import { cleanupRun, defaultRunDir } from "../run/cleanup-run.ts";
 import { cleanup } from "../targets/cleanup.ts";
 import { connectDocker } from "../targets/docker.ts";
@@ -62,6 +63,8 @@ function interruptOnSignals(): { signal: AbortSignal; dispose(): void } {
   };
 }
 
+type SetExit = (code: number) => void;
+
 export function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command("steadystate")
     .description("Chaos and CI stability tests: real containers, real load, scheduled faults, SLO and MTTR verdicts.")
@@ -69,7 +72,36 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .exitOverride()
     .configureOutput({ writeOut: print, writeErr: printErr })
     .showSuggestionAfterError();
+  addRunCommand(program, setExit);
+  addReportCommand(program, setExit);
+  addCompareCommand(program, setExit);
+  addValidateCommand(program, setExit);
+  addCleanupCommand(program, setExit);
+  addKindsCommand(program);
+  addDoctorCommand(program, setExit);
+  return program;
+}
 
+interface RunFlags {
+  out?: string;
+  report?: string[];
+  repeat?: number;
+  ab?: boolean;
+  config?: string;
+  progress: boolean;
+  dryRun?: boolean;
+}
+
+/** A run as the command line asked for it, once the scenario is loaded and the signals are handled. */
+interface RunRequest {
+  scenario: Scenario;
+  opts: RunFlags;
+  formats: string[];
+  wantsMarkdown: boolean;
+  signal: AbortSignal;
+}
+
+function addRunCommand(program: Command, setExit: SetExit): void {
   program
     .command("run")
     .description("run a scenario; the exit code gates the release (0 pass, 1 SLO missed, 2 invalid, 3 error, 130 interrupted)")
@@ -81,7 +113,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option("--config <judge.yaml>", "judge configuration for --ab (see docs/canary.md)")
     .option("--no-progress", "no live progress on stderr")
     .option("--dry-run", "print the resolved schedule (times, victims, undo actions) and touch nothing")
-    .action(async (file: string, opts: { out?: string; report?: string[]; repeat?: number; ab?: boolean; config?: string; progress: boolean; dryRun?: boolean }) => {
+    .action(async (file: string, opts: RunFlags) => {
       const scenario = loadScenario(file, { capabilities: await detectCapabilities() });
       // Everything a real run would refuse is refused by a dry run too.
       if (opts.config && !opts.ab) throw new UsageError("--config is for --ab (or `steadystate compare`)");
@@ -94,41 +126,60 @@ export function buildProgram(setExit: (code: number) => void): Command {
       }
       const wantsMarkdown = chosenFormats(formats).includes("markdown");
       const signals = interruptOnSignals();
-      const trialsOptions = {
-        formats,
-        signal: signals.signal,
-        progress: (label: string) => terminalProgress(process.stderr, opts.progress, label),
-      };
+      const request: RunRequest = { scenario, opts, formats, wantsMarkdown, signal: signals.signal };
       try {
-        if (opts.ab) {
-          const r = await runAb(scenario, opts.out ?? join("steadystate-runs", newRunId()), opts.repeat ?? 1, judgeConfig!, trialsOptions);
-          for (const side of ["baseline", "canary"] as const) print(renderTrialsSummary(r.sides[side].aggregate, r.sides[side].trials.map((t) => t.journal), join(r.dir, side)) + "\n");
-          const broken = (["baseline", "canary"] as const).map((k) => r.sides[k].aggregate.verdict).find((v) => v === "interrupted" || v === "error");
-          if (!r.comparison) return setExit(EXIT_CODES[broken ?? "error"]);
-          print(comparisonText(r.comparison));
-          if (wantsMarkdown) appendStepSummary(comparisonMarkdown(r.comparison));
-          return setExit(comparisonExitCode(r.comparison));
-        }
-        if (opts.repeat !== undefined) {
-          const r = await runTrials(scenario, opts.out ?? join("steadystate-runs", newRunId()), opts.repeat, trialsOptions);
-          print(renderTrialsSummary(r.aggregate, r.trials.map((t) => t.journal), r.dir));
-          if (wantsMarkdown) appendStepSummary(trialsReporters.markdown.render(r.aggregate, r.trials.map((t) => t.journal)));
-          return setExit(EXIT_CODES[r.aggregate.verdict]);
-        }
-        const result = await runScenario(scenario, {
-          ...(opts.out ? { outDir: opts.out } : {}),
-          formats,
-          signal: signals.signal,
-          progress: terminalProgress(process.stderr, opts.progress),
-        });
-        print(renderSummary(result.journal, result.runDir));
-        if (wantsMarkdown) appendStepSummary(reporters.markdown.render(result.journal));
-        setExit(EXIT_CODES[result.journal.verdict]);
+        if (opts.ab) setExit(await runAbCompared(request, judgeConfig!));
+        else if (opts.repeat !== undefined) setExit(await runRepeated(request, opts.repeat));
+        else setExit(await runOnce(request));
       } finally {
         signals.dispose();
       }
     });
+}
 
+function trialsOptions({ formats, signal, opts }: RunRequest): TrialsOptions {
+  return {
+    formats,
+    signal,
+    progress: (label: string) => terminalProgress(process.stderr, opts.progress, label),
+  };
+}
+
+/** Both variants, --repeat times each, then their comparison; returns the exit code. */
+async function runAbCompared(request: RunRequest, judgeConfig: JudgeConfig): Promise<number> {
+  const { scenario, opts, wantsMarkdown } = request;
+  const r = await runAb(scenario, opts.out ?? join("steadystate-runs", newRunId()), opts.repeat ?? 1, judgeConfig, trialsOptions(request));
+  for (const side of ["baseline", "canary"] as const) print(renderTrialsSummary(r.sides[side].aggregate, r.sides[side].trials.map((t) => t.journal), join(r.dir, side)) + "\n");
+  const broken = (["baseline", "canary"] as const).map((k) => r.sides[k].aggregate.verdict).find((v) => v === "interrupted" || v === "error");
+  if (!r.comparison) return EXIT_CODES[broken ?? "error"];
+  print(comparisonText(r.comparison));
+  if (wantsMarkdown) appendStepSummary(comparisonMarkdown(r.comparison));
+  return comparisonExitCode(r.comparison);
+}
+
+/** Independent trials, then their aggregate; returns the exit code. */
+async function runRepeated(request: RunRequest, repeat: number): Promise<number> {
+  const { scenario, opts, wantsMarkdown } = request;
+  const r = await runTrials(scenario, opts.out ?? join("steadystate-runs", newRunId()), repeat, trialsOptions(request));
+  print(renderTrialsSummary(r.aggregate, r.trials.map((t) => t.journal), r.dir));
+  if (wantsMarkdown) appendStepSummary(trialsReporters.markdown.render(r.aggregate, r.trials.map((t) => t.journal)));
+  return EXIT_CODES[r.aggregate.verdict];
+}
+
+/** One run; returns the exit code. */
+async function runOnce({ scenario, opts, formats, wantsMarkdown, signal }: RunRequest): Promise<number> {
+  const result = await runScenario(scenario, {
+    ...(opts.out ? { outDir: opts.out } : {}),
+    formats,
+    signal,
+    progress: terminalProgress(process.stderr, opts.progress),
+  });
+  print(renderSummary(result.journal, result.runDir));
+  if (wantsMarkdown) appendStepSummary(reporters.markdown.render(result.journal));
+  return EXIT_CODES[result.journal.verdict];
+}
+
+function addReportCommand(program: Command, setExit: SetExit): void {
   program
     .command("report")
     .description("render the reports of a run folder (one run, repeated trials or an A/B run) again from its journals")
@@ -141,7 +192,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
       if (r.markdown) appendStepSummary(r.markdown);
       setExit(0);
     });
+}
 
+function addCompareCommand(program: Command, setExit: SetExit): void {
   program
     .command("compare")
     .description("judge a canary against a baseline (Mann-Whitney U, Kayenta-style score); exit 0 pass, 1 fail, marginal as configured")
@@ -161,7 +214,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
       appendStepSummary(comparisonMarkdown(c));
       setExit(comparisonExitCode(c));
     });
+}
 
+function addValidateCommand(program: Command, setExit: SetExit): void {
   program
     .command("validate")
     .description("check scenario files without running anything (exit 2 when any is invalid, 3 when this machine cannot inject a fault)")
@@ -187,7 +242,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
       }
       setExit(invalid ? 2 : unable ? 3 : 0);
     });
+}
 
+function addCleanupCommand(program: Command, setExit: SetExit): void {
   program
     .command("cleanup")
     .description(
@@ -207,7 +264,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
       for (const e of r.errors) printErr(`could not ${e.startsWith("undo ") ? "" : "remove "}${e}\n`);
       setExit(r.errors.length ? 3 : 0);
     });
+}
 
+function addKindsCommand(program: Command): void {
   program
     .command("kinds")
     .description("list what a scenario can name: fault kinds, load engines, checks, detectors, signals, heal actions, report formats")
@@ -217,7 +276,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
       if (text === undefined) throw new UsageError(`kinds: unknown family "${family}"; valid: ${familyNames().join(", ")}`);
       print(text);
     });
+}
 
+function addDoctorCommand(program: Command, setExit: SetExit): void {
   program
     .command("doctor")
     .description("check this machine: Docker, root, kernel features for faults, optional tools (exit 3 when a required one is missing)")
@@ -226,7 +287,6 @@ export function buildProgram(setExit: (code: number) => void): Command {
       print(renderDoctor(checks));
       setExit(checks.some((c) => c.required && !c.ok) ? 3 : 0);
     });
-  return program;
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -8,7 +8,7 @@ import type Docker from "dockerode";
 import type { Browser } from "playwright-core";
 import { launchChromium } from "../journeys/browser.ts";
 import { journeyFn } from "../journeys/journey.ts";
-import { CHROMIUM_ANSWER_MS, startJourneys, type RunningJourneys } from "../journeys/runner.ts";
+import { CHROMIUM_ANSWER_MS, startJourneys, type JourneyRun, type RunningJourneys } from "../journeys/runner.ts";
 import type { LoadReport } from "../load/engine.ts";
 import { loadEngines } from "../load/registry.ts";
 import { startHostProxies } from "../proxy/host-proxies.ts";
@@ -16,7 +16,7 @@ import { Recorder } from "../metrics/recorder.ts";
 import { runProbe } from "../probes/probe.ts";
 import type { Scenario } from "../scenario/validate.ts";
 import { connectDocker } from "../targets/docker.ts";
-import { startTargets, type RunningTargets } from "../targets/containers.ts";
+import { startTargets, type RunningTargets, type TargetsContext } from "../targets/containers.ts";
 import { checkBlastRadius } from "../faults/blast-radius.ts";
 import { applySteps, type RestoreStep } from "../faults/restore.ts";
 import { checkStopConditions, type Trip } from "../slo/stop-condition.ts";
@@ -29,7 +29,7 @@ import { FaultRunner } from "./inject.ts";
 import type { Journal, RunEvent } from "../contracts/journal.ts";
 import { buildJournal } from "./verdict.ts";
 import { journeySource, probeSource } from "./measure.ts";
-import { planFaults } from "./schedule.ts";
+import { planFaults, type PlannedFault } from "./schedule.ts";
 import { detachedTargets, hostProxyNeeds, runTopology, trafficUrls } from "./topology.ts";
 import { Teardown, withTimeout, type UndoFailure } from "../contracts/teardown.ts";
 import { UndoLog } from "./undo-log.ts";
@@ -78,17 +78,51 @@ export function newRunId(now = new Date()): string {
 export const TICK_MS = 250;
 const STOP_CHECK_MS = 100;
 
+/** What every part of a run shares. */
+interface RunContext {
+  scenario: Scenario;
+  opts: RunOptions;
+  runId: string;
+  runDir: string;
+  startedAt: number;
+  /** The run's timeline, appended to by `event`. */
+  events: RunEvent[];
+  event: (type: string, message: string, at?: number) => void;
+  undoLog: UndoLog;
+  teardown: Teardown;
+  /** Targets, faults: aborted only by an interruption. */
+  stopAll: AbortController;
+  interrupted: () => boolean;
+}
+
+/** What the run has started and measured so far: the teardown and the journal take whatever it reached. */
+interface RunState {
+  recorder?: Recorder;
+  targets?: RunningTargets;
+  faults?: FaultRunner;
+  journeys?: RunningJourneys;
+  loadReport?: LoadReport | void;
+  watch?: Watch;
+  checks?: CheckRunner;
+  loadStartedAt: number | null;
+  loadEndedAt: number | null;
+  tripped?: Trip;
+}
+
+/** What is up when the measured phase starts: the targets, their monitoring, Chromium for the journeys. */
+interface Started {
+  docker: Docker;
+  plan: PlannedFault[];
+  targetsCtx: TargetsContext;
+  targets: RunningTargets;
+  watch: Watch;
+  browser: Browser | undefined;
+}
+
 export async function runScenario(scenario: Scenario, opts: RunOptions): Promise<RunResult> {
   // Journey scripts load first: one that does not export a function is a usage error, before anything starts.
   const journeyRuns = await Promise.all(scenario.journeys.map(async (spec) => ({ spec, fn: await journeyFn(spec) })));
-  const runId = newRunId();
-  const runDir = resolve(opts.outDir ?? join("steadystate-runs", runId));
-  mkdirSync(runDir, { recursive: true });
-  const startedAt = Date.now();
-  // Written first, so that after a SIGKILL `steadystate cleanup --run <runId>` knows what to remove.
-  // Written whole or not at all (renamed into place), so a reader never sees half of it.
-  writeFileSync(join(runDir, "run.json.tmp"), JSON.stringify({ runId, pid: process.pid, scenario: scenario.file, startedAt }, null, 2) + "\n");
-  renameSync(join(runDir, "run.json.tmp"), join(runDir, "run.json"));
+  const { runId, runDir, startedAt } = createRunFolder(scenario, opts.outDir);
   const events: RunEvent[] = [];
   const event = (type: string, message: string, at = Date.now()) => {
     const e = { at, type, message };
@@ -97,183 +131,265 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
   };
   const undoLog = new UndoLog(runDir, runId);
   const teardown = new Teardown(15_000, (label, error) => event(error ? "undo-failed" : "undo", error ? `${label}: ${error}` : label));
-  const stopAll = new AbortController(); // targets, faults: aborted only by an interruption
+  const stopAll = new AbortController();
   const interrupted = () => opts.signal?.aborted ?? false;
+  const ctx: RunContext = { scenario, opts, runId, runDir, startedAt, events, event, undoLog, teardown, stopAll, interrupted };
+  const stopListening = stopOnInterrupt(ctx);
+
+  const state: RunState = { loadStartedAt: null, loadEndedAt: null };
+  let error: unknown;
+  let undoFailures: UndoFailure[] = [];
+  try {
+    await startAndMeasure(ctx, state, journeyRuns);
+  } catch (e) {
+    error = e;
+    event("error", (e as Error).message);
+  } finally {
+    await state.watch?.endLoad().catch(() => undefined);
+    await state.faults?.stop().catch(() => undefined);
+    opts.progress.phase("undoing faults and removing containers");
+    undoFailures = await teardown.unwind();
+    stopListening();
+  }
+
+  const journal = runJournal(ctx, state, undoFailures, error);
+  const reports = writeReports(journal, runDir, opts.formats ?? scenario.report.formats);
+  return { journal, runDir, reports };
+}
+
+/**
+ * The run folder, and its run.json written first, so that after a SIGKILL `steadystate cleanup --run <runId>`
+ * knows what to remove. Written whole or not at all (renamed into place), so a reader never sees half of it.
+ */
+function createRunFolder(scenario: Scenario, outDir: string | undefined): { runId: string; runDir: string; startedAt: number } {
+  const runId = newRunId();
+  const runDir = resolve(outDir ?? join("steadystate-runs", runId));
+  mkdirSync(runDir, { recursive: true });
+  const startedAt = Date.now();
+  writeFileSync(join(runDir, "run.json.tmp"), JSON.stringify({ runId, pid: process.pid, scenario: scenario.file, startedAt }, null, 2) + "\n");
+  renameSync(join(runDir, "run.json.tmp"), join(runDir, "run.json"));
+  return { runId, runDir, startedAt };
+}
+
+/** An interruption (the signal aborted, now or later) stops the load and undoes the faults; returns how to stop listening. */
+function stopOnInterrupt({ opts, event, stopAll, interrupted }: RunContext): () => void {
   const onInterrupt = () => {
     event("interrupt", `${String(opts.signal?.reason ?? "interrupted")}: stopping load and undoing faults`);
     stopAll.abort();
   };
   opts.signal?.addEventListener("abort", onInterrupt, { once: true });
   if (interrupted()) onInterrupt();
+  return () => opts.signal?.removeEventListener("abort", onInterrupt);
+}
 
-  let recorder: Recorder | undefined;
-  let targets: RunningTargets | undefined;
-  let faults: FaultRunner | undefined;
-  let journeys: RunningJourneys | undefined;
-  let loadReport: LoadReport | void = undefined;
-  let watch: Watch | undefined;
-  let checks: CheckRunner | undefined;
-  let loadStartedAt: number | null = null;
-  let loadEndedAt: number | null = null;
-  let error: unknown;
-  let tripped: Trip | undefined;
-  let undoFailures: UndoFailure[] = [];
-  try {
-    const docker = opts.docker ?? (await connectDocker());
-    if (scenario.detection?.prometheus?.mode === "local") prometheusBinaries(); // missing: exit 3 before anything starts
-    let browser: Browser | undefined;
-    if (journeyRuns.length) {
-      // Before the targets: a missing Chromium stops the run at once (exit 3, with the install command).
-      opts.progress.phase("starting Chromium");
-      const b = (browser = await launchChromium());
-      teardown.push("close Chromium", () => b.close());
-    }
-    opts.progress.phase("starting targets");
-    const plan = planFaults(scenario);
-    const targetsCtx = { docker, runId, runDir, teardown, signal: stopAll.signal, log: (m: string) => event("target", m), event };
-    targets = await startTargets(targetsCtx, scenario.targets, { portNetwork: detachedTargets(plan, scenario.targets) });
-    leaveExternalAsFound(docker, targets, teardown, undoLog);
-    if (!interrupted()) {
-      opts.progress.phase("starting monitoring");
-      watch = await Watch.start({ docker, runId, runDir, teardown, signal: stopAll.signal, targets: targetsCtx, event }, scenario, targets);
-    }
-    if (!interrupted()) {
-      const w = watch!;
-      const hostProxies = await startHostProxies(targets.replicas, hostProxyNeeds(plan), teardown, (m) => event("target", m));
-      // Where load, probes and journeys reach each target: its balancer, or its host-side fault proxies.
-      const urls = Object.fromEntries(Object.keys(scenario.targets).map((name) => [name, trafficUrls(targets!, hostProxies, name)]));
-      const radius = { runId, external: new Set(Object.values(targets.replicas).flat().filter((r) => r.external).map((r) => r.containerId)) };
-      faults = new FaultRunner(
-        {
-          docker,
-          runId,
-          teardown,
-          undoLog,
-          replicas: targets.replicas,
-          topology: runTopology(targets, hostProxies),
-          signal: stopAll.signal,
-          event,
-          guard: (victims) => checkBlastRadius(docker, radius, victims),
-        },
-        plan,
-      );
-      const stopLoad = new AbortController(); // a stop condition ends the load early
-      const { load } = scenario;
-      const warmup = load.warmupMs ? ` after a ${load.warmupMs / 1_000}s warm-up` : "";
-      opts.progress.phase(`load ${load.durationMs / 1_000}s (${load.model === "script" ? "k6 script" : `${load.engine}, ${load.model} model`})${warmup}`);
-      // Load, probes and journeys start now; the recorder only counts from the end of the warm-up.
-      loadStartedAt = Date.now() + load.warmupMs;
-      const rec = (recorder = new Recorder(loadStartedAt, { windowMs: scenario.steadyState.windowMs }));
-      rec.addSource(LOAD_SOURCE);
-      const stopProbes = new AbortController();
-      const probes = scenario.probes.map((p) => {
-        rec.addSource(probeSource(p.name));
-        return runProbe(
-          p,
-          urls[p.target]!,
-          (at, o) => {
-            rec.record(probeSource(p.name), at, o.ok, o.latencyMs, o.ok ? undefined : o.reason);
-            w.observe(probeSource(p.name), p.target, o.ok, o.latencyMs, o.ok ? undefined : o.reason);
-          },
-          stopProbes.signal,
-        );
-      });
-      for (const j of scenario.journeys) rec.addSource(journeySource(j.name), { sparse: true, inHypothesis: j.hypothesis });
-      if (browser) {
-        journeys = startJourneys({
-          browser,
-          journeys: journeyRuns,
-          urls,
-          runDir,
-          measuredFrom: loadStartedAt,
-          record: (name, at, ok, latencyMs, reason) => rec.record(journeySource(name), at, ok, latencyMs, reason),
-          signal: stopProbes.signal,
-        });
-      }
-      faults.start(loadStartedAt);
-      const checkHost = (target: string) => ({ targets: targetsCtx, running: targets!, target: scenario.targets[target]! });
-      checks = new CheckRunner(scenario.checks, (c) => ({ urls: urls[c.target]!, runId, signal: stopAll.signal, event, host: checkHost(c.target) }));
-      checks.start();
-      w.beginLoad(rec);
-      const ticker = setInterval(() => opts.progress.tick({ ...liveStats(rec, scenario, faults!), alerts: w.alerts.active() }), TICK_MS);
-      const watcher = setInterval(() => {
-        const trip = tripped ? undefined : checkStopConditions(rec, LOAD_SOURCE, scenario.abortWhen, Date.now());
-        if (!trip) return;
-        tripped = trip;
-        event("abort", `abortWhen "${trip.condition}" holds (measured ${trip.measuredText}): stopping all faults and the load`);
-        stopLoad.abort();
-        void faults!.halt();
-      }, STOP_CHECK_MS);
-      const sliTarget = loadTargetName(load);
-      let journeysFailed: unknown;
-      try {
-        loadReport = await loadEngines[load.engine].run({
-          urls,
-          spec: load,
-          record: (at, ok, latencyMs, reason) => {
-            rec.record(LOAD_SOURCE, at, ok, latencyMs, reason);
-            w.observe(LOAD_SOURCE, sliTarget, ok, latencyMs, reason);
-          },
-          signal: AbortSignal.any([stopAll.signal, stopLoad.signal]),
-          runDir,
-        });
-      } finally {
-        loadEndedAt = Date.now();
-        clearInterval(ticker);
-        clearInterval(watcher);
-        rec.close(loadEndedAt);
-        stopProbes.abort();
-        await Promise.allSettled(probes);
-        // Loops end at once on the signal; their last Chromium calls are bounded (close, then each open).
-        const journeysStop = withTimeout(journeys?.done ?? Promise.resolve(), 4 * CHROMIUM_ANSWER_MS, "browser journeys did not stop: Chromium stopped answering");
-        journeysFailed = await journeysStop.then(() => undefined, (e: unknown) => e);
-        await w.endLoad();
-        await faults.stop();
-        await checks.stop();
-      }
-      if (scenario.checks.length && !interrupted()) {
-        // After recovery: faults are undone; each check waits for its target to be healthy again.
-        opts.progress.phase("verifying data checks");
-        const ready = async (t: string) => {
-          await Promise.all(targets!.replicas[t]!.map((r) => waitHealthy(docker, r, scenario.targets[t]!.health, stopAll.signal)));
-        };
-        await checks.verify(ready, stopAll.signal);
-      }
-      if (journeysFailed) throw journeysFailed;
-    }
-  } catch (e) {
-    error = e;
-    event("error", (e as Error).message);
-  } finally {
-    await watch?.endLoad().catch(() => undefined);
-    await faults?.stop().catch(() => undefined);
-    opts.progress.phase("undoing faults and removing containers");
-    undoFailures = await teardown.unwind();
-    opts.signal?.removeEventListener("abort", onInterrupt);
+/** Chromium and the targets up, then their monitoring, then the measured phase; an interruption skips what is left. */
+async function startAndMeasure(ctx: RunContext, state: RunState, journeyRuns: JourneyRun[]): Promise<void> {
+  const { scenario, opts, runId, runDir, teardown, stopAll, event } = ctx;
+  const docker = opts.docker ?? (await connectDocker());
+  if (scenario.detection?.prometheus?.mode === "local") prometheusBinaries(); // missing: exit 3 before anything starts
+  const browser = await startChromium(ctx, journeyRuns);
+  opts.progress.phase("starting targets");
+  const plan = planFaults(scenario);
+  const targetsCtx = { docker, runId, runDir, teardown, signal: stopAll.signal, log: (m: string) => event("target", m), event };
+  const targets = (state.targets = await startTargets(targetsCtx, scenario.targets, { portNetwork: detachedTargets(plan, scenario.targets) }));
+  leaveExternalAsFound(docker, targets, teardown, ctx.undoLog);
+  if (!ctx.interrupted()) {
+    opts.progress.phase("starting monitoring");
+    state.watch = await Watch.start({ docker, runId, runDir, teardown, signal: stopAll.signal, targets: targetsCtx, event }, scenario, targets);
   }
+  if (!ctx.interrupted()) await measureUnderFaults(ctx, state, { docker, plan, targetsCtx, targets, watch: state.watch!, browser }, journeyRuns);
+}
 
-  const journal = buildJournal({
+/** Before the targets: a missing Chromium stops the run at once (exit 3, with the install command). */
+async function startChromium({ opts, teardown }: RunContext, journeyRuns: JourneyRun[]): Promise<Browser | undefined> {
+  if (!journeyRuns.length) return undefined;
+  opts.progress.phase("starting Chromium");
+  const browser = await launchChromium();
+  teardown.push("close Chromium", () => browser.close());
+  return browser;
+}
+
+/**
+ * Load, probes, journeys and data checks on the targets while the faults run on schedule; then all of them
+ * stopped, the data checks verified, and a failure of the journeys to stop thrown.
+ */
+async function measureUnderFaults(ctx: RunContext, state: RunState, up: Started, journeyRuns: JourneyRun[]): Promise<void> {
+  const { scenario, opts } = ctx;
+  const { urls, faults } = await setUpFaults(ctx, state, up);
+  const stopLoad = new AbortController(); // a stop condition ends the load early
+  announceLoad(ctx);
+  // Load, probes and journeys start now; the recorder only counts from the end of the warm-up.
+  const loadStartedAt = (state.loadStartedAt = Date.now() + scenario.load.warmupMs);
+  const rec = (state.recorder = new Recorder(loadStartedAt, { windowMs: scenario.steadyState.windowMs }));
+  rec.addSource(LOAD_SOURCE);
+  const stopProbes = new AbortController();
+  const probes = startProbes(scenario, urls, rec, up.watch, stopProbes.signal);
+  const journeys = (state.journeys = startBrowserJourneys(ctx, up.browser, journeyRuns, urls, rec, stopProbes.signal));
+  faults.start(loadStartedAt);
+  const checks = (state.checks = newCheckRunner(ctx, up, urls));
+  checks.start();
+  up.watch.beginLoad(rec);
+  const ticker = setInterval(() => opts.progress.tick({ ...liveStats(rec, scenario, faults), alerts: up.watch.alerts.active() }), TICK_MS);
+  const watcher = watchStopConditions(ctx, state, rec, faults, stopLoad);
+  let journeysFailed: unknown;
+  try {
+    state.loadReport = await runLoad(ctx, urls, rec, up.watch, stopLoad.signal);
+  } finally {
+    const loadEndedAt = (state.loadEndedAt = Date.now());
+    clearInterval(ticker);
+    clearInterval(watcher);
+    rec.close(loadEndedAt);
+    stopProbes.abort();
+    await Promise.allSettled(probes);
+    journeysFailed = await journeysStopped(journeys);
+    await up.watch.endLoad();
+    await faults.stop();
+    await checks.stop();
+  }
+  if (scenario.checks.length && !ctx.interrupted()) await verifyChecks(ctx, up, checks);
+  if (journeysFailed) throw journeysFailed;
+}
+
+/** The fault runner, with host-side fault proxies in front of the targets its faults need them for. */
+async function setUpFaults(ctx: RunContext, state: RunState, up: Started): Promise<{ faults: FaultRunner; urls: Record<string, string[]> }> {
+  const { scenario, runId, teardown, undoLog, stopAll, event } = ctx;
+  const { docker, targets } = up;
+  const hostProxies = await startHostProxies(targets.replicas, hostProxyNeeds(up.plan), teardown, (m) => event("target", m));
+  // Where load, probes and journeys reach each target: its balancer, or its host-side fault proxies.
+  const urls = Object.fromEntries(Object.keys(scenario.targets).map((name) => [name, trafficUrls(targets, hostProxies, name)]));
+  const radius = { runId, external: new Set(Object.values(targets.replicas).flat().filter((r) => r.external).map((r) => r.containerId)) };
+  const faults = (state.faults = new FaultRunner(
+    {
+      docker,
+      runId,
+      teardown,
+      undoLog,
+      replicas: targets.replicas,
+      topology: runTopology(targets, hostProxies),
+      signal: stopAll.signal,
+      event,
+      guard: (victims) => checkBlastRadius(docker, radius, victims),
+    },
+    up.plan,
+  ));
+  return { faults, urls };
+}
+
+function announceLoad({ scenario, opts }: RunContext): void {
+  const { load } = scenario;
+  const warmup = load.warmupMs ? ` after a ${load.warmupMs / 1_000}s warm-up` : "";
+  opts.progress.phase(`load ${load.durationMs / 1_000}s (${load.model === "script" ? "k6 script" : `${load.engine}, ${load.model} model`})${warmup}`);
+}
+
+/** Each probe a source of the recorder, its outcomes also observed by the watch. */
+function startProbes(scenario: Scenario, urls: Record<string, string[]>, rec: Recorder, watch: Watch, signal: AbortSignal): Promise<void>[] {
+  return scenario.probes.map((p) => {
+    rec.addSource(probeSource(p.name));
+    return runProbe(
+      p,
+      urls[p.target]!,
+      (at, o) => {
+        rec.record(probeSource(p.name), at, o.ok, o.latencyMs, o.ok ? undefined : o.reason);
+        watch.observe(probeSource(p.name), p.target, o.ok, o.latencyMs, o.ok ? undefined : o.reason);
+      },
+      signal,
+    );
+  });
+}
+
+/** Each journey a sparse source of the recorder; they run when Chromium was started for them. */
+function startBrowserJourneys(
+  { scenario, runDir }: RunContext,
+  browser: Browser | undefined,
+  journeyRuns: JourneyRun[],
+  urls: Record<string, string[]>,
+  rec: Recorder,
+  signal: AbortSignal,
+): RunningJourneys | undefined {
+  for (const j of scenario.journeys) rec.addSource(journeySource(j.name), { sparse: true, inHypothesis: j.hypothesis });
+  if (!browser) return undefined;
+  return startJourneys({
+    browser,
+    journeys: journeyRuns,
+    urls,
+    runDir,
+    measuredFrom: rec.startAt,
+    record: (name, at, ok, latencyMs, reason) => rec.record(journeySource(name), at, ok, latencyMs, reason),
+    signal,
+  });
+}
+
+/** Each data check reaches its target as the load does. */
+function newCheckRunner({ scenario, runId, stopAll, event }: RunContext, up: Started, urls: Record<string, string[]>): CheckRunner {
+  const checkHost = (target: string) => ({ targets: up.targetsCtx, running: up.targets, target: scenario.targets[target]! });
+  return new CheckRunner(scenario.checks, (c) => ({ urls: urls[c.target]!, runId, signal: stopAll.signal, event, host: checkHost(c.target) }));
+}
+
+/** Every STOP_CHECK_MS, the abortWhen conditions; the first to hold stops all faults and the load. */
+function watchStopConditions({ scenario, event }: RunContext, state: RunState, rec: Recorder, faults: FaultRunner, stopLoad: AbortController): NodeJS.Timeout {
+  return setInterval(() => {
+    const trip = state.tripped ? undefined : checkStopConditions(rec, LOAD_SOURCE, scenario.abortWhen, Date.now());
+    if (!trip) return;
+    state.tripped = trip;
+    event("abort", `abortWhen "${trip.condition}" holds (measured ${trip.measuredText}): stopping all faults and the load`);
+    stopLoad.abort();
+    void faults.halt();
+  }, STOP_CHECK_MS);
+}
+
+/** The load, by its engine; each outcome recorded and observed by the watch as the SLI target's. */
+function runLoad({ scenario, runDir, stopAll }: RunContext, urls: Record<string, string[]>, rec: Recorder, watch: Watch, stopLoad: AbortSignal): Promise<LoadReport | void> {
+  const { load } = scenario;
+  const sliTarget = loadTargetName(load);
+  return loadEngines[load.engine].run({
+    urls,
+    spec: load,
+    record: (at, ok, latencyMs, reason) => {
+      rec.record(LOAD_SOURCE, at, ok, latencyMs, reason);
+      watch.observe(LOAD_SOURCE, sliTarget, ok, latencyMs, reason);
+    },
+    signal: AbortSignal.any([stopAll.signal, stopLoad]),
+    runDir,
+  });
+}
+
+/** Loops end at once on the signal; their last Chromium calls are bounded (close, then each open). Resolves to why they did not stop, if so. */
+function journeysStopped(journeys: RunningJourneys | undefined): Promise<unknown> {
+  const journeysStop = withTimeout(journeys?.done ?? Promise.resolve(), 4 * CHROMIUM_ANSWER_MS, "browser journeys did not stop: Chromium stopped answering");
+  return journeysStop.then(() => undefined, (e: unknown) => e);
+}
+
+/** After recovery: faults are undone; each check waits for its target to be healthy again. */
+async function verifyChecks({ scenario, opts, stopAll }: RunContext, up: Started, checks: CheckRunner): Promise<void> {
+  opts.progress.phase("verifying data checks");
+  const ready = async (t: string) => {
+    await Promise.all(up.targets.replicas[t]!.map((r) => waitHealthy(up.docker, r, scenario.targets[t]!.health, stopAll.signal)));
+  };
+  await checks.verify(ready, stopAll.signal);
+}
+
+/** The journal of whatever the run reached. */
+function runJournal({ scenario, opts, runId, startedAt, events, interrupted }: RunContext, state: RunState, undoFailures: UndoFailure[], error: unknown): Journal {
+  return buildJournal({
     scenario,
     runId,
     startedAt,
     endedAt: Date.now(),
-    loadStartedAt,
-    loadEndedAt,
-    recorder,
-    faults: faults?.results() ?? [],
-    journeys: journeys?.failures() ?? {},
-    arrivals: loadReport?.arrivals ?? null,
-    checks: checks?.results() ?? [],
-    targets,
+    loadStartedAt: state.loadStartedAt,
+    loadEndedAt: state.loadEndedAt,
+    recorder: state.recorder,
+    faults: state.faults?.results() ?? [],
+    journeys: state.journeys?.failures() ?? {},
+    arrivals: state.loadReport?.arrivals ?? null,
+    checks: state.checks?.results() ?? [],
+    targets: state.targets,
     events,
     undoFailures,
     error,
-    stopped: tripped,
+    stopped: state.tripped,
     interrupted: interrupted() ? String(opts.signal?.reason ?? "interrupted") : undefined,
-    ...(watch ? { watch: watch.results() } : {}),
+    ...(state.watch ? { watch: state.watch.results() } : {}),
   });
-  const reports = writeReports(journal, runDir, opts.formats ?? scenario.report.formats);
-  return { journal, runDir, reports };
 }
 
 /**

@@ -56,32 +56,7 @@ export function buildJournal(input: JournalInput): Journal {
     schemaVersion: JOURNAL_SCHEMA_VERSION,
     tool: { name: "steadystate", version: VERSION },
     runId: input.runId,
-    scenario: {
-      name: s.name,
-      file: s.file,
-      ...(s.description ? { description: s.description } : {}),
-      loadDurationMs: s.load.durationMs,
-      ...(s.load.warmupMs ? { warmupMs: s.load.warmupMs } : {}),
-      ...(s.errorBudget ? { errorBudget: s.errorBudget } : {}),
-      load: loadSummary(s.load),
-      targets: Object.fromEntries(
-        Object.values(s.targets).map((t) => [
-          t.name,
-          {
-            image:
-              input.targets?.images[t.name] ??
-              t.image ??
-              (t.build !== undefined ? `build: ${t.build}` : t.container !== undefined ? `container: ${t.container}` : `url: ${t.url}`),
-            replicas: t.replicas,
-            restart: t.restart,
-            port: t.port,
-            // Values can be secrets: only the names are kept.
-            env: Object.fromEntries(Object.keys(t.env).map((k) => [k, "<redacted>"])),
-            ...(Object.keys(t.volumes).length ? { volumes: t.volumes } : {}),
-          },
-        ]),
-      ),
-    },
+    scenario: scenarioSummary(s, input.targets),
     startedAt: input.startedAt,
     endedAt: input.endedAt,
     loadStartedAt: input.loadStartedAt,
@@ -93,22 +68,63 @@ export function buildJournal(input: JournalInput): Journal {
     checks: input.checks,
     events: input.events,
     targets: Object.fromEntries(Object.entries(input.targets?.reports ?? {}).map(([k, replicas]) => [k, { replicas }])),
-    files: Object.fromEntries([
-      ...Object.values(input.targets?.reports ?? {})
-        .flat()
-        // A replaced replica's containers share a name: the later ones are told apart by their log file.
-        .map((r, i, all) => [all.findIndex((x) => x.name === r.name) === i ? `log ${r.name}` : `log ${r.name} (${r.log})`, r.log]),
-      ...Object.values(input.targets?.balancers ?? {}).flatMap((b) => [
-        [`log ${b.containerName}`, b.log],
-        [`config ${b.containerName}`, b.config],
-      ]),
-      ...Object.entries(input.watch?.files ?? {}),
-    ]),
+    files: runFiles(input),
     ...detectionParts(s, measured.faults, measured.timeline, input.loadEndedAt, input.watch),
   };
+  completeMetrics(journal, input);
+  judge(journal, input);
+  return journal;
+}
 
+/** The scenario as run, for the reader of a journal. */
+function scenarioSummary(s: Scenario, running: RunningTargets | undefined): Journal["scenario"] {
+  return {
+    name: s.name,
+    file: s.file,
+    ...(s.description ? { description: s.description } : {}),
+    loadDurationMs: s.load.durationMs,
+    ...(s.load.warmupMs ? { warmupMs: s.load.warmupMs } : {}),
+    ...(s.errorBudget ? { errorBudget: s.errorBudget } : {}),
+    load: loadSummary(s.load),
+    targets: Object.fromEntries(Object.values(s.targets).map((t) => [t.name, targetSummary(t, running)])),
+  };
+}
+
+/** A target as run: the image it ran (built, local, the user's container or a URL), its replicas and settings. */
+function targetSummary(t: Scenario["targets"][string], running: RunningTargets | undefined): Journal["scenario"]["targets"][string] {
+  return {
+    image:
+      running?.images[t.name] ??
+      t.image ??
+      (t.build !== undefined ? `build: ${t.build}` : t.container !== undefined ? `container: ${t.container}` : `url: ${t.url}`),
+    replicas: t.replicas,
+    restart: t.restart,
+    port: t.port,
+    // Values can be secrets: only the names are kept.
+    env: Object.fromEntries(Object.keys(t.env).map((k) => [k, "<redacted>"])),
+    ...(Object.keys(t.volumes).length ? { volumes: t.volumes } : {}),
+  };
+}
+
+/** The files of the run folder: each replica's log, each balancer's log and config, and monitoring's files. */
+function runFiles(input: JournalInput): Journal["files"] {
+  return Object.fromEntries([
+    ...Object.values(input.targets?.reports ?? {})
+      .flat()
+      // A replaced replica's containers share a name: the later ones are told apart by their log file.
+      .map((r, i, all) => [all.findIndex((x) => x.name === r.name) === i ? `log ${r.name}` : `log ${r.name} (${r.log})`, r.log]),
+    ...Object.values(input.targets?.balancers ?? {}).flatMap((b) => [
+      [`log ${b.containerName}`, b.log],
+      [`config ${b.containerName}`, b.config],
+    ]),
+    ...Object.entries(input.watch?.files ?? {}),
+  ]);
+}
+
+/** What the measures do not know: each probe's target, the load's arrivals, the journeys' failures and screenshots. */
+function completeMetrics(journal: Journal, input: JournalInput): void {
   // The target each probe observes: the per-target failure ratios of the series reliability formula.
-  for (const p of s.probes) {
+  for (const p of input.scenario.probes) {
     const m = journal.metrics.probes[p.name];
     if (m) m.target = p.target;
   }
@@ -118,8 +134,20 @@ export function buildJournal(input: JournalInput): Journal {
     if (log) Object.assign(m, { failures: log.failures, failuresOmitted: log.omitted });
     for (const f of m.failures) if (f.screenshot) journal.files[`screenshot ${f.screenshot.replace(/^journeys\/|\.png$/g, "")}`] = f.screenshot;
   }
+}
 
+/** The verdict and its reasons: first what kept the harness from doing its job, then, if nothing did, the run's outcome. */
+function judge(journal: Journal, input: JournalInput): void {
   const reasons: string[] = [];
+  let verdict = harnessVerdict(journal, input, reasons);
+  // SLOs are judged only on a run that reached its end: a partial run would be judged on partial data.
+  if (verdict === "pass") verdict = outcomeVerdict(journal, input, reasons);
+  journal.verdict = verdict;
+  journal.reasons = reasons;
+}
+
+/** Interrupted, or error (an error, an undo or an injection that failed), else pass; each with its reason. */
+function harnessVerdict(journal: Journal, input: JournalInput, reasons: string[]): Verdict {
   let verdict: Verdict = "pass";
   if (input.interrupted) {
     verdict = "interrupted";
@@ -139,32 +167,34 @@ export function buildJournal(input: JournalInput): Journal {
     if (verdict === "pass") verdict = "error";
     reasons.push(`could not inject ${f.description}: ${f.error}`);
   }
-  // SLOs are judged only on a run that reached its end: a partial run would be judged on partial data.
-  if (verdict === "pass") {
-    journal.slo = evaluateSlos(s.slo, journal);
-    for (const r of journal.slo.filter((x) => !x.pass)) {
+  return verdict;
+}
+
+/** Fail when an SLO was missed, the run stopped early or a fault never recovered, or detection missed; else pass. */
+function outcomeVerdict(journal: Journal, input: JournalInput, reasons: string[]): Verdict {
+  const s = input.scenario;
+  let verdict: Verdict = "pass";
+  journal.slo = evaluateSlos(s.slo, journal);
+  for (const r of journal.slo.filter((x) => !x.pass)) {
+    verdict = "fail";
+    reasons.push(`SLO missed: ${r.objective} (measured ${r.never ? "never" : formatValue(r.measured, r.unit)})`);
+  }
+  if (input.stopped) {
+    // Recovery is not judged on a run cut short: the load ended with the faults.
+    verdict = "fail";
+    journal.abort = { condition: input.stopped.condition, measured: input.stopped.measured, at: input.stopped.at };
+    reasons.push(`stopped early: abortWhen "${input.stopped.condition}" held (measured ${input.stopped.measuredText}); every fault was undone`);
+  } else {
+    for (const f of journal.faults.filter((x) => x.injectedAt !== null && !x.recovered)) {
       verdict = "fail";
-      reasons.push(`SLO missed: ${r.objective} (measured ${r.never ? "never" : formatValue(r.measured, r.unit)})`);
-    }
-    if (input.stopped) {
-      // Recovery is not judged on a run cut short: the load ended with the faults.
-      verdict = "fail";
-      journal.abort = { condition: input.stopped.condition, measured: input.stopped.measured, at: input.stopped.at };
-      reasons.push(`stopped early: abortWhen "${input.stopped.condition}" held (measured ${input.stopped.measuredText}); every fault was undone`);
-    } else {
-      for (const f of journal.faults.filter((x) => x.injectedAt !== null && !x.recovered)) {
-        verdict = "fail";
-        reasons.push(`${f.description} never recovered: the steady-state hypothesis did not hold for ${s.steadyState.stableForMs}ms before the load ended`);
-      }
-    }
-    for (const r of detectionReasons(journal)) {
-      verdict = "fail";
-      reasons.push(r);
+      reasons.push(`${f.description} never recovered: the steady-state hypothesis did not hold for ${s.steadyState.stableForMs}ms before the load ended`);
     }
   }
-  journal.verdict = verdict;
-  journal.reasons = reasons;
-  return journal;
+  for (const r of detectionReasons(journal)) {
+    verdict = "fail";
+    reasons.push(r);
+  }
+  return verdict;
 }
 
 /** The load as run, for the reader of a journal; `${VAR}` references stay unexpanded (secrets never land here). */
