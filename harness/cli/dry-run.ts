@@ -3,7 +3,7 @@
 // printed without connecting to Docker or touching anything.
 import { checkKinds, type CheckKindName } from "../checks/registry.ts";
 import type { DetectionSpec } from "../detect/scenario.ts";
-import { describeHypothesis } from "../metrics/hypothesis.ts";
+import { describeHypothesis } from "../specs/hypothesis.ts";
 import type { Scenario } from "../scenario/validate.ts";
 import { formatDuration } from "../contracts/units.ts";
 import { planFaults } from "../run/schedule.ts";

@@ -3,7 +3,7 @@
 // be chosen by hand for each service and signal.
 import { z } from "zod";
 import { duration, obj } from "../specs/fields.ts";
-import { holds, OPS, type Op } from "../slo/grammar.ts";
+import { holds, OPS, type Op } from "../specs/slo/grammar.ts";
 import { sustained } from "./baseline.ts";
 import type { Detector } from "./detector.ts";
 

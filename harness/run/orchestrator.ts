@@ -19,7 +19,7 @@ import { connectDocker } from "../targets/docker.ts";
 import { startTargets, type RunningTargets } from "../targets/containers.ts";
 import { checkBlastRadius } from "../faults/blast-radius.ts";
 import { applySteps, type RestoreStep } from "../faults/restore.ts";
-import { checkStopConditions, type Trip } from "../slo/stop-condition.ts";
+import { checkStopConditions, type Trip } from "../metrics/stop-condition.ts";
 import { Watch } from "../detect/watch.ts";
 import { prometheusBinaries } from "../detect/prometheus.ts";
 import { loadTargetName } from "../load/spec.ts";

@@ -1,23 +1,11 @@
 // Scenario file v1: the key names here are the public contract (docs/scenario.md). Keys may be added,
 // never renamed. Durations become `*Ms` numbers, percentages fractions.
 import { z } from "zod";
-import { parseComparison, type Comparison } from "../slo/grammar.ts";
 import { duration, int, name, obj, positiveDuration, select, singleLine, size, urlPath } from "../specs/fields.ts";
-import type { Unit } from "../contracts/journal.ts";
 
 export const RESTART_POLICIES = ["no", "on-failure", "always"] as const;
 export const BALANCERS = ["haproxy"] as const;
 export const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"] as const;
-
-const comparison = (unit: Unit) =>
-  z.string().transform((text, ctx): Comparison => {
-    const parsed = parseComparison(text, unit);
-    if (!parsed.ok) {
-      ctx.addIssue({ code: "custom", message: parsed.message });
-      return z.NEVER;
-    }
-    return parsed.value;
-  });
 
 export const targetSchema = obj({
   build: singleLine.optional(),
@@ -132,19 +120,6 @@ export const probeSchema = obj({
   timeout: positiveDuration.default(500),
 }).transform(({ every, timeout, ...rest }) => ({ ...rest, everyMs: every, timeoutMs: timeout }));
 
-export const HYPOTHESIS_LATENCY_KEYS = ["p50", "p90", "p95", "p99", "max"] as const;
-
-export const steadyStateSchema = obj({
-  errorRate: comparison("ratio").optional(),
-  p50: comparison("duration").optional(),
-  p90: comparison("duration").optional(),
-  p95: comparison("duration").optional(),
-  p99: comparison("duration").optional(),
-  max: comparison("duration").optional(),
-  window: positiveDuration.default(1_000),
-  stableFor: positiveDuration.default(2_000),
-}).transform(({ window, stableFor, ...conditions }) => ({ windowMs: window, stableForMs: stableFor, ...conditions }));
-
 /** What a variant (`variants.baseline`, `variants.canary`) may change in a target; env is merged. */
 export const targetOverrideSchema = obj({
   build: singleLine.optional(),
@@ -220,4 +195,3 @@ export type LoadInput = z.output<typeof loadSchema>;
 export type RequestInput = z.output<typeof requestSchema>;
 export type { LoadSpec } from "../load/spec.ts";
 export type ProbeSpec = z.output<typeof probeSchema>;
-export type Hypothesis = z.output<typeof steadyStateSchema>;

@@ -12,11 +12,11 @@ import { maxReplicas, validateHeal, type HealRule } from "../heal/scenario.ts";
 import { checkJourneys, journeySchema, type JourneySpec } from "../journeys/spec.ts";
 import { loadEngines } from "../load/registry.ts";
 import { resolveLoad, type LoadSpec } from "../load/spec.ts";
-import type { HypothesisSpec } from "../metrics/hypothesis.ts";
-import { validateErrorBudget, type ErrorBudget, type PlacedObjective } from "../slo/error-budget.ts";
-import { parseObjective, type Objective } from "../slo/grammar.ts";
-import { SLO_VALID_NAMES, sloUnits } from "../slo/metrics.ts";
-import { parseStopCondition, type StopCondition } from "../slo/stop-condition.ts";
+import { steadyStateSchema, type HypothesisSpec } from "../specs/hypothesis.ts";
+import { validateErrorBudget, type ErrorBudget, type PlacedObjective } from "../specs/slo/error-budget.ts";
+import { parseObjective, type Objective } from "../specs/slo/grammar.ts";
+import { SLO_VALID_NAMES, sloUnits } from "../specs/slo/metrics.ts";
+import { parseStopCondition, type StopCondition } from "../specs/slo/stop-condition.ts";
 import { FORMAT_NAMES, resolveFormat } from "../../reports/registry.ts";
 import { quote, type Issue } from "../contracts/errors.ts";
 import { checkPlacement, validateFault } from "./fault-section.ts";
@@ -28,7 +28,6 @@ import {
   loadSchema,
   probeSchema,
   reportSchema,
-  steadyStateSchema,
   targetSchema,
   type ProbeSpec,
   type TargetOverride,

@@ -6,8 +6,8 @@ import { stringify } from "yaml";
 import { checkKinds } from "../../harness/checks/registry.ts";
 import { faults, faultKinds } from "../../harness/faults/registry.ts";
 import type { FaultKind } from "../../harness/faults/fault.ts";
-import { OPS } from "../../harness/slo/grammar.ts";
-import { sloUnits, splitMetric } from "../../harness/slo/metrics.ts";
+import { OPS } from "../../harness/specs/slo/grammar.ts";
+import { sloUnits, splitMetric } from "../../harness/specs/slo/metrics.ts";
 import { reporters } from "../../reports/registry.ts";
 import type { Unit } from "../../harness/contracts/journal.ts";
 
