@@ -17,7 +17,7 @@ import { validateErrorBudget, type ErrorBudget, type PlacedObjective } from "../
 import { parseObjective, type Objective } from "../specs/slo/grammar.ts";
 import { SLO_VALID_NAMES, sloUnits } from "../specs/slo/metrics.ts";
 import { parseStopCondition, type StopCondition } from "../specs/slo/stop-condition.ts";
-import { FORMAT_NAMES, resolveFormat } from "../../reports/registry.ts";
+import { FORMAT_NAMES, resolveFormat } from "../specs/report-formats.ts";
 import { quote, type Issue } from "../contracts/errors.ts";
 import { checkPlacement, validateFault } from "./fault-section.ts";
 import { checkFaultTiming } from "./fault-timing.ts";
