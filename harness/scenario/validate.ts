@@ -9,7 +9,7 @@ import { checkDetectionObjectives, validateDetection, type DetectionSpec } from 
 import type { FaultBase } from "../faults/fault.ts";
 import { faults as faultRegistry } from "../faults/registry.ts";
 import { maxReplicas, validateHeal, type HealRule } from "../heal/scenario.ts";
-import { checkJourneys, journeySchema, type JourneySpec } from "../journeys/spec.ts";
+import { checkJourneys, journeySchema, type JourneySpec } from "../specs/journeys/spec.ts";
 import { loadEngines } from "../load/registry.ts";
 import { resolveLoad, type LoadSpec } from "../load/spec.ts";
 import { steadyStateSchema, type HypothesisSpec } from "../specs/hypothesis.ts";

@@ -8,7 +8,7 @@ import { detectors } from "../../harness/detect/registry.ts";
 import { signals } from "../../harness/detect/signals.ts";
 import { faults } from "../../harness/faults/registry.ts";
 import { healActions } from "../../harness/heal/registry.ts";
-import { journeySchema } from "../../harness/journeys/spec.ts";
+import { journeySchema } from "../../harness/specs/journeys/spec.ts";
 import { faultBaseShape, headerSchema, loadSchema, probeSchema, reportSchema, targetOverrideSchema, targetSchema } from "../../harness/scenario/schema.ts";
 import { steadyStateSchema } from "../../harness/specs/hypothesis.ts";
 
