@@ -5,7 +5,7 @@ import { detectors } from "../detect/registry.ts";
 import { signals } from "../detect/signals.ts";
 import { faults } from "../faults/registry.ts";
 import { healActions } from "../heal/registry.ts";
-import { loadEngines } from "../load/registry.ts";
+import { loadEngineSpecs } from "../specs/load/registry.ts";
 import { reporters } from "../../reports/registry.ts";
 
 const SCOPE = { user: " [source]", container: " [target]", query: "" } as const;
@@ -21,7 +21,7 @@ interface Family {
 export function kindFamilies(): Family[] {
   return [
     { title: "faults", key: "faults[].kind", rows: Object.values(faults).map((f) => [f.kind, f.summary]) },
-    { title: "load engines", key: "load.engine", rows: Object.values(loadEngines).map((e) => [e.kind, `${e.summary}; models: ${e.models.join(", ")}`]) },
+    { title: "load engines", key: "load.engine", rows: Object.values(loadEngineSpecs).map((e) => [e.kind, `${e.summary}; models: ${e.models.join(", ")}`]) },
     { title: "checks", key: "checks[].kind", rows: Object.values(checkKinds).map((c) => [c.kind, c.summary]) },
     { title: "detectors", key: "detection.detectors[].kind", rows: Object.values(detectors).map((d) => [d.kind, d.summary]) },
     {

@@ -4,8 +4,8 @@
 // engine's (undici.ts).
 import autocannon from "autocannon";
 import { classifyStatus, type LoadContext, type LoadEngine } from "./engine.ts";
-import { expandEnv } from "./env-template.ts";
-import type { RequestSpec } from "./spec.ts";
+import { expandEnv } from "../specs/load/env-template.ts";
+import type { RequestSpec } from "../specs/load/spec.ts";
 
 /** The part of autocannon's per-connection client this engine relies on (autocannon 9). */
 interface AutocannonClient {
@@ -16,15 +16,6 @@ interface AutocannonClient {
 }
 
 export const autocannonEngine: LoadEngine = {
-  kind: "autocannon",
-  summary: "closed model, in-process: `connections` each send the next request when the previous ends (rate = cap)",
-  models: ["closed"],
-  // autocannon refuses a timeout under one second.
-  minTimeoutMs: 1_000,
-  refuses: {
-    stages: "autocannon keeps one rate cap for the whole run; ramps need model: open",
-    script: "scripts are for engine: k6",
-  },
   // A mix runs one autocannon instance per entry, its connections and rate cap shared out by weight.
   run: async (ctx) => {
     const { spec } = ctx;

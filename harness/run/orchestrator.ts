@@ -22,7 +22,7 @@ import { applySteps, type RestoreStep } from "../faults/restore.ts";
 import { checkStopConditions, type Trip } from "../metrics/stop-condition.ts";
 import { Watch } from "../detect/watch.ts";
 import { prometheusBinaries } from "../detect/prometheus.ts";
-import { loadTargetName } from "../load/spec.ts";
+import { loadTargetName } from "../specs/load/spec.ts";
 import { CheckRunner } from "../checks/runner.ts";
 import { waitHealthy } from "../targets/health.ts";
 import { FaultRunner } from "./inject.ts";

@@ -9,7 +9,7 @@ import type { Trip } from "../metrics/stop-condition.ts";
 import { evaluateSlos } from "../slo/evaluate.ts";
 import { formatValue } from "../specs/slo/grammar.ts";
 import type { FailureLog } from "../journeys/runner.ts";
-import type { LoadSpec } from "../load/spec.ts";
+import type { LoadSpec } from "../specs/load/spec.ts";
 import type { RunningTargets } from "../targets/containers.ts";
 import { JOURNAL_SCHEMA_VERSION, type ArrivalStats, type FaultRecord, type Journal, type LoadSummary, type RunEvent, type Verdict } from "../contracts/journal.ts";
 import { measure } from "./measure.ts";

@@ -10,8 +10,9 @@ import type { FaultBase } from "../faults/fault.ts";
 import { faults as faultRegistry } from "../faults/registry.ts";
 import { maxReplicas, validateHeal, type HealRule } from "../heal/scenario.ts";
 import { checkJourneys, journeySchema, type JourneySpec } from "../specs/journeys/spec.ts";
-import { loadEngines } from "../load/registry.ts";
-import { resolveLoad, type LoadSpec } from "../load/spec.ts";
+import { loadEngineSpecs } from "../specs/load/registry.ts";
+import { loadSchema } from "../specs/load/schema.ts";
+import { resolveLoad, type LoadSpec } from "../specs/load/spec.ts";
 import { steadyStateSchema, type HypothesisSpec } from "../specs/hypothesis.ts";
 import { validateErrorBudget, type ErrorBudget, type PlacedObjective } from "../specs/slo/error-budget.ts";
 import { parseObjective, type Objective } from "../specs/slo/grammar.ts";
@@ -25,7 +26,6 @@ import { name as nameSchema } from "../specs/fields.ts";
 import { fromZod, type Path } from "../contracts/issues.ts";
 import {
   headerSchema,
-  loadSchema,
   probeSchema,
   reportSchema,
   targetSchema,
@@ -155,7 +155,7 @@ export function validateScenario(raw: unknown, file: string, dir: string): { sce
   const loadInput = doc.load === undefined || Array.isArray(doc.load) ? undefined : section(loadSchema, doc.load, ["load"]);
   let load: LoadSpec | undefined;
   if (loadInput) {
-    const resolved = resolveLoad(loadInput, loadEngines, dir);
+    const resolved = resolveLoad(loadInput, loadEngineSpecs, dir);
     issues.push(...resolved.issues);
     load = resolved.spec;
   }

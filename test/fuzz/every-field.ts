@@ -9,8 +9,9 @@ import { signals } from "../../harness/detect/signals.ts";
 import { faults } from "../../harness/faults/registry.ts";
 import { healActions } from "../../harness/heal/registry.ts";
 import { journeySchema } from "../../harness/specs/journeys/spec.ts";
-import { faultBaseShape, headerSchema, loadSchema, probeSchema, reportSchema, targetOverrideSchema, targetSchema } from "../../harness/scenario/schema.ts";
+import { faultBaseShape, headerSchema, probeSchema, reportSchema, targetOverrideSchema, targetSchema } from "../../harness/scenario/schema.ts";
 import { steadyStateSchema } from "../../harness/specs/hypothesis.ts";
+import { loadSchema } from "../../harness/specs/load/schema.ts";
 
 export type LeafPath = (string | number)[];
 

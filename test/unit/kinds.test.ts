@@ -6,7 +6,7 @@ import { detectorKinds } from "../../harness/detect/registry.ts";
 import { signalNames } from "../../harness/detect/signals.ts";
 import { faultKinds } from "../../harness/faults/registry.ts";
 import { healActionNames } from "../../harness/heal/registry.ts";
-import { loadEngines } from "../../harness/load/registry.ts";
+import { loadEngineSpecs } from "../../harness/specs/load/registry.ts";
 import { reporters } from "../../reports/registry.ts";
 import { runCli } from "../integration/helpers.ts";
 
@@ -15,7 +15,7 @@ describe("steadystate kinds", () => {
     const names = Object.fromEntries(kindFamilies().map((f) => [f.title, f.rows.map(([n]) => n)]));
     expect(names).toEqual({
       faults: faultKinds,
-      "load engines": Object.keys(loadEngines),
+      "load engines": Object.keys(loadEngineSpecs),
       checks: Object.keys(checkKinds),
       detectors: detectorKinds,
       signals: signalNames,
