@@ -1,10 +1,10 @@
 // `steadystate kinds`: every plug-in kind a scenario can name, read from the registries themselves, so the
 // list cannot drift from what the validator accepts.
-import { checkKinds } from "../checks/registry.ts";
 import { detectors } from "../detect/registry.ts";
 import { signals } from "../detect/signals.ts";
 import { faults } from "../faults/registry.ts";
 import { healActions } from "../heal/registry.ts";
+import { checkKindSpecs } from "../specs/checks/registry.ts";
 import { loadEngineSpecs } from "../specs/load/registry.ts";
 import { reporters } from "../../reports/registry.ts";
 
@@ -22,7 +22,7 @@ export function kindFamilies(): Family[] {
   return [
     { title: "faults", key: "faults[].kind", rows: Object.values(faults).map((f) => [f.kind, f.summary]) },
     { title: "load engines", key: "load.engine", rows: Object.values(loadEngineSpecs).map((e) => [e.kind, `${e.summary}; models: ${e.models.join(", ")}`]) },
-    { title: "checks", key: "checks[].kind", rows: Object.values(checkKinds).map((c) => [c.kind, c.summary]) },
+    { title: "checks", key: "checks[].kind", rows: Object.values(checkKindSpecs).map((c) => [c.kind, c.summary]) },
     { title: "detectors", key: "detection.detectors[].kind", rows: Object.values(detectors).map((d) => [d.kind, d.summary]) },
     {
       title: "signals",

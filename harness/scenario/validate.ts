@@ -3,8 +3,8 @@
 // (targets, fault times) are checked on whatever parsed.
 import { resolve } from "node:path";
 import type { z } from "zod";
-import type { CheckSpec } from "../checks/runner.ts";
-import { validateCheck } from "../checks/scenario.ts";
+import type { CheckSpec } from "../specs/checks/check.ts";
+import { validateCheck } from "../specs/checks/section.ts";
 import { checkDetectionObjectives, validateDetection, type DetectionSpec } from "../detect/scenario.ts";
 import type { FaultBase } from "../faults/fault.ts";
 import { faults as faultRegistry } from "../faults/registry.ts";

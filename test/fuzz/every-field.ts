@@ -3,7 +3,7 @@
 // field added later is seen), and the string leaves of a document, for tests that put hostile text in
 // each field in turn.
 import type { z } from "zod";
-import { checkKinds } from "../../harness/checks/registry.ts";
+import { checkKindSpecs } from "../../harness/specs/checks/registry.ts";
 import { detectors } from "../../harness/detect/registry.ts";
 import { signals } from "../../harness/detect/signals.ts";
 import { faults } from "../../harness/faults/registry.ts";
@@ -71,7 +71,7 @@ export function scenarioStringPositions(): Set<string> {
   walk(targetOverrideSchema, ".variants.*.*");
   for (const [key, value] of Object.entries(faultBaseShape)) walk(value as z.ZodType, `.faults[*].${key}`);
   for (const [kind, f] of Object.entries(faults)) walk(f.params as z.ZodType, `.faults[${kind}]`);
-  for (const [kind, c] of Object.entries(checkKinds)) walk(c.params as z.ZodType, `.checks[${kind}]`);
+  for (const [kind, c] of Object.entries(checkKindSpecs)) walk(c.params as z.ZodType, `.checks[${kind}]`);
   for (const [action, h] of Object.entries(healActions)) walk(h.params as z.ZodType, `.heal[${action}]`);
   for (const [kind, d] of Object.entries(detectors)) walk(d.params(signals.error_rate.unit) as z.ZodType, `.detection.detectors[${kind}]`);
   // The sections of headerSchema are parsed on their own: their `unknown` placeholders are not strings.

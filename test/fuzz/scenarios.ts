@@ -3,7 +3,7 @@
 // string field must carry as plain data.
 import fc from "fast-check";
 import { stringify } from "yaml";
-import { checkKinds } from "../../harness/checks/registry.ts";
+import { checkKindSpecs } from "../../harness/specs/checks/registry.ts";
 import { faults, faultKinds } from "../../harness/faults/registry.ts";
 import type { FaultKind } from "../../harness/faults/fault.ts";
 import { OPS } from "../../harness/specs/slo/grammar.ts";
@@ -177,7 +177,7 @@ export const validDocument: fc.Arbitrary<Record<string, unknown>> = fc
         checks: optional(
           fc.array(
             fc.record({
-              kind: fc.constantFrom(...Object.keys(checkKinds)),
+              kind: fc.constantFrom(...Object.keys(checkKindSpecs)),
               target: fc.constantFrom(...names),
               path: optional(path),
               rate: optional(fc.integer({ min: 1, max: 1_000 })),

@@ -1,7 +1,7 @@
 // `steadystate kinds` reads the registries: every kind the validator accepts is listed, with its summary.
 import { describe, expect, it } from "vitest";
 import { kindFamilies, renderKinds } from "../../harness/cli/kinds.ts";
-import { checkKinds } from "../../harness/checks/registry.ts";
+import { checkKindSpecs } from "../../harness/specs/checks/registry.ts";
 import { detectorKinds } from "../../harness/detect/registry.ts";
 import { signalNames } from "../../harness/detect/signals.ts";
 import { faultKinds } from "../../harness/faults/registry.ts";
@@ -16,7 +16,7 @@ describe("steadystate kinds", () => {
     expect(names).toEqual({
       faults: faultKinds,
       "load engines": Object.keys(loadEngineSpecs),
-      checks: Object.keys(checkKinds),
+      checks: Object.keys(checkKindSpecs),
       detectors: detectorKinds,
       signals: signalNames,
       "heal actions": healActionNames,
