@@ -1,7 +1,7 @@
 // The one shape of a benchmark item: it measures, then returns plain figures (autocannon style: results
 // are data, printing is separate). Each figure may carry a goal; pass/fail is decided from it (results.ts).
 import type Docker from "dockerode";
-import type { Op } from "../harness/slo/grammar.ts";
+import type { Op } from "../harness/specs/slo/grammar.ts";
 import type { Teardown } from "../harness/contracts/teardown.ts";
 
 export type FigureUnit = "ratio" | "ms" | "s" | "MB" | "bytes" | "req/s";

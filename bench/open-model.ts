@@ -7,7 +7,7 @@ import { once } from "node:events";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { undiciEngine } from "../harness/load/undici.ts";
-import type { LoadSpec } from "../harness/load/spec.ts";
+import type { LoadSpec } from "../harness/specs/load/spec.ts";
 import { newHistogram, quantileMs, recordMs } from "../harness/metrics/histogram.ts";
 import type { BenchContext, BenchItem, BenchResult, Figure } from "./item.ts";
 import { round, summary } from "./stats.ts";

@@ -1,7 +1,7 @@
 // bench/results.json and the bench's verdict: each item's figures with when and where they were measured
 // (a run of some items keeps the others' figures from the runs that measured them), goals judged, and the
 // exit code. Plain data; printing is report.ts's.
-import { holds } from "../harness/slo/grammar.ts";
+import { holds } from "../harness/specs/slo/grammar.ts";
 import type { Figure } from "./item.ts";
 import type { Machine } from "./machine.ts";
 

@@ -1,6 +1,6 @@
 // Formatting shared by every human-readable rendering (Markdown, terminal): one wording for one number.
 import type { CheckRecord, FaultRecord, Journal, SloResult, Verdict } from "../harness/contracts/journal.ts";
-import { formatValue } from "../harness/slo/grammar.ts";
+import { formatValue } from "../harness/specs/slo/grammar.ts";
 import { formatDuration, formatSize } from "../harness/contracts/units.ts";
 
 export const VERDICT_WORDS: Readonly<Record<Verdict, string>> = { pass: "PASS", fail: "FAIL", error: "ERROR", interrupted: "INTERRUPTED" };

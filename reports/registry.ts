@@ -1,4 +1,5 @@
-// Every report format, by name (scenario `report.formats`, `--report`, `steadystate report --format`).
+// Every report format's renderers, by name (the names and their aliases: harness/specs/report-formats.ts):
+// a format without a renderer, or a renderer for no format, does not compile.
 import { htmlReporter } from "./html/run-page.ts";
 import { json } from "./json.ts";
 import { junitReporter } from "./junit.ts";
@@ -6,9 +7,9 @@ import { markdown } from "./markdown.ts";
 import type { Reporter } from "./reporter.ts";
 import { renderTrialsHtml } from "./html/trials-page.ts";
 import { renderTrialsJUnit, renderTrialsMarkdown, type TrialsReporter } from "./trials.ts";
+import type { ReportFormat } from "../harness/specs/report-formats.ts";
 
-export const reporters = { json, markdown, html: htmlReporter, junit: junitReporter } as const satisfies Record<string, Reporter>;
-export type ReportFormat = keyof typeof reporters;
+export const reporters = { json, markdown, html: htmlReporter, junit: junitReporter } as const satisfies Record<ReportFormat, Reporter>;
 
 /** The same formats for repeated trials, written beside aggregate.json. */
 export const trialsReporters = {
@@ -17,14 +18,3 @@ export const trialsReporters = {
   html: { format: "html", file: "report.html", render: renderTrialsHtml },
   junit: { format: "junit", file: "junit.xml", render: renderTrialsJUnit },
 } as const satisfies Record<ReportFormat, TrialsReporter>;
-
-/** Short names accepted wherever a format is named. */
-export const formatAliases: Readonly<Record<string, ReportFormat>> = { md: "markdown" };
-
-/** Every name a user may write, for "valid: …" lists. */
-export const FORMAT_NAMES: readonly string[] = [...Object.keys(reporters), ...Object.keys(formatAliases)];
-
-export function resolveFormat(name: string): ReportFormat | undefined {
-  if (Object.hasOwn(reporters, name)) return name as ReportFormat;
-  return Object.hasOwn(formatAliases, name) ? formatAliases[name] : undefined;
-}

@@ -9,8 +9,9 @@ import { COMPARISON_FILES } from "../harness/canary/compare.ts";
 import { comparisonHtml, comparisonMarkdown, type Comparison } from "../harness/canary/render.ts";
 import { aggregateTrials } from "../harness/trials/aggregate.ts";
 import type { RunFolder } from "../harness/trials/folder.ts";
-import { reporters, trialsReporters, type ReportFormat } from "./registry.ts";
+import { reporters, trialsReporters } from "./registry.ts";
 import { chosenFormats, writeReports, writeTrialsReports } from "./write.ts";
+import type { ReportFormat } from "../harness/specs/report-formats.ts";
 
 export interface Rerendered {
   files: string[];

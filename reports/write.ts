@@ -3,7 +3,8 @@ import { appendFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Journal } from "../harness/contracts/journal.ts";
 import type { Aggregate } from "../harness/trials/aggregate.ts";
-import { reporters, resolveFormat, trialsReporters, type ReportFormat } from "./registry.ts";
+import { reporters, trialsReporters } from "./registry.ts";
+import { resolveFormat, type ReportFormat } from "../harness/specs/report-formats.ts";
 
 /** Formats by name (aliases resolved, duplicates dropped), json first unless left out. */
 export function chosenFormats(formats: readonly string[], withJson = true): ReportFormat[] {

@@ -2,24 +2,12 @@
 // acknowledged (2xx); after recovery, GET every key back (see read-back.ts for what counts as lost).
 // With `drill: backup-restore`, the target is then backed up, destroyed, restored and read back again.
 import { randomBytes } from "node:crypto";
-import { z } from "zod";
 import { sleep } from "../contracts/time.ts";
-import { obj, positiveDuration, urlPath } from "../specs/fields.ts";
-import { DRILLS, drillProblem, runBackupRestoreDrill } from "./backup-restore.ts";
+import { ackedWritesSpec, type AckedWritesParams } from "../specs/checks/acked-writes.ts";
+import { runBackupRestoreDrill } from "./backup-restore.ts";
 import type { CheckContext, CheckKind } from "./check.ts";
 import { classifyReadBack, type Read, type ReadBack, type Write } from "./read-back.ts";
 import type { AckedWritesRecord, ReadBackCounts } from "../contracts/journal.ts";
-
-const params = obj({
-  kind: z.literal("acked-writes"),
-  target: z.string(),
-  path: urlPath.default("/kv"),
-  rate: z.number().positive().max(1_000).default(50),
-  timeout: positiveDuration.default(2_000),
-  drill: z.enum(DRILLS).optional(),
-}).transform(({ timeout, ...rest }) => ({ ...rest, timeoutMs: timeout }));
-
-type Params = z.output<typeof params>;
 
 const READ_CONCURRENCY = 8;
 const READ_ATTEMPTS = 3;
@@ -31,11 +19,11 @@ function failureReason(e: unknown): string {
   return err.cause?.code ?? err.message;
 }
 
-function keyUrl(ctx: CheckContext, p: Params, w: Write): string {
+function keyUrl(ctx: CheckContext, p: AckedWritesParams, w: Write): string {
   return `${ctx.urls[w.replica]}${p.path.replace(/\/$/, "")}/${encodeURIComponent(w.key)}`;
 }
 
-async function put(ctx: CheckContext, p: Params, w: Write): Promise<string | undefined> {
+async function put(ctx: CheckContext, p: AckedWritesParams, w: Write): Promise<string | undefined> {
   try {
     const res = await fetch(keyUrl(ctx, p, w), { method: "PUT", body: w.value, signal: AbortSignal.timeout(p.timeoutMs) });
     await res.arrayBuffer();
@@ -45,7 +33,7 @@ async function put(ctx: CheckContext, p: Params, w: Write): Promise<string | und
   }
 }
 
-async function get(ctx: CheckContext, p: Params, w: Write, signal: AbortSignal): Promise<Read> {
+async function get(ctx: CheckContext, p: AckedWritesParams, w: Write, signal: AbortSignal): Promise<Read> {
   let last = "not read";
   for (let attempt = 1; attempt <= READ_ATTEMPTS && !signal.aborted; attempt++) {
     try {
@@ -63,7 +51,7 @@ async function get(ctx: CheckContext, p: Params, w: Write, signal: AbortSignal):
 }
 
 /** GETs every key back, READ_CONCURRENCY at a time. */
-async function readBack(ctx: CheckContext, p: Params, writes: readonly Write[], signal: AbortSignal): Promise<{ counts: ReadBackCounts; r: ReadBack }> {
+async function readBack(ctx: CheckContext, p: AckedWritesParams, writes: readonly Write[], signal: AbortSignal): Promise<{ counts: ReadBackCounts; r: ReadBack }> {
   const startedAt = Date.now();
   const reads: Read[] = new Array(writes.length);
   let next = 0;
@@ -78,15 +66,7 @@ async function readBack(ctx: CheckContext, p: Params, writes: readonly Write[], 
   return { counts: { startedAt, endedAt: Date.now(), read: r.read, present: r.present, absent: r.absent, mismatched: r.mismatched, unreadable: r.unreadable }, r };
 }
 
-export const ackedWrites: CheckKind<Params> = {
-  kind: "acked-writes",
-  summary: "write unique keys during the run; after recovery, every acknowledged write must read back",
-  params: params as unknown as z.ZodType<Params>,
-  describe: (p) => `acknowledged writes to ${p.target} ${p.path} (${p.rate}/s)${p.drill ? `, then a ${p.drill} drill` : ""}`,
-  checkTarget: (p, target) => {
-    const problem = p.drill && drillProblem(target);
-    return problem ? { key: "drill", message: problem } : undefined;
-  },
+export const ackedWrites: CheckKind<AckedWritesParams> = {
   start(ctx, p, id) {
     const writes: Write[] = [];
     const notAckedBy: Record<string, number> = {};
@@ -95,7 +75,7 @@ export const ackedWrites: CheckKind<Params> = {
       id,
       kind: "acked-writes",
       target: p.target,
-      description: ackedWrites.describe(p),
+      description: ackedWritesSpec.describe(p),
       path: p.path,
       rate: p.rate,
       writes: { attempted: 0, acked: 0, notAcked: 0, notAckedBy },

@@ -11,8 +11,6 @@ import type { CheckHost } from "./check.ts";
 import type { ReadBack } from "./read-back.ts";
 import type { ReadBackCounts, RestoreDrillRecord } from "../contracts/journal.ts";
 
-export const DRILLS = ["backup-restore"] as const;
-
 // Bounds each volume copy; the fixture's volumes copy in well under a second.
 const COPY_TIMEOUT_MS = 120_000;
 
@@ -22,14 +20,6 @@ export interface DrillContext {
   event(type: string, message: string): void;
   /** Reads every write of the check back (as after recovery). */
   readBack(signal: AbortSignal): Promise<{ counts: ReadBackCounts; r: ReadBack }>;
-}
-
-/** Why a target cannot be drilled, or undefined when it can. */
-export function drillProblem(target: { name: string; url?: string; container?: string; volumes: Record<string, string> }): string | undefined {
-  if (target.url !== undefined) return `backup-restore destroys and recreates the target's containers: ${target.name} is a url target`;
-  if (target.container !== undefined) return `backup-restore destroys and recreates the target's containers: ${target.name} names a container the run does not own (give it build or image)`;
-  if (!Object.keys(target.volumes).length) return `backup-restore copies the target's volumes: ${target.name} has none (add volumes: { data: /data })`;
-  return undefined;
 }
 
 const backupOf = (volume: string) => `${volume}-backup`;

@@ -1,10 +1,11 @@
-// The one shape of a data check: something the harness does to a target during the load (write keys,
-// say) and verifies after recovery (read them back). Checks measure what faults did to the data, where
-// probes measure what they did to availability.
-import type { z } from "zod";
+// The one shape of a data check's runtime: something the harness does to a target during the load (write
+// keys, say) and verifies after recovery (read them back). Checks measure what faults did to the data, where
+// probes measure what they did to availability. A kind's name, parameters and summary are its spec
+// (harness/specs/checks/).
 import type { Target } from "../scenario/validate.ts";
 import type { RunningTargets, TargetsContext } from "../targets/containers.ts";
 import type { CheckRecord } from "../contracts/journal.ts";
+import type { CheckBase } from "../specs/checks/check.ts";
 
 export interface CheckContext {
   /** One URL per replica of the check's target (http://127.0.0.1:PORT). */
@@ -23,12 +24,6 @@ export interface CheckHost {
   target: Target;
 }
 
-/** Keys every check has, whatever its kind (the kind's own params sit beside them). */
-export interface CheckBase {
-  kind: string;
-  target: string;
-}
-
 export interface RunningCheck {
   /** Stops the writes at the end of the load and waits for those in flight. */
   stop(): Promise<void>;
@@ -39,13 +34,5 @@ export interface RunningCheck {
 }
 
 export interface CheckKind<P extends object = Record<string, unknown>> {
-  kind: string;
-  /** One line for docs and the "valid kinds" list. */
-  summary: string;
-  /** The whole item, `kind` and `target` included (strict: unknown keys are errors). */
-  params: z.ZodType<P & CheckBase>;
-  describe(p: P & CheckBase): string;
-  /** What the parameters ask of the target (a drill needs one the run creates); a problem at `checks[i].KEY`. */
-  checkTarget?(p: P & CheckBase, target: Target): { key: string; message: string } | undefined;
   start(ctx: CheckContext, p: P & CheckBase, id: string): RunningCheck;
 }

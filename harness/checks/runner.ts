@@ -1,10 +1,9 @@
 // Runs a scenario's checks alongside the load: started with it, stopped when it ends, verified once the
 // faults are undone and each check's target answers its health check again.
-import type { CheckBase, CheckContext, CheckKind, RunningCheck } from "./check.ts";
+import type { CheckContext, CheckKind, RunningCheck } from "./check.ts";
 import { checkKinds } from "./registry.ts";
 import type { CheckRecord } from "../contracts/journal.ts";
-
-export type CheckSpec = CheckBase & Record<string, unknown> & { index: number };
+import type { CheckSpec } from "../specs/checks/check.ts";
 
 export class CheckRunner {
   private readonly running: { spec: CheckSpec; check: RunningCheck }[] = [];

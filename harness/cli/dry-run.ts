@@ -1,9 +1,9 @@
 // `steadystate run --dry-run`: the resolved plan (targets, load, stop conditions, probes, journeys, the
 // hypothesis, checks, detection, heal rules, objectives, and every injection with its time, victims and undo)
 // printed without connecting to Docker or touching anything.
-import { checkKinds, type CheckKindName } from "../checks/registry.ts";
+import { checkKindSpecs, type CheckKindName } from "../specs/checks/registry.ts";
 import type { DetectionSpec } from "../specs/detect/scenario.ts";
-import { describeHypothesis } from "../metrics/hypothesis.ts";
+import { describeHypothesis } from "../specs/hypothesis.ts";
 import type { Scenario } from "../scenario/validate.ts";
 import { formatDuration } from "../contracts/units.ts";
 import { planFaults } from "../run/schedule.ts";
@@ -34,7 +34,7 @@ export function renderDryRun(s: Scenario): string {
     ...listed("probes", s.probes.map((p) => `${p.name}: GET ${p.path} on ${p.target} every ${formatDuration(p.everyMs)}, timeout ${formatDuration(p.timeoutMs)}`)),
     ...listed("journeys", s.journeys.map(journeyLine)),
     `steadyState: ${[...describeHypothesis(s.steadyState), `in ${formatDuration(s.steadyState.windowMs)} windows`].join(", ")}; recovered after ${formatDuration(s.steadyState.stableForMs)} of it`,
-    ...listed("checks", s.checks.map((c) => `checks[${c.index}]: ${checkKinds[c.kind as CheckKindName].describe(c as never)}`)),
+    ...listed("checks", s.checks.map((c) => `checks[${c.index}]: ${checkKindSpecs[c.kind as CheckKindName].describe(c as never)}`)),
     ...detectionLines(s.detection),
     ...listed("heal", s.heal.map((h) => h.description)),
     `slo: ${s.slo.length ? s.slo.map((o) => o.text).join("; ") : "none"}`,

@@ -1,11 +1,11 @@
 // `steadystate kinds`: every plug-in kind a scenario can name, read from the registries themselves, so the
 // list cannot drift from what the validator accepts.
-import { checkKinds } from "../checks/registry.ts";
 import { detectorSpecs } from "../specs/detect/registry.ts";
 import { signals } from "../specs/detect/signals.ts";
 import { faultSpecs } from "../specs/faults/registry.ts";
 import { healActionSpecs } from "../specs/heal/registry.ts";
-import { loadEngines } from "../load/registry.ts";
+import { checkKindSpecs } from "../specs/checks/registry.ts";
+import { loadEngineSpecs } from "../specs/load/registry.ts";
 import { reporters } from "../../reports/registry.ts";
 
 const SCOPE = { user: " [source]", container: " [target]", query: "" } as const;
@@ -21,8 +21,8 @@ interface Family {
 export function kindFamilies(): Family[] {
   return [
     { title: "faults", key: "faults[].kind", rows: Object.values(faultSpecs).map((f) => [f.kind, f.summary]) },
-    { title: "load engines", key: "load.engine", rows: Object.values(loadEngines).map((e) => [e.kind, `${e.summary}; models: ${e.models.join(", ")}`]) },
-    { title: "checks", key: "checks[].kind", rows: Object.values(checkKinds).map((c) => [c.kind, c.summary]) },
+    { title: "load engines", key: "load.engine", rows: Object.values(loadEngineSpecs).map((e) => [e.kind, `${e.summary}; models: ${e.models.join(", ")}`]) },
+    { title: "checks", key: "checks[].kind", rows: Object.values(checkKindSpecs).map((c) => [c.kind, c.summary]) },
     { title: "detectors", key: "detection.detectors[].kind", rows: Object.values(detectorSpecs).map((d) => [d.kind, d.summary]) },
     {
       title: "signals",

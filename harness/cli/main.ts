@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
 import { join, resolve } from "node:path";
-import { FORMAT_NAMES, reporters, resolveFormat, trialsReporters } from "../../reports/registry.ts";
+import { reporters, trialsReporters } from "../../reports/registry.ts";
 import { rerender } from "../../reports/rerender.ts";
 import { appendStepSummary, chosenFormats } from "../../reports/write.ts";
 import { requireVariants, runAb } from "../canary/ab.ts";
@@ -28,6 +28,7 @@ import { renderDryRun } from "./dry-run.ts";
 import { terminalProgress } from "./progress.ts";
 import { familyNames, renderKinds } from "./kinds.ts";
 import { renderSummary, renderTrialsSummary } from "./summary.ts";
+import { FORMAT_NAMES, resolveFormat } from "../specs/report-formats.ts";
 
 const print = (text: string) => process.stdout.write(text);
 const printErr = (text: string) => process.stderr.write(text);

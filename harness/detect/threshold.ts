@@ -1,7 +1,7 @@
 // threshold: the value compares OP limit on every point for at least `for` (as Prometheus' `for`: 0 fires on
 // the first point that crosses). No baseline and no warm-up, a delay known in advance, but the limit must
 // be chosen by hand for each service and signal.
-import { holds } from "../slo/grammar.ts";
+import { holds } from "../specs/slo/grammar.ts";
 import type { ThresholdParams } from "../specs/detect/threshold.ts";
 import { sustained } from "./baseline.ts";
 import type { DetectorRuntime } from "./detector.ts";

@@ -4,7 +4,7 @@
 import { pathToFileURL } from "node:url";
 import type { Page } from "playwright-core";
 import { UsageError } from "../contracts/errors.ts";
-import { expandTargets, stepLabel, type JourneySpec, type Step } from "./spec.ts";
+import { expandTargets, stepLabel, type JourneySpec, type Step } from "../specs/journeys/spec.ts";
 
 export interface JourneyContext {
   /** Loopback URL of each target (http://127.0.0.1:PORT), by name; replicas take turns across journeys. */

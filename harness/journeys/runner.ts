@@ -12,7 +12,7 @@ import { sleep } from "../contracts/time.ts";
 import { withTimeout } from "../contracts/teardown.ts";
 import { InfraError } from "../contracts/errors.ts";
 import type { JourneyFn } from "./journey.ts";
-import type { JourneySpec } from "./spec.ts";
+import type { JourneySpec } from "../specs/journeys/spec.ts";
 
 /** Screenshots kept per journey (the first failures: the start of an outage is what explains it). */
 export const MAX_SCREENSHOTS = 10;

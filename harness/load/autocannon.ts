@@ -5,19 +5,10 @@
 import type autocannon from "autocannon";
 import { runAutocannon, type AutocannonClient } from "./autocannon-api.ts";
 import { classifyStatus, type LoadContext, type LoadEngine } from "./engine.ts";
-import { expandEnv } from "./env-template.ts";
-import type { RequestSpec } from "./spec.ts";
+import { expandEnv } from "../specs/load/env-template.ts";
+import type { RequestSpec } from "../specs/load/spec.ts";
 
 export const autocannonEngine: LoadEngine = {
-  kind: "autocannon",
-  summary: "closed model, in-process: `connections` each send the next request when the previous ends (rate = cap)",
-  models: ["closed"],
-  // autocannon refuses a timeout under one second.
-  minTimeoutMs: 1_000,
-  refuses: {
-    stages: "autocannon keeps one rate cap for the whole run; ramps need model: open",
-    script: "scripts are for engine: k6",
-  },
   // A mix runs one autocannon instance per entry, its connections and rate cap shared out by weight.
   run: async (ctx) => {
     const { spec } = ctx;

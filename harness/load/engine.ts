@@ -1,9 +1,8 @@
-// The one shape of a load engine: drive traffic at the targets and report every request's outcome.
-// Engines declare what they can do (models, refused keys, whether they can run on this machine) so that
-// a scenario asking for something an engine cannot honour fails validation instead of being ignored.
+// The one shape of a load engine's runtime: drive traffic at the targets and report every request's
+// outcome. What an engine can do (models, refused keys, whether it can run here) is its spec, checked at
+// validation (harness/specs/load/engine.ts).
 import type { ArrivalStats } from "../contracts/journal.ts";
-import type { LoadInput } from "../scenario/schema.ts";
-import type { LoadModel, LoadSpec } from "./spec.ts";
+import type { LoadSpec } from "../specs/load/spec.ts";
 
 export interface LoadContext {
   /** Loopback URLs of every target's replicas (http://127.0.0.1:PORT), by target name. */
@@ -22,16 +21,6 @@ export interface LoadReport {
 }
 
 export interface LoadEngine {
-  kind: string;
-  /** One line for docs and "valid: …" lists. */
-  summary: string;
-  models: readonly LoadModel[];
-  /** Scenario keys the engine cannot honour, with why: each one given is a validation error. */
-  refuses: Partial<Record<keyof LoadInput, string>>;
-  /** The shortest request timeout the engine can enforce (validation refuses shorter ones). */
-  minTimeoutMs?: number;
-  /** Why the engine cannot run on this machine (e.g. its binary is missing), checked at validation. */
-  unavailable?(): string | undefined;
   run(ctx: LoadContext): Promise<LoadReport | void>;
 }
 

@@ -4,14 +4,13 @@
 // rate, VUs); it gets the targets' loopback URLs as __ENV values.
 import { spawn } from "node:child_process";
 import { join } from "node:path";
-import which from "which";
 import { sleep } from "../contracts/time.ts";
 import { InfraError } from "../contracts/errors.ts";
 import type { LoadContext, LoadEngine } from "./engine.ts";
 import { k6Outcomes } from "./k6-output.ts";
 import { LineTail } from "./line-tail.ts";
+import { K6_INSTALL } from "../specs/load/k6.ts";
 
-const INSTALL = "https://grafana.com/docs/k6/latest/set-up/install-k6/";
 /** After the planned length, k6 gets this long (its own gracefulStop is 30 s) before it is interrupted. */
 const OVERRUN_MS = 45_000;
 /** After an interrupt (SIGINT: k6 ends its iterations and writes its output), this long before SIGKILL. */
@@ -19,27 +18,7 @@ const KILL_AFTER_MS = 5_000;
 /** How often k6's output is read while it runs (k6 itself flushes it every 200 ms). */
 const K6_POLL_MS = 250;
 
-export const k6Engine: LoadEngine = {
-  kind: "k6",
-  summary: "runs `script` in the k6 binary on PATH; its JSON output is recorded like any request",
-  models: ["closed", "open"],
-  refuses: {
-    model: "the script's executors set the model",
-    rate: "the script's executors set the rate",
-    stages: "the script's executors set the stages",
-    connections: "the script's executors set the VUs",
-    requests: "the script makes the requests",
-    path: "the script makes the requests",
-    method: "the script makes the requests",
-    headers: "the script makes the requests",
-    body: "the script makes the requests",
-  },
-  unavailable: () =>
-    which.sync("k6", { nothrow: true })
-      ? undefined
-      : `k6 is not installed (no k6 on PATH): install it (${INSTALL}), or use engine: autocannon (closed model) or engine: undici (open model)`,
-  run: runK6,
-};
+export const k6Engine: LoadEngine = { run: runK6 };
 
 /** `TARGET_API=http://127.0.0.1:PORT` for each target (first replica), `BASE_URL` for `load.target`, `DURATION`. */
 export function k6Args(ctx: Pick<LoadContext, "urls" | "spec">, outFile: string): string[] {
@@ -64,7 +43,7 @@ async function runK6(ctx: LoadContext): Promise<void> {
   ctx.signal.addEventListener("abort", interrupt, { once: true });
   let running = true;
   const exited = new Promise<number | null>((resolve, reject) => {
-    child.once("error", (e) => reject(new InfraError(`could not start k6: ${e.message}`, `install k6 (${INSTALL}) or use engine: autocannon`)));
+    child.once("error", (e) => reject(new InfraError(`could not start k6: ${e.message}`, `install k6 (${K6_INSTALL}) or use engine: autocannon`)));
     child.once("close", (c) => resolve(c));
   }).finally(() => {
     running = false;

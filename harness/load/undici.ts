@@ -13,9 +13,9 @@ import { Agent, request } from "undici";
 import { newHistogram, quantileMs, recordMs } from "../metrics/histogram.ts";
 import { sleep } from "../contracts/time.ts";
 import { classifyStatus, type LoadContext, type LoadEngine, type LoadReport } from "./engine.ts";
-import { expandEnv } from "./env-template.ts";
+import { expandEnv } from "../specs/load/env-template.ts";
 import { weightedPicker } from "./mix.ts";
-import { arrivalsBy, peakRate, type LoadSpec, type RequestSpec } from "./spec.ts";
+import { arrivalsBy, peakRate, type LoadSpec, type RequestSpec } from "../specs/load/spec.ts";
 
 /** Response bytes read before the connection is dropped (bodies are not kept, only counted as an answer). */
 const MAX_BODY_BYTES = 1_048_576;
@@ -24,13 +24,7 @@ const SWEEP_MS = 20;
 /** Socket cap per replica when `connections` is not given: enough for the peak rate at the timeout. */
 const MAX_DEFAULT_SOCKETS = 1_000;
 
-export const undiciEngine: LoadEngine = {
-  kind: "undici",
-  summary: "open model: requests start on a schedule (constant rate or stages), whatever the response times",
-  models: ["open"],
-  refuses: { script: "scripts are for engine: k6" },
-  run: runOpenModel,
-};
+export const undiciEngine: LoadEngine = { run: runOpenModel };
 
 async function runOpenModel(ctx: LoadContext): Promise<LoadReport> {
   const { spec, signal } = ctx;

@@ -2,25 +2,9 @@
 // when the window saw at least one outcome and every condition (error rate, latency quantiles) is met.
 // Silence is not health: a window in which nothing completed does not hold. Journeys (sparse sources) are
 // the exception on both counts: see `violation`.
-import { holds, type Comparison } from "../slo/grammar.ts";
-import type { LatencyKey } from "./histogram.ts";
+import { HYPOTHESIS_LATENCY_KEYS, type HypothesisConditions } from "../specs/hypothesis.ts";
+import { holds } from "../specs/slo/grammar.ts";
 import type { WindowStats } from "./recorder.ts";
-
-export interface HypothesisConditions {
-  errorRate?: Comparison;
-  p50?: Comparison;
-  p90?: Comparison;
-  p95?: Comparison;
-  p99?: Comparison;
-  max?: Comparison;
-}
-
-export interface HypothesisSpec extends HypothesisConditions {
-  windowMs: number;
-  stableForMs: number;
-}
-
-const LATENCY_KEYS: LatencyKey[] = ["p50", "p90", "p95", "p99", "max"];
 
 /**
  * Why the hypothesis does not hold in this window, or undefined when it holds. A sparse source (a browser
@@ -33,21 +17,11 @@ export function violation(h: HypothesisConditions, w: WindowStats, sparse = fals
   if (total === 0) return sparse ? undefined : "no outcomes";
   if (h.errorRate && !holds(w.failed / total, h.errorRate)) return `error rate ${((100 * w.failed) / total).toFixed(1)}%`;
   if (sparse) return undefined;
-  for (const key of LATENCY_KEYS) {
+  for (const key of HYPOTHESIS_LATENCY_KEYS) {
     const c = h[key];
     if (!c) continue;
     const measured = w.latency[key];
     if (measured === undefined || !holds(measured, c)) return `${key} ${measured ?? "n/a"}ms`;
   }
   return undefined;
-}
-
-export function describeHypothesis(h: HypothesisConditions): string[] {
-  const out: string[] = [];
-  if (h.errorRate) out.push(`error rate ${h.errorRate.op} ${h.errorRate.value * 100}%`);
-  for (const key of LATENCY_KEYS) {
-    const c = h[key];
-    if (c) out.push(`${key} ${c.op} ${c.value}ms`);
-  }
-  return out;
 }

@@ -1,10 +1,11 @@
 // From the recorder to the journal's numbers: totals, availability (request- and time-based), latency,
 // the steady-state windows, and each fault's impact and recovery.
-import { describeHypothesis, violation, type HypothesisSpec } from "../metrics/hypothesis.ts";
+import { violation } from "../metrics/hypothesis.ts";
 import type { Recorder } from "../metrics/recorder.ts";
 import type { FaultRecord, Journal, SourceMetrics, WindowRow } from "../contracts/journal.ts";
 import { locateRecovery } from "./recovery.ts";
 import { LOAD_SOURCE } from "../contracts/journal.ts";
+import { describeHypothesis, type HypothesisSpec } from "../specs/hypothesis.ts";
 
 export const probeSource = (name: string) => `probe:${name}`;
 export const journeySource = (name: string) => `journey:${name}`;

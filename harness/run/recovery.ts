@@ -10,8 +10,9 @@
 // journey that failed is seen to work again, a journey source with a failure after the injection (before
 // the stretch ends) needs at least one success inside the stretch. A journey that never failed imposes
 // nothing.
-import { violation, type HypothesisSpec } from "../metrics/hypothesis.ts";
+import { violation } from "../metrics/hypothesis.ts";
 import type { Recorder } from "../metrics/recorder.ts";
+import type { HypothesisSpec } from "../specs/hypothesis.ts";
 
 export interface Recovery {
   impactStartAt: number | null;

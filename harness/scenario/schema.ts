@@ -1,23 +1,10 @@
 // Scenario file v1: the key names here are the public contract (docs/scenario.md). Keys may be added,
 // never renamed. Durations become `*Ms` numbers, percentages fractions.
 import { z } from "zod";
-import { parseComparison, type Comparison } from "../slo/grammar.ts";
 import { duration, int, name, obj, positiveDuration, select, singleLine, size, urlPath } from "../specs/fields.ts";
-import type { Unit } from "../contracts/journal.ts";
 
 export const RESTART_POLICIES = ["no", "on-failure", "always"] as const;
 export const BALANCERS = ["haproxy"] as const;
-export const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"] as const;
-
-const comparison = (unit: Unit) =>
-  z.string().transform((text, ctx): Comparison => {
-    const parsed = parseComparison(text, unit);
-    if (!parsed.ok) {
-      ctx.addIssue({ code: "custom", message: parsed.message });
-      return z.NEVER;
-    }
-    return parsed.value;
-  });
 
 export const targetSchema = obj({
   build: singleLine.optional(),
@@ -69,61 +56,6 @@ export const targetSchema = obj({
     ),
 });
 
-export const LOAD_MODELS = ["closed", "open"] as const;
-export const LOAD_ENGINES = ["autocannon", "undici", "k6"] as const;
-
-const headerName = z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, "is not a valid HTTP header name");
-// Engines write header lines as given (autocannon builds the raw request): a line break in a value would
-// start another header, or another request.
-export const breaksHeaderLine = (value: string): boolean => /[\r\n\0]/.test(value);
-const headerValue = z
-  .union([z.string(), z.number()])
-  .transform(String)
-  .refine((v) => !breaksHeaderLine(v), { message: "must be one line: a line break would start another header" });
-const headers = z.record(headerName, headerValue);
-
-/** A request body: text as is, or a mapping / list sent as JSON (`json: true`). */
-const body = z.unknown().transform((v, ctx): { text: string; json: boolean } => {
-  if (typeof v === "string") return { text: v, json: false };
-  if (v !== null && typeof v === "object") return { text: JSON.stringify(v), json: true };
-  ctx.addIssue({ code: "custom", message: `expected text, or a mapping or list sent as JSON, got ${JSON.stringify(v)}` });
-  return z.NEVER;
-});
-
-const requestShape = {
-  target: z.string(),
-  path: urlPath.default("/"),
-  method: z.enum(HTTP_METHODS).default("GET"),
-  headers: headers.default({}),
-  body: body.optional(),
-};
-
-/** One entry of a weighted request mix (`load.requests[]`). */
-export const requestSchema = obj({ ...requestShape, weight: z.number().positive().max(1_000_000).default(1) });
-
-const stageSchema = obj({ duration: positiveDuration, rate: z.number().min(0).max(1_000_000) }).transform(
-  ({ duration: durationMs, rate }) => ({ durationMs, rate }),
-);
-
-/** The load section as written; `harness/load/spec.ts` resolves defaults that depend on the engine and model. */
-export const loadSchema = obj({
-  engine: z.enum(LOAD_ENGINES).optional(),
-  model: z.enum(LOAD_MODELS).optional(),
-  target: z.string().optional(),
-  path: urlPath.optional(),
-  method: z.enum(HTTP_METHODS).optional(),
-  headers: headers.optional(),
-  body: body.optional(),
-  requests: z.array(requestSchema).min(1).max(50).optional(),
-  connections: int(1, 1000).optional(),
-  rate: z.number().positive().max(1_000_000).optional(),
-  stages: z.array(stageSchema).min(1).max(100).optional(),
-  duration: positiveDuration.optional(),
-  warmup: duration.default(0),
-  timeout: positiveDuration.default(2_000),
-  script: z.string().min(1).optional(),
-});
-
 export const probeSchema = obj({
   name,
   target: z.string(),
@@ -131,19 +63,6 @@ export const probeSchema = obj({
   every: positiveDuration.default(250),
   timeout: positiveDuration.default(500),
 }).transform(({ every, timeout, ...rest }) => ({ ...rest, everyMs: every, timeoutMs: timeout }));
-
-export const HYPOTHESIS_LATENCY_KEYS = ["p50", "p90", "p95", "p99", "max"] as const;
-
-export const steadyStateSchema = obj({
-  errorRate: comparison("ratio").optional(),
-  p50: comparison("duration").optional(),
-  p90: comparison("duration").optional(),
-  p95: comparison("duration").optional(),
-  p99: comparison("duration").optional(),
-  max: comparison("duration").optional(),
-  window: positiveDuration.default(1_000),
-  stableFor: positiveDuration.default(2_000),
-}).transform(({ window, stableFor, ...conditions }) => ({ windowMs: window, stableForMs: stableFor, ...conditions }));
 
 /** What a variant (`variants.baseline`, `variants.canary`) may change in a target; env is merged. */
 export const targetOverrideSchema = obj({
@@ -216,8 +135,4 @@ export const headerSchema = obj({
 
 export type TargetSpec = z.output<typeof targetSchema>;
 export type TargetOverride = z.output<typeof targetOverrideSchema>;
-export type LoadInput = z.output<typeof loadSchema>;
-export type RequestInput = z.output<typeof requestSchema>;
-export type { LoadSpec } from "../load/spec.ts";
 export type ProbeSpec = z.output<typeof probeSchema>;
-export type Hypothesis = z.output<typeof steadyStateSchema>;

@@ -2,7 +2,7 @@
 // folders that must hold a Dockerfile.
 import { existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { importCompose } from "../targets/compose.ts";
+import { importCompose } from "./compose.ts";
 import type { Issue } from "../contracts/errors.ts";
 import { notOnRunNetwork } from "./fault-section.ts";
 import type { Path } from "../contracts/issues.ts";

@@ -3,21 +3,22 @@
 // (targets, fault times) are checked on whatever parsed.
 import { resolve } from "node:path";
 import type { z } from "zod";
-import type { CheckSpec } from "../checks/runner.ts";
-import { validateCheck } from "../checks/scenario.ts";
+import type { CheckSpec } from "../specs/checks/check.ts";
+import { validateCheck } from "../specs/checks/section.ts";
 import { checkDetectionObjectives, validateDetection, type DetectionSpec } from "../specs/detect/scenario.ts";
 import type { FaultBase } from "../specs/faults/fault.ts";
 import { faultSpecs as faultRegistry } from "../specs/faults/registry.ts";
 import { maxReplicas, validateHeal, type HealRule } from "../specs/heal/scenario.ts";
-import { checkJourneys, journeySchema, type JourneySpec } from "../journeys/spec.ts";
-import { loadEngines } from "../load/registry.ts";
-import { resolveLoad, type LoadSpec } from "../load/spec.ts";
-import type { HypothesisSpec } from "../metrics/hypothesis.ts";
-import { validateErrorBudget, type ErrorBudget, type PlacedObjective } from "../slo/error-budget.ts";
-import { parseObjective, type Objective } from "../slo/grammar.ts";
-import { SLO_VALID_NAMES, sloUnits } from "../slo/metrics.ts";
-import { parseStopCondition, type StopCondition } from "../slo/stop-condition.ts";
-import { FORMAT_NAMES, resolveFormat } from "../../reports/registry.ts";
+import { checkJourneys, journeySchema, type JourneySpec } from "../specs/journeys/spec.ts";
+import { loadEngineSpecs } from "../specs/load/registry.ts";
+import { loadSchema } from "../specs/load/schema.ts";
+import { resolveLoad, type LoadSpec } from "../specs/load/spec.ts";
+import { steadyStateSchema, type HypothesisSpec } from "../specs/hypothesis.ts";
+import { validateErrorBudget, type ErrorBudget, type PlacedObjective } from "../specs/slo/error-budget.ts";
+import { parseObjective, type Objective } from "../specs/slo/grammar.ts";
+import { SLO_VALID_NAMES, sloUnits } from "../specs/slo/metrics.ts";
+import { parseStopCondition, type StopCondition } from "../specs/slo/stop-condition.ts";
+import { FORMAT_NAMES, resolveFormat } from "../specs/report-formats.ts";
 import { quote, type Issue } from "../contracts/errors.ts";
 import { checkPlacement, validateFault } from "./fault-section.ts";
 import { checkFaultTiming } from "./fault-timing.ts";
@@ -26,10 +27,8 @@ import { fromZod, type Path } from "../contracts/issues.ts";
 import type { Section } from "../specs/plugin.ts";
 import {
   headerSchema,
-  loadSchema,
   probeSchema,
   reportSchema,
-  steadyStateSchema,
   targetSchema,
   type ProbeSpec,
   type TargetOverride,
@@ -235,7 +234,7 @@ function validateLoad({ doc, dir, issues, section }: Context): LoadSpec | undefi
   if (Array.isArray(doc.load)) issues.push({ path: ["load"], message: "expected a mapping, got a list (a request mix goes under load.requests: load: { requests: [ … ], duration: … })" });
   const loadInput = doc.load === undefined || Array.isArray(doc.load) ? undefined : section(loadSchema, doc.load, ["load"]);
   if (!loadInput) return undefined;
-  const resolved = resolveLoad(loadInput, loadEngines, dir);
+  const resolved = resolveLoad(loadInput, loadEngineSpecs, dir);
   issues.push(...resolved.issues);
   return resolved.spec;
 }

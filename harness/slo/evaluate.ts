@@ -1,7 +1,8 @@
 import type { Journal, SloResult } from "../contracts/journal.ts";
 import { distribution } from "../trials/distribution.ts";
-import { holds, type Objective } from "./grammar.ts";
-import { sloMetrics, splitMetric, type SloMetric } from "./metrics.ts";
+import { holds, type Objective } from "../specs/slo/grammar.ts";
+import { splitMetric } from "../specs/slo/metrics.ts";
+import { sloMetrics, type SloMetric } from "./metrics.ts";
 
 /** Measures every objective against the journal. An unmeasurable metric fails its objective. */
 export function evaluateSlos(objectives: readonly Objective[], journal: Journal): SloResult[] {

@@ -3,10 +3,11 @@
 // (`mttr.p90 < 5s`), and one verdict: error or interrupted if any trial was, fail if any trial failed or
 // an aggregate objective was missed, else pass.
 import { detects, type Journal, type SloResult, type Verdict } from "../contracts/journal.ts";
-import type { Objective } from "../slo/grammar.ts";
-import { formatValue } from "../slo/grammar.ts";
+import type { Objective } from "../specs/slo/grammar.ts";
+import { formatValue } from "../specs/slo/grammar.ts";
 import { evaluateObjectives } from "../slo/evaluate.ts";
 import { sloMetrics, type SloMetric } from "../slo/metrics.ts";
+import { sloMetricSpecs, type SloMetricName } from "../specs/slo/metrics.ts";
 import { distribution, type Distribution } from "./distribution.ts";
 
 export const AGGREGATE_SCHEMA_VERSION = 1;
@@ -35,10 +36,10 @@ export function aggregateTrials(trials: readonly Trial[], objectives: readonly O
   const journals = trials.map((t) => t.journal);
   const first = journals[0];
   const metrics: Aggregate["metrics"] = {};
-  for (const [name, m] of Object.entries(sloMetrics as Record<string, SloMetric>)) {
+  for (const [name, m] of Object.entries(sloMetrics) as [SloMetricName, SloMetric][]) {
     const values = journals.map((j) => m.measure(j, objectives)).filter((v): v is number => v !== null);
     if (!values.length) continue;
-    metrics[name] = { unit: m.unit, ...distribution(values.filter(Number.isFinite), values.filter((v) => !Number.isFinite(v)).length) };
+    metrics[name] = { unit: sloMetricSpecs[name].unit, ...distribution(values.filter(Number.isFinite), values.filter((v) => !Number.isFinite(v)).length) };
   }
   const faults: Aggregate["faults"] = (first?.faults ?? []).map((f) => {
     const injected = (j: Journal) => j.faults.filter((x) => x.id === f.id && x.injectedAt !== null && !x.error);

@@ -7,7 +7,7 @@ import type Docker from "dockerode";
 import { writeTrialsReports } from "../../reports/write.ts";
 import { runScenario, type Progress, type RunResult } from "../run/orchestrator.ts";
 import type { Scenario } from "../scenario/validate.ts";
-import { splitMetric } from "../slo/metrics.ts";
+import { splitMetric } from "../specs/slo/metrics.ts";
 import { aggregateTrials, type Aggregate, type Trial } from "./aggregate.ts";
 import { assertNoTrials, trialDir } from "./folder.ts";
 

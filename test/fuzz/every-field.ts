@@ -3,22 +3,15 @@
 // field added later is seen), and the string leaves of a document, for tests that put hostile text in
 // each field in turn.
 import type { z } from "zod";
-import { checkKinds } from "../../harness/checks/registry.ts";
+import { checkKindSpecs } from "../../harness/specs/checks/registry.ts";
 import { detectorSpecs } from "../../harness/specs/detect/registry.ts";
 import { signals } from "../../harness/specs/detect/signals.ts";
 import { faultSpecs } from "../../harness/specs/faults/registry.ts";
 import { healActionSpecs } from "../../harness/specs/heal/registry.ts";
-import { journeySchema } from "../../harness/journeys/spec.ts";
-import {
-  faultBaseShape,
-  headerSchema,
-  loadSchema,
-  probeSchema,
-  reportSchema,
-  steadyStateSchema,
-  targetOverrideSchema,
-  targetSchema,
-} from "../../harness/scenario/schema.ts";
+import { journeySchema } from "../../harness/specs/journeys/spec.ts";
+import { faultBaseShape, headerSchema, probeSchema, reportSchema, targetOverrideSchema, targetSchema } from "../../harness/scenario/schema.ts";
+import { steadyStateSchema } from "../../harness/specs/hypothesis.ts";
+import { loadSchema } from "../../harness/specs/load/schema.ts";
 
 export type LeafPath = (string | number)[];
 
@@ -78,7 +71,7 @@ export function scenarioStringPositions(): Set<string> {
   walk(targetOverrideSchema, ".variants.*.*");
   for (const [key, value] of Object.entries(faultBaseShape)) walk(value as z.ZodType, `.faults[*].${key}`);
   for (const [kind, f] of Object.entries(faultSpecs)) walk(f.params as z.ZodType, `.faults[${kind}]`);
-  for (const [kind, c] of Object.entries(checkKinds)) walk(c.params as z.ZodType, `.checks[${kind}]`);
+  for (const [kind, c] of Object.entries(checkKindSpecs)) walk(c.params as z.ZodType, `.checks[${kind}]`);
   for (const [action, h] of Object.entries(healActionSpecs)) walk(h.params as z.ZodType, `.heal[${action}]`);
   for (const [kind, d] of Object.entries(detectorSpecs)) walk(d.params(signals.error_rate.unit) as z.ZodType, `.detection.detectors[${kind}]`);
   // The sections of headerSchema are parsed on their own: their `unknown` placeholders are not strings.

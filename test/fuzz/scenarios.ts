@@ -3,11 +3,11 @@
 // string field must carry as plain data.
 import fc from "fast-check";
 import { stringify } from "yaml";
-import { checkKinds } from "../../harness/checks/registry.ts";
+import { checkKindSpecs } from "../../harness/specs/checks/registry.ts";
 import { faultSpecs as faults, faultKinds } from "../../harness/specs/faults/registry.ts";
 import type { FaultKindSpec } from "../../harness/specs/faults/fault.ts";
-import { OPS } from "../../harness/slo/grammar.ts";
-import { sloUnits, splitMetric } from "../../harness/slo/metrics.ts";
+import { OPS } from "../../harness/specs/slo/grammar.ts";
+import { sloUnits, splitMetric } from "../../harness/specs/slo/metrics.ts";
 import { reporters } from "../../reports/registry.ts";
 import type { Unit } from "../../harness/contracts/journal.ts";
 
@@ -177,7 +177,7 @@ export const validDocument: fc.Arbitrary<Record<string, unknown>> = fc
         checks: optional(
           fc.array(
             fc.record({
-              kind: fc.constantFrom(...Object.keys(checkKinds)),
+              kind: fc.constantFrom(...Object.keys(checkKindSpecs)),
               target: fc.constantFrom(...names),
               path: optional(path),
               rate: optional(fc.integer({ min: 1, max: 1_000 })),

@@ -8,7 +8,7 @@ import { launchChromium } from "../../harness/journeys/browser.ts";
 import { journeyFn } from "../../harness/journeys/journey.ts";
 import { InfraError } from "../../harness/contracts/errors.ts";
 import { startJourneys } from "../../harness/journeys/runner.ts";
-import { journeySchema } from "../../harness/journeys/spec.ts";
+import { journeySchema } from "../../harness/specs/journeys/spec.ts";
 import { tempDir } from "./helpers.ts";
 
 const page = readFileSync(join(import.meta.dirname, "..", "..", "fixtures", "web", "index.html"));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { HypothesisSpec } from "../../harness/metrics/hypothesis.ts";
+import type { HypothesisSpec } from "../../harness/specs/hypothesis.ts";
 import { Recorder } from "../../harness/metrics/recorder.ts";
 import type { FaultRecord } from "../../harness/contracts/journal.ts";
 import { measure } from "../../harness/run/measure.ts";

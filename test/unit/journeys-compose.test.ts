@@ -1,9 +1,9 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { renderDryRun } from "../../harness/cli/dry-run.ts";
-import { expandTargets } from "../../harness/journeys/spec.ts";
+import { expandTargets } from "../../harness/specs/journeys/spec.ts";
 import { loadScenario, parseScenario } from "../../harness/scenario/parse.ts";
-import { goDuration, importCompose } from "../../harness/targets/compose.ts";
+import { goDuration, importCompose } from "../../harness/scenario/compose.ts";
 import { messages } from "./scenario-messages.ts";
 
 const root = join(import.meta.dirname, "..", "..");

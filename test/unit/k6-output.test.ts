@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { k6Args, k6Engine } from "../../harness/load/k6.ts";
 import { k6Outcomes, parseK6Line } from "../../harness/load/k6-output.ts";
 import { LineTail } from "../../harness/load/line-tail.ts";
-import type { LoadSpec } from "../../harness/load/spec.ts";
+import type { LoadSpec } from "../../harness/specs/load/spec.ts";
 import { LATE_MS, Recorder } from "../../harness/metrics/recorder.ts";
 
 // A sample of `k6 run --out json=FILE`, written from k6's documented format (results-output/real-time/json):

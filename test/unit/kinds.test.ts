@@ -1,12 +1,12 @@
 // `steadystate kinds` reads the registries: every kind the validator accepts is listed, with its summary.
 import { describe, expect, it } from "vitest";
 import { kindFamilies, renderKinds } from "../../harness/cli/kinds.ts";
-import { checkKinds } from "../../harness/checks/registry.ts";
+import { checkKindSpecs } from "../../harness/specs/checks/registry.ts";
 import { detectorKinds } from "../../harness/specs/detect/registry.ts";
 import { signalNames } from "../../harness/specs/detect/signals.ts";
 import { faultKinds } from "../../harness/specs/faults/registry.ts";
 import { healActionNames } from "../../harness/specs/heal/registry.ts";
-import { loadEngines } from "../../harness/load/registry.ts";
+import { loadEngineSpecs } from "../../harness/specs/load/registry.ts";
 import { reporters } from "../../reports/registry.ts";
 import { runCli } from "../integration/helpers.ts";
 
@@ -15,8 +15,8 @@ describe("steadystate kinds", () => {
     const names = Object.fromEntries(kindFamilies().map((f) => [f.title, f.rows.map(([n]) => n)]));
     expect(names).toEqual({
       faults: faultKinds,
-      "load engines": Object.keys(loadEngines),
-      checks: Object.keys(checkKinds),
+      "load engines": Object.keys(loadEngineSpecs),
+      checks: Object.keys(checkKindSpecs),
       detectors: detectorKinds,
       signals: signalNames,
       "heal actions": healActionNames,

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { arrivalsBy, peakRate } from "../../harness/load/spec.ts";
+import { arrivalsBy, peakRate } from "../../harness/specs/load/spec.ts";
 import { weightedPicker } from "../../harness/load/mix.ts";
 import { ScenarioError } from "../../harness/contracts/errors.ts";
 import { parseScenario } from "../../harness/scenario/parse.ts";

@@ -4,8 +4,8 @@ import { describe, expect, it } from "vitest";
 import { Recorder } from "../../harness/metrics/recorder.ts";
 import { measure, probeSource } from "../../harness/run/measure.ts";
 import { evaluateSlos } from "../../harness/slo/evaluate.ts";
-import { parseObjective, type Objective } from "../../harness/slo/grammar.ts";
-import { sloUnits } from "../../harness/slo/metrics.ts";
+import { parseObjective, type Objective } from "../../harness/specs/slo/grammar.ts";
+import { sloUnits } from "../../harness/specs/slo/metrics.ts";
 import { makeJournal } from "../fixtures/journal.ts";
 import { LOAD_SOURCE } from "../../harness/contracts/journal.ts";
 

@@ -3,8 +3,8 @@ import { describe, expect, it } from "vitest";
 import type { Journal } from "../../harness/contracts/journal.ts";
 import { parseScenario } from "../../harness/scenario/parse.ts";
 import { evaluateSlos } from "../../harness/slo/evaluate.ts";
-import { parseObjective, type Objective } from "../../harness/slo/grammar.ts";
-import { sloUnits } from "../../harness/slo/metrics.ts";
+import { parseObjective, type Objective } from "../../harness/specs/slo/grammar.ts";
+import { sloUnits } from "../../harness/specs/slo/metrics.ts";
 import { measuredText } from "../../reports/format.ts";
 import { CRASH_BASE, inline, repoRoot } from "./scenario-messages.ts";
 

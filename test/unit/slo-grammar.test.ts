@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { holds, parseComparison, parseObjective } from "../../harness/slo/grammar.ts";
-import { SLO_VALID_NAMES, sloUnits } from "../../harness/slo/metrics.ts";
+import { holds, parseComparison, parseObjective } from "../../harness/specs/slo/grammar.ts";
+import { SLO_VALID_NAMES, sloUnits } from "../../harness/specs/slo/metrics.ts";
 
 describe("SLO grammar", () => {
   it.each([

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Recorder } from "../../harness/metrics/recorder.ts";
-import { checkStopConditions, parseStopCondition, type StopCondition } from "../../harness/slo/stop-condition.ts";
+import { checkStopConditions } from "../../harness/metrics/stop-condition.ts";
+import { parseStopCondition, type StopCondition } from "../../harness/specs/slo/stop-condition.ts";
 
 const cond = (text: string): StopCondition => {
   const c = parseStopCondition(text);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { parseObjective } from "../../harness/slo/grammar.ts";
+import { parseObjective } from "../../harness/specs/slo/grammar.ts";
 import { evaluateObjectives, evaluateSlos } from "../../harness/slo/evaluate.ts";
-import { sloUnits } from "../../harness/slo/metrics.ts";
+import { sloUnits } from "../../harness/specs/slo/metrics.ts";
 import { renderTrialsSummary, table } from "../../harness/cli/summary.ts";
 import { aggregateTrials } from "../../harness/trials/aggregate.ts";
 import { formulaRows } from "../../reports/formulas.ts";

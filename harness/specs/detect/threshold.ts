@@ -1,6 +1,6 @@
 // threshold's spec: a comparison `op` `value` that must hold for `for` (no baseline).
 import { z } from "zod";
-import { OPS, type Op } from "../../slo/grammar.ts";
+import { OPS, type Op } from "../slo/grammar.ts";
 import { duration, obj } from "../fields.ts";
 import type { DetectorKindSpec } from "./detector.ts";
 

@@ -4,16 +4,12 @@
 // reported, never ignored.
 import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
-import type { Issue } from "../contracts/errors.ts";
-import type { Path } from "../contracts/issues.ts";
-import type { LoadInput, RequestInput } from "../scenario/schema.ts";
-import { formatDuration } from "../contracts/units.ts";
-import { breaksHeaderLine, LOAD_ENGINES, LOAD_MODELS } from "../scenario/schema.ts";
-import type { LoadEngine } from "./engine.ts";
+import type { Issue } from "../../contracts/errors.ts";
+import type { Path } from "../../contracts/issues.ts";
+import { formatDuration } from "../../contracts/units.ts";
+import type { LoadEngineSpec } from "./engine.ts";
 import { envReferences } from "./env-template.ts";
-
-export type LoadModel = (typeof LOAD_MODELS)[number];
-export type LoadEngineName = (typeof LOAD_ENGINES)[number];
+import { breaksHeaderLine, LOAD_ENGINES, type LoadEngineName, type LoadInput, type LoadModel, type RequestInput } from "./schema.ts";
 
 export interface RequestSpec {
   target: string;
@@ -57,7 +53,7 @@ const SHORTHAND = ["path", "method", "headers", "body"] as const;
 
 export function resolveLoad(
   input: LoadInput,
-  engines: Readonly<Record<LoadEngineName, LoadEngine>>,
+  engines: Readonly<Record<LoadEngineName, LoadEngineSpec>>,
   dir: string,
   env: NodeJS.ProcessEnv = process.env,
 ): { spec?: LoadSpec; issues: Issue[] } {

@@ -8,7 +8,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
 import type { Issue } from "../contracts/errors.ts";
-import { MAX_BYTES, readYaml } from "../scenario/yaml.ts";
+import { MAX_BYTES, readYaml } from "./yaml.ts";
 
 const TOP_LEVEL = ["services", "name", "version"];
 const SERVICE_KEYS = ["image", "build", "environment", "ports", "expose", "command", "restart", "depends_on", "healthcheck", "deploy"];

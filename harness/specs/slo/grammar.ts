@@ -1,9 +1,9 @@
 // The thresholds grammar, `METRIC OP VALUE` (k6 style): `availability >= 99.5%`, `p99 < 300ms`,
 // `mttr < 6s`, `throughput >= 300/s`. The same comparison (`OP VALUE`) is used by the steady-state
 // hypothesis (`errorRate: "< 1%"`). Values are stored canonically: fractions, milliseconds, req/s, counts.
-import { quote } from "../contracts/errors.ts";
-import { DURATION_HINT, formatDuration, formatPercent, parseDuration, parsePercent } from "../contracts/units.ts";
-import type { Unit } from "../contracts/journal.ts";
+import { quote } from "../../contracts/errors.ts";
+import { DURATION_HINT, formatDuration, formatPercent, parseDuration, parsePercent } from "../../contracts/units.ts";
+import type { Unit } from "../../contracts/journal.ts";
 
 export type Op = "<" | "<=" | ">" | ">=";
 export const OPS: readonly Op[] = ["<", "<=", ">", ">="];

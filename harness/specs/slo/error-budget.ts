@@ -2,10 +2,10 @@
 // window, such as 30 days). `error_budget_burn` reads how much of it a run used: with `errorBudget.period`,
 // the share of that period's budget the run consumed; without, the period is the run itself and the figure
 // is the burn rate (100 % = failing exactly as fast as the objective allows over any period).
-import type { Issue } from "../contracts/errors.ts";
-import { obj, positiveDuration } from "../specs/fields.ts";
-import type { Section } from "../specs/plugin.ts";
-import { formatDuration } from "../contracts/units.ts";
+import type { Issue } from "../../contracts/errors.ts";
+import { obj, positiveDuration } from "../fields.ts";
+import type { Section } from "../plugin.ts";
+import { formatDuration } from "../../contracts/units.ts";
 import { splitMetric } from "./metrics.ts";
 
 export interface ErrorBudget {

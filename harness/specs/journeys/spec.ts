@@ -4,9 +4,9 @@
 import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
-import type { Issue } from "../contracts/errors.ts";
-import { int, name, obj, positiveDuration } from "../specs/fields.ts";
-import type { Path } from "../contracts/issues.ts";
+import type { Issue } from "../../contracts/errors.ts";
+import { int, name, obj, positiveDuration } from "../fields.ts";
+import type { Path } from "../../contracts/issues.ts";
 
 /** Browser contexts over all journeys: each costs a Chromium renderer on a 2-core machine. */
 export const MAX_BROWSERS = 4;
