@@ -12,8 +12,7 @@ import { findExecutable } from "../host/executables.ts";
 import { httpGet } from "../probes/http.ts";
 import { sleep } from "../contracts/time.ts";
 import { InfraError } from "../contracts/errors.ts";
-import type { Target } from "../scenario/validate.ts";
-import type { RunningTargets, TargetsContext } from "../targets/containers.ts";
+import type { Target } from "../scenario/scenario.ts";
 import { followLogs } from "../targets/docker-api.ts";
 import { saveLogs } from "../targets/logs.ts";
 import { IMAGE_LABEL, runLabels, TARGET_LABEL } from "../targets/labels.ts";
@@ -21,7 +20,7 @@ import { imageLabels, packImage } from "../targets/images.ts";
 import { DOCKER_PORT_TAKEN, startOnFreePort } from "../targets/ports.ts";
 import { BalancerLog, describeChange } from "./events.ts";
 import { haproxyConfig } from "./haproxy-config.ts";
-
+import type { TargetsContext } from "../targets/context.ts";
 const HAPROXY_IMAGE = "steadystate/haproxy:local";
 const VERSION_LABEL = "steadystate.haproxy-version";
 const HAPROXY_FIX = "apt-get install haproxy (the harness packs the host's haproxy into an image; no registry is needed)";
@@ -58,7 +57,7 @@ export async function ensureHaproxyImage(docker: Docker): Promise<string> {
   return HAPROXY_IMAGE;
 }
 
-export async function startBalancer(ctx: TargetsContext, running: RunningTargets, t: Target): Promise<Balancer> {
+export async function startBalancer(ctx: TargetsContext, network: string, t: Target): Promise<Balancer> {
   const image = await ensureHaproxyImage(ctx.docker);
   const config = join("balancer", t.name, "haproxy.cfg");
   mkdirSync(join(ctx.runDir, "balancer", t.name), { recursive: true });
@@ -78,9 +77,9 @@ export async function startBalancer(ctx: TargetsContext, running: RunningTargets
         HostConfig: {
           PortBindings: { [portKey]: [{ HostIp: "127.0.0.1", HostPort: String(hostPort) }] },
           Binds: [`${join(ctx.runDir, "balancer", t.name)}:/etc/haproxy:ro`],
-          NetworkMode: running.network,
+          NetworkMode: network,
         },
-        NetworkingConfig: { EndpointsConfig: { [running.network]: { Aliases: [`${t.name}-lb`] } } },
+        NetworkingConfig: { EndpointsConfig: { [network]: { Aliases: [`${t.name}-lb`] } } },
       });
       return { container, hostPort };
     } catch (e) {

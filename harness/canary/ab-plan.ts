@@ -2,7 +2,7 @@
 // in the targets, which judge compares them and which files the comparison writes. Env values are not
 // shown (target env may hold secrets; only the names of the variables a variant sets).
 import type { VariantName } from "../scenario/schema.ts";
-import type { Scenario } from "../scenario/validate.ts";
+import type { Scenario } from "../scenario/scenario.ts";
 import { requireVariants } from "./ab.ts";
 import { COMPARISON_FILES, comparisonForms, marginalExitCode } from "./compare.ts";
 import type { JudgeConfig } from "./config.ts";

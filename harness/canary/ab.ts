@@ -5,7 +5,7 @@
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { VariantName } from "../scenario/schema.ts";
-import type { Scenario, Target } from "../scenario/validate.ts";
+import type { Scenario, Target } from "../scenario/scenario.ts";
 import { UsageError } from "../contracts/errors.ts";
 import type { Aggregate, Trial } from "../trials/aggregate.ts";
 import { assertNoTrials, trialDir } from "../trials/folder.ts";

@@ -2,11 +2,11 @@
 // keys, say) and verifies after recovery (read them back). Checks measure what faults did to the data, where
 // probes measure what they did to availability. A kind's name, parameters and summary are its spec
 // (harness/specs/checks/).
-import type { Target } from "../scenario/validate.ts";
-import type { RunningTargets, TargetsContext } from "../targets/containers.ts";
+import type { Target } from "../scenario/scenario.ts";
+import type { RunningTargets } from "../targets/containers.ts";
 import type { CheckRecord } from "../contracts/journal.ts";
 import type { CheckBase } from "../specs/checks/check.ts";
-
+import type { TargetsContext } from "../targets/context.ts";
 export interface CheckContext {
   /** One URL per replica of the check's target (http://127.0.0.1:PORT). */
   urls: readonly string[];

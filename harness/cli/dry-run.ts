@@ -4,7 +4,7 @@
 import { checkKindSpecs, type CheckKindName } from "../specs/checks/registry.ts";
 import type { DetectionSpec } from "../specs/detect/scenario.ts";
 import { describeHypothesis } from "../specs/hypothesis.ts";
-import type { Scenario } from "../scenario/validate.ts";
+import type { Scenario } from "../scenario/scenario.ts";
 import { formatDuration } from "../contracts/units.ts";
 import { planFaults } from "../run/schedule.ts";
 import { table } from "./summary.ts";

@@ -19,7 +19,7 @@ import { EXIT_CODES, VERSION } from "../run/verdict.ts";
 import { detectCapabilities } from "../faults/capabilities.ts";
 import { CapabilityError, InfraError, ScenarioError, UsageError } from "../contracts/errors.ts";
 import { loadScenario } from "../scenario/parse.ts";
-import type { Scenario } from "../scenario/validate.ts";
+import type { Scenario } from "../scenario/scenario.ts";
 import { cleanupRun, defaultRunDir } from "../run/cleanup-run.ts";
 import { cleanup } from "../targets/cleanup.ts";
 import { connectDocker } from "../targets/docker.ts";

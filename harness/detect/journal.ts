@@ -1,7 +1,7 @@
 // The detection part of the journal, assembled after the run from what the watch recorded: per-fault
 // detection, action and localisation, expectations, false alarms; and the reasons they give the verdict.
 import { loadTargetName } from "../specs/load/spec.ts";
-import type { Scenario } from "../scenario/validate.ts";
+import type { Scenario } from "../scenario/scenario.ts";
 import { formatDuration } from "../contracts/units.ts";
 import type { DetectionSummary, FaultRecord, Journal, TimelineRow } from "../contracts/journal.ts";
 import { attribute, faultWindows } from "./attribute.ts";

@@ -9,8 +9,8 @@ import { join } from "node:path";
 import { sleep } from "../contracts/time.ts";
 import { HELPER_CONTROLLERS, type ContainerCgroups } from "./cgroup.ts";
 import type { FaultContext, Undo } from "./fault.ts";
-import { applyStep, processStartTime, type RestoreStep } from "./restore.ts";
-
+import { applyStep, processStartTime } from "./restore.ts";
+import type { RestoreStep } from "../contracts/restore-steps.ts";
 const REAP_WAIT_MS = 2_000;
 
 export interface Helper {

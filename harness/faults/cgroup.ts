@@ -8,8 +8,8 @@ import type Docker from "dockerode";
 import { InfraError } from "../contracts/errors.ts";
 import { hostPid, type Replica } from "../targets/replica.ts";
 import type { FaultContext, Undo } from "./fault.ts";
-import { applyStep, type RestoreStep } from "./restore.ts";
-
+import { applyStep } from "./restore.ts";
+import type { RestoreStep } from "../contracts/restore-steps.ts";
 export const CGROUP_ROOT = "/sys/fs/cgroup";
 
 /** Controllers a helper process joins so that the container is charged for its CPU and memory. */

@@ -8,10 +8,10 @@ import type Docker from "dockerode";
 import { containerCgroups } from "./cgroup.ts";
 import { writeInCgroups } from "./cgroup-helper.ts";
 import { onEachVictim } from "./fault.ts";
-import { applyStep, type RestoreStep } from "./restore.ts";
+import { applyStep } from "./restore.ts";
 import type { FaultRuntime } from "./fault.ts";
 import type { DiskFillParams } from "../specs/faults/disk-fill.ts";
-
+import type { RestoreStep } from "../contracts/restore-steps.ts";
 const TMPFS_MAGIC = 0x01021994;
 const WRITE_TIMEOUT_MS = 60_000;
 

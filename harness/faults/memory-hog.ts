@@ -3,10 +3,10 @@ import { formatSize } from "../contracts/units.ts";
 import { containerCgroups } from "./cgroup.ts";
 import { writeInCgroups } from "./cgroup-helper.ts";
 import { onEachVictim, type FaultContext } from "./fault.ts";
-import { applyStep, type RestoreStep } from "./restore.ts";
+import { applyStep } from "./restore.ts";
 import type { FaultRuntime } from "./fault.ts";
 import type { MemoryHogParams } from "../specs/faults/memory-hog.ts";
-
+import type { RestoreStep } from "../contracts/restore-steps.ts";
 /** Host tmpfs where charged memory lives: its pages belong to the cgroup of whoever wrote them. */
 export const SHM_DIR = "/dev/shm";
 const WRITE_TIMEOUT_MS = 30_000;

@@ -5,10 +5,10 @@ import { changeSetting, containerCgroups, readSetting, type ContainerCgroups } f
 import { writeInCgroups } from "./cgroup-helper.ts";
 import { onEachVictim, undoParts, type FaultContext, type Undo } from "./fault.ts";
 import { shmFile } from "./memory-hog.ts";
-import { applyStep, type RestoreStep } from "./restore.ts";
+import { applyStep } from "./restore.ts";
 import type { FaultRuntime } from "./fault.ts";
 import type { MemoryLimitParams } from "../specs/faults/memory-limit.ts";
-
+import type { RestoreStep } from "../contracts/restore-steps.ts";
 const OOM_TIMEOUT_MS = 10_000;
 
 export const memoryLimitRuntime: FaultRuntime<MemoryLimitParams> = {

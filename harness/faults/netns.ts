@@ -7,7 +7,7 @@ import { readlinkSync } from "node:fs";
 import type Docker from "dockerode";
 import { hostPid, type Replica } from "../targets/replica.ts";
 import type { FaultContext, Undo } from "./fault.ts";
-import type { RestoreStep } from "./restore.ts";
+import type { NetnsCheck, RestoreStep } from "../contracts/restore-steps.ts";
 
 const COMMAND_TIMEOUT_MS = 10_000;
 
@@ -24,11 +24,6 @@ export interface NetnsChange {
   check: NetnsCheck;
   /** An apply error matching this means there is nothing left to change (e.g. an interface a partition removed): skipped. */
   goneIf?: RegExp;
-}
-
-export interface NetnsCheck {
-  argv: string[];
-  includes?: string;
 }
 
 function exec(file: string, args: string[]): Promise<string> {

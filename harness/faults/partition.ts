@@ -2,10 +2,10 @@ import type Docker from "dockerode";
 import { networkAddress, type Replica } from "../targets/replica.ts";
 import { onEachVictim, undoParts, type FaultContext, type Undo } from "./fault.ts";
 import { applyChanges, iptablesRule } from "./netns.ts";
-import { applyStep, type ReconnectEndpoint, type RestoreStep } from "./restore.ts";
+import { applyStep } from "./restore.ts";
 import type { FaultRuntime } from "./fault.ts";
 import type { PartitionParams } from "../specs/faults/partition.ts";
-
+import type { ReconnectEndpoint, RestoreStep } from "../contracts/restore-steps.ts";
 export const partitionRuntime: FaultRuntime<PartitionParams> = {
   inject: (ctx, p) => (p.from ? betweenTargets(ctx, p.from) : disconnect(ctx)),
 };

@@ -1,8 +1,7 @@
 import { onEachVictim } from "./fault.ts";
-import { applyStep, type RestoreStep } from "./restore.ts";
+import { applyStep } from "./restore.ts";
 import type { FaultRuntime } from "./fault.ts";
-
-
+import type { RestoreStep } from "../contracts/restore-steps.ts";
 export const pauseRuntime: FaultRuntime = {
   inject: (ctx) =>
     onEachVictim(ctx, async (victim) => {

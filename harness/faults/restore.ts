@@ -6,29 +6,8 @@ import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import type Docker from "dockerode";
 import { isNotFound } from "../targets/docker.ts";
 import { sleep } from "../contracts/time.ts";
-import { inNetnsOfPid, isPresent, type NetnsCheck } from "./netns.ts";
-
-export type RestoreStep =
-  /** Write back a value (a cgroup setting, an oom_score_adj); nothing to do when the file is gone. */
-  | { op: "write"; path: string; value: string }
-  /** Delete a file the fault created. */
-  | { op: "remove"; path: string }
-  /** End a helper process the fault started, identified by pid and start time (pids are reused). */
-  | { op: "kill"; pid: number; startTime: string }
-  | { op: "unpause"; container: string }
-  | { op: "start"; container: string }
-  /** Connect a container to a network it was disconnected from, with the endpoint settings it had. */
-  | { op: "connect"; container: string; network: string; endpoint: ReconnectEndpoint }
-  /** Revert a change in a container's network namespace (iptables rule, tc qdisc) if it is still there. */
-  | { op: "netns"; container: string; revert: string[]; check: NetnsCheck };
-
-/** The settings of a container's endpoint on a network that are its own (Docker assigns the rest again). */
-export interface ReconnectEndpoint {
-  Aliases: string[];
-  /** Addresses the container's owner configured (static IPs); absent when Docker assigned them. */
-  IPAMConfig?: { IPv4Address?: string; IPv6Address?: string; LinkLocalIPs?: string[] };
-  Links?: string[];
-}
+import type { RestoreStep } from "../contracts/restore-steps.ts";
+import { inNetnsOfPid, isPresent } from "./netns.ts";
 
 const KILL_WAIT_MS = 2_000;
 

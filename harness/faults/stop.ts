@@ -1,9 +1,8 @@
 import { onEachVictim } from "./fault.ts";
 import { graceSeconds, type GraceParams } from "../specs/faults/grace.ts";
-import { applyStep, type RestoreStep } from "./restore.ts";
+import { applyStep } from "./restore.ts";
 import type { FaultRuntime } from "./fault.ts";
-
-
+import type { RestoreStep } from "../contracts/restore-steps.ts";
 export const stopRuntime: FaultRuntime<GraceParams> = {
   inject: (ctx, p) =>
     onEachVictim(ctx, async (victim) => {

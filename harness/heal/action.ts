@@ -1,10 +1,10 @@
 // The one shape of a repair action at run time: `run` does the repair and says what it did. Its name,
 // parameters, scope and description are its spec (harness/specs/heal/action.ts).
 import type Docker from "dockerode";
-import type { Target } from "../scenario/validate.ts";
-import type { RunningTargets, TargetsContext } from "../targets/containers.ts";
+import type { Target } from "../scenario/scenario.ts";
+import type { RunningTargets } from "../targets/containers.ts";
 import type { Replica } from "../targets/replica.ts";
-
+import type { TargetsContext } from "../targets/context.ts";
 export interface HealContext {
   docker: Docker;
   targets: TargetsContext;

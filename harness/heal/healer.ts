@@ -7,8 +7,8 @@
 import type Docker from "dockerode";
 import { httpGet } from "../probes/http.ts";
 import { formatDuration } from "../contracts/units.ts";
-import type { Target } from "../scenario/validate.ts";
-import type { RunningTargets, TargetsContext } from "../targets/containers.ts";
+import type { Target } from "../scenario/scenario.ts";
+import type { RunningTargets } from "../targets/containers.ts";
 import type { Replica } from "../targets/replica.ts";
 import type { AlertLog } from "../detect/alert-log.ts";
 import type { HealActionSpec } from "../specs/heal/action.ts";
@@ -17,7 +17,7 @@ import type { HealActionRuntime } from "./action.ts";
 import { healActionRuntimes } from "./registry.ts";
 import type { HealRule } from "../specs/heal/scenario.ts";
 import type { AlertEvent, HealRecord } from "../contracts/journal.ts";
-
+import type { TargetsContext } from "../targets/context.ts";
 export interface HealerContext {
   docker: Docker;
   targets: TargetsContext;

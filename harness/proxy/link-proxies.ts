@@ -7,14 +7,13 @@ import type Docker from "dockerode";
 import { httpGet } from "../probes/http.ts";
 import { sleep } from "../contracts/time.ts";
 import { InfraError } from "../contracts/errors.ts";
-import type { Target } from "../scenario/validate.ts";
-import type { RunningTargets, TargetsContext } from "../targets/containers.ts";
+import type { Target } from "../scenario/scenario.ts";
 import { saveLogs } from "../targets/logs.ts";
 import { runLabels } from "../targets/labels.ts";
 import { freePort } from "../targets/ports.ts";
 import { CONTROL_PORT, ProxyControlClient } from "./control.ts";
 import { ensureProxyImage } from "./image.ts";
-
+import type { TargetsContext } from "../targets/context.ts";
 export const PROXY_LABEL = "steadystate.proxy";
 const READY_TIMEOUT_MS = 10_000;
 
@@ -32,7 +31,7 @@ export function dependencies(targets: Record<string, Pick<Target, "dependsOn">>)
 }
 
 /** Creates and starts the link proxies (before the targets start, so a dependent never sees the real name). */
-export async function startLinkProxies(ctx: TargetsContext, running: RunningTargets, targets: Record<string, Target>): Promise<Record<string, LinkProxy>> {
+export async function startLinkProxies(ctx: TargetsContext, network: string, targets: Record<string, Target>): Promise<Record<string, LinkProxy>> {
   const deps = [...dependencies(targets)];
   if (!deps.length) return {};
   const image = await ensureProxyImage(ctx.docker);
@@ -40,7 +39,7 @@ export async function startLinkProxies(ctx: TargetsContext, running: RunningTarg
   for (const name of deps) {
     const t = targets[name]!;
     ctx.log(`starting the fault proxy answering as ${name}:${t.port}`);
-    links[name] = await startLinkProxy(ctx, running.network, image, t);
+    links[name] = await startLinkProxy(ctx, network, image, t);
   }
   await Promise.all(Object.values(links).map((l) => waitReady(ctx.docker, l, ctx.signal)));
   return links;

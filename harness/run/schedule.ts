@@ -3,7 +3,7 @@
 import type { FaultKind } from "../faults/fault.ts";
 import { faultKind } from "../faults/registry.ts";
 import { selectReplicas } from "../faults/select.ts";
-import type { FaultSpec, Scenario } from "../scenario/validate.ts";
+import type { FaultSpec, Scenario } from "../scenario/scenario.ts";
 import type { FaultKindName } from "../specs/faults/registry.ts";
 
 export interface PlannedFault {

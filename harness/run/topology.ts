@@ -2,7 +2,7 @@
 // fault proxies (those with proxy faults that do not name a `from`).
 import type { Topology } from "../faults/fault.ts";
 import type { HostProxy, HostProxyNeeds } from "../proxy/host-proxies.ts";
-import type { Target } from "../scenario/validate.ts";
+import type { Target } from "../scenario/scenario.ts";
 import type { RunningTargets } from "../targets/containers.ts";
 import type { PlannedFault } from "./schedule.ts";
 

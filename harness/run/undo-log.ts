@@ -5,8 +5,8 @@
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type Docker from "dockerode";
-import { applySteps, type RestoreStep } from "../faults/restore.ts";
-
+import { applySteps } from "../faults/restore.ts";
+import type { RestoreStep } from "../contracts/restore-steps.ts";
 export const UNDO_LOG = "undo.json";
 
 export interface UndoLogEntry {

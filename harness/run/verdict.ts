@@ -4,7 +4,7 @@ import { createRequire } from "node:module";
 import type { CheckRecord } from "../contracts/journal.ts";
 import type { Recorder } from "../metrics/recorder.ts";
 import { InfraError } from "../contracts/errors.ts";
-import type { Scenario } from "../scenario/validate.ts";
+import type { Scenario } from "../scenario/scenario.ts";
 import type { Trip } from "../metrics/stop-condition.ts";
 import { evaluateSlos } from "../slo/evaluate.ts";
 import { formatValue } from "../specs/slo/grammar.ts";

@@ -9,7 +9,7 @@ import { obj } from "../specs/fields.ts";
 import type { Path } from "../contracts/issues.ts";
 import { splitKeys, type Section } from "../specs/plugin.ts";
 import { faultBaseShape } from "./schema.ts";
-import type { Scenario, Target } from "./validate.ts";
+import type { Scenario, Target } from "./scenario.ts";
 import { needsOf, type FaultBase } from "../specs/faults/fault.ts";
 const baseSchema = obj(faultBaseShape);
 const BASE_KEYS = Object.keys(faultBaseShape);

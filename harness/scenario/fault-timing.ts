@@ -6,7 +6,7 @@
 import type { FaultKindSpec } from "../specs/faults/fault.ts";
 import type { Issue } from "../contracts/errors.ts";
 import { formatDuration } from "../contracts/units.ts";
-import type { FaultSpec } from "./validate.ts";
+import type { FaultSpec } from "./scenario.ts";
 
 interface Window {
   fault: FaultSpec;

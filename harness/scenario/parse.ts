@@ -6,9 +6,9 @@ import { dirname, relative, resolve } from "node:path";
 import type { HostCapabilities } from "../specs/faults/capabilities.ts";
 import { CapabilityError, ScenarioError, UsageError, type Issue, type Located } from "../contracts/errors.ts";
 import { hostIssues } from "./fault-section.ts";
-import { validateScenario, type Scenario } from "./validate.ts";
+import { validateScenario } from "./validate.ts";
 import { MAX_BYTES, readYaml } from "./yaml.ts";
-
+import type { Scenario } from "./scenario.ts";
 export interface LoadOptions {
   /** Also refuse faults this machine cannot inject (CapabilityError, exit 3). */
   capabilities?: HostCapabilities;

@@ -6,7 +6,7 @@ import { importCompose } from "./compose.ts";
 import type { Issue } from "../contracts/errors.ts";
 import { notOnRunNetwork } from "./fault-section.ts";
 import type { Path } from "../contracts/issues.ts";
-import type { Target } from "./validate.ts";
+import type { Target } from "./scenario.ts";
 
 /** Expands `targets.fromCompose` into the Compose file's services; `imported` names them. */
 export function withCompose(written: Record<string, unknown>, dir: string, issues: Issue[]) {

@@ -13,8 +13,8 @@ import { checkJourneys, journeySchema, type JourneySpec } from "../specs/journey
 import { loadEngineSpecs } from "../specs/load/registry.ts";
 import { loadSchema } from "../specs/load/schema.ts";
 import { resolveLoad, type LoadSpec } from "../specs/load/spec.ts";
-import { steadyStateSchema, type HypothesisSpec } from "../specs/hypothesis.ts";
-import { validateErrorBudget, type ErrorBudget, type PlacedObjective } from "../specs/slo/error-budget.ts";
+import { steadyStateSchema } from "../specs/hypothesis.ts";
+import { validateErrorBudget, type PlacedObjective } from "../specs/slo/error-budget.ts";
 import { parseObjective, type Objective } from "../specs/slo/grammar.ts";
 import { SLO_VALID_NAMES, sloUnits } from "../specs/slo/metrics.ts";
 import { parseStopCondition, type StopCondition } from "../specs/slo/stop-condition.ts";
@@ -31,54 +31,12 @@ import {
   reportSchema,
   targetSchema,
   type ProbeSpec,
-  type TargetOverride,
-  type TargetSpec,
-  type VariantName,
 } from "./schema.ts";
 import { checkBuildDir, checkDependencies, withCompose } from "./target-graph.ts";
 import { checkTargetSource } from "./target-source.ts";
 import { formatDuration } from "../contracts/units.ts";
 import { validateVariants } from "./variants.ts";
-
-export interface Target extends Omit<TargetSpec, "port"> {
-  name: string;
-  /** Container port; for a url target, the URL's port. */
-  port: number;
-  /** Absolute build folder, when the target is built from a Dockerfile. */
-  buildDir?: string;
-  /** Replicas it may reach when the healer scales it (its balancer declares that many slots). */
-  maxReplicas: number;
-}
-
-export type FaultSpec = FaultBase & Record<string, unknown> & { index: number };
-
-export interface Scenario {
-  version: 1;
-  name: string;
-  description?: string;
-  /** Absolute path of the scenario file, and its folder (relative paths resolve from there). */
-  file: string;
-  dir: string;
-  targets: Record<string, Target>;
-  load: LoadSpec;
-  probes: ProbeSpec[];
-  journeys: JourneySpec[];
-  steadyState: HypothesisSpec;
-  faults: FaultSpec[];
-  slo: Objective[];
-  /** Stop conditions: when one holds, the run stops its faults and fails. */
-  abortWhen: StopCondition[];
-  report: { formats: string[] };
-  /** The availability objective's budget period, read by error_budget_burn. */
-  errorBudget?: ErrorBudget;
-  /** Alerting and built-in detectors (null: no detection configured). */
-  detection: DetectionSpec | null;
-  heal: HealRule[];
-  checks: CheckSpec[];
-  /** Target overrides of the two sides of an A/B run (`run --ab`). */
-  variants?: Record<VariantName, Record<string, TargetOverride & { buildDir?: string }>>;
-}
-
+import type { Target, FaultSpec, Scenario } from "./scenario.ts";
 const BUCKET_MS = 100;
 
 /** What every section's check reads: the parsed document, the scenario's folder, and where problems go. */

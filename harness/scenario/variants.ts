@@ -3,7 +3,7 @@ import type { Issue } from "../contracts/errors.ts";
 import type { Section } from "../specs/plugin.ts";
 import { targetOverrideSchema, VARIANT_NAMES } from "./schema.ts";
 import { checkBuildDir } from "./target-graph.ts";
-import type { Scenario } from "./validate.ts";
+import type { Scenario } from "./scenario.ts";
 
 export function validateVariants(raw: unknown, targetNames: string[], dir: string, issues: Issue[], section: Section): Scenario["variants"] {
   if (raw === undefined) return undefined;

@@ -4,8 +4,7 @@ import { join } from "node:path";
 import type Docker from "dockerode";
 import { startBalancer, type Balancer } from "../balancer/haproxy.ts";
 import { startLinkProxies, type LinkProxy } from "../proxy/link-proxies.ts";
-import type { Teardown } from "../contracts/teardown.ts";
-import type { Target } from "../scenario/validate.ts";
+import type { Target } from "../scenario/scenario.ts";
 import { InfraError } from "../contracts/errors.ts";
 import { waitHealthy } from "./health.ts";
 import { attachContainer, urlTargetBase } from "./external.ts";
@@ -14,18 +13,7 @@ import { runLabels, TARGET_LABEL } from "./labels.ts";
 import { saveLogs } from "./logs.ts";
 import { DOCKER_PORT_TAKEN, startOnFreePort } from "./ports.ts";
 import type { Replica } from "./replica.ts";
-
-export interface TargetsContext {
-  docker: Docker;
-  runId: string;
-  runDir: string;
-  teardown: Teardown;
-  signal: AbortSignal;
-  log(message: string): void;
-  /** A timeline event of another type (e.g. `balancer`), at a given time when it is known exactly. */
-  event?(type: string, message: string, at?: number): void;
-}
-
+import type { TargetsContext } from "./context.ts";
 export interface ReplicaReport {
   name: string;
   restarts: number;
@@ -74,7 +62,7 @@ export async function startTargets(ctx: TargetsContext, targets: Record<string, 
   for (const t of opts.portNetwork ?? []) await createRunNetwork(ctx, portNetworkName(ctx.runId, t));
 
   const running: RunningTargets = { network, images, replicas: {}, urls: {}, balancers: {}, reports: {}, links: {} };
-  running.links = await startLinkProxies(ctx, running, targets);
+  running.links = await startLinkProxies(ctx, running.network, targets);
   for (const t of Object.values(targets)) {
     if (t.url !== undefined) running.urls[t.name] = [urlTargetBase(t)];
     if (t.container !== undefined) {
@@ -110,7 +98,7 @@ export async function startTargets(ctx: TargetsContext, targets: Record<string, 
     }));
   await Promise.all(Object.values(targets).map(readyOf));
   for (const t of owned) {
-    if (t.balancer && !ctx.signal.aborted) running.balancers[t.name] = await startBalancer(ctx, running, t);
+    if (t.balancer && !ctx.signal.aborted) running.balancers[t.name] = await startBalancer(ctx, running.network, t);
   }
   return running;
 }

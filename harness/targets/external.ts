@@ -3,7 +3,7 @@
 // it, and leaves it running and unpaused as found. A `url:` target is only an address for load and probes.
 import type Docker from "dockerode";
 import { InfraError } from "../contracts/errors.ts";
-import type { Target } from "../scenario/validate.ts";
+import type { Target } from "../scenario/scenario.ts";
 import { isNotFound } from "./docker.ts";
 import type { Replica } from "./replica.ts";
 

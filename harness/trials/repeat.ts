@@ -6,7 +6,7 @@ import { join, resolve } from "node:path";
 import type Docker from "dockerode";
 import { writeTrialsReports } from "../../reports/write.ts";
 import { runScenario, type Progress, type RunResult } from "../run/orchestrator.ts";
-import type { Scenario } from "../scenario/validate.ts";
+import type { Scenario } from "../scenario/scenario.ts";
 import { splitMetric } from "../specs/slo/metrics.ts";
 import { aggregateTrials, type Aggregate, type Trial } from "./aggregate.ts";
 import { assertNoTrials, trialDir } from "./folder.ts";

@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { GenericContainer, Wait, type StartedTestContainer } from "testcontainers";
 import type { FaultContext } from "../../harness/faults/fault.ts";
-import type { RestoreStep } from "../../harness/faults/restore.ts";
+import type { RestoreStep } from "../../harness/contracts/restore-steps.ts";
 import { buildTargetImage } from "../../harness/targets/images.ts";
 import { freePort } from "../../harness/targets/ports.ts";
 import type { Replica } from "../../harness/targets/replica.ts";

@@ -7,7 +7,7 @@ import { GenericContainer } from "testcontainers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Topology, Undo } from "../../harness/faults/fault.ts";
 import { inNetns } from "../../harness/faults/netns.ts";
-import { applySteps, type RestoreStep } from "../../harness/faults/restore.ts";
+import { applySteps } from "../../harness/faults/restore.ts";
 import { faultKind } from "../../harness/faults/registry.ts";
 import type { FaultKindName } from "../../harness/specs/faults/registry.ts";
 import { startHostProxies, type HostProxy } from "../../harness/proxy/host-proxies.ts";
@@ -21,7 +21,7 @@ import { networkAddress, type Replica } from "../../harness/targets/replica.ts";
 import { startApi } from "./fault-target.ts";
 import { docker, leftovers, ROOT, tempDir } from "./helpers.ts";
 import { get, rawGet, tryConnect } from "./sockets.ts";
-
+import type { RestoreStep } from "../../harness/contracts/restore-steps.ts";
 const SCENARIO = `
 version: 1
 name: net-faults

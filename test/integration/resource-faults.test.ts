@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { faultKind } from "../../harness/faults/registry.ts";
 import type { FaultKindName } from "../../harness/specs/faults/registry.ts";
-import type { RestoreStep } from "../../harness/faults/restore.ts";
+import type { RestoreStep } from "../../harness/contracts/restore-steps.ts";
 import { httpGet } from "../../harness/probes/http.ts";
 import { sleep } from "../../harness/contracts/time.ts";
 import { overlayUpperDir } from "../../harness/targets/docker-api.ts";

@@ -8,7 +8,7 @@ import { cgroupV1Status } from "../../harness/faults/capabilities.ts";
 import { undoParts, type FaultContext, type Undo } from "../../harness/faults/fault.ts";
 import { partitionRuntime as partition } from "../../harness/faults/partition.ts";
 import { faultKinds, type FaultKindName } from "../../harness/specs/faults/registry.ts";
-import type { RestoreStep } from "../../harness/faults/restore.ts";
+import type { RestoreStep } from "../../harness/contracts/restore-steps.ts";
 import { capabilityChecks, renderDoctor } from "../../harness/cli/doctor.ts";
 import { renderDryRun } from "../../harness/cli/dry-run.ts";
 import { FaultRunner, type InjectContext } from "../../harness/run/inject.ts";

@@ -11,7 +11,7 @@ import { scheduledFault } from "../../harness/contracts/journal.ts";
 import { planFaults } from "../../harness/run/schedule.ts";
 import { formatPath, ScenarioError } from "../../harness/contracts/errors.ts";
 import { parseScenario } from "../../harness/scenario/parse.ts";
-import type { Scenario } from "../../harness/scenario/validate.ts";
+import type { Scenario } from "../../harness/scenario/scenario.ts";
 import { reporters } from "../../reports/registry.ts";
 import type { Reporter } from "../../reports/reporter.ts";
 import {

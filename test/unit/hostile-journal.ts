@@ -2,7 +2,7 @@
 import { Recorder } from "../../harness/metrics/recorder.ts";
 import type { Journal } from "../../harness/contracts/journal.ts";
 import { buildJournal, type JournalInput } from "../../harness/run/verdict.ts";
-import type { Scenario } from "../../harness/scenario/validate.ts";
+import type { Scenario } from "../../harness/scenario/scenario.ts";
 import { HTML_STRINGS } from "../fuzz/scenarios.ts";
 
 export const T0 = 1_700_000_000_000;

@@ -7,7 +7,7 @@ import { aggregateTrials } from "../../harness/trials/aggregate.ts";
 import { formulaRows } from "../../reports/formulas.ts";
 import { distribution } from "../../harness/trials/distribution.ts";
 import { trialScenario } from "../../harness/trials/repeat.ts";
-import type { Scenario } from "../../harness/scenario/validate.ts";
+import type { Scenario } from "../../harness/scenario/scenario.ts";
 import { makeJournal } from "../fixtures/journal.ts";
 
 const objective = (text: string) => {
