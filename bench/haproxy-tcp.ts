@@ -9,7 +9,7 @@ import { startProcess } from "../harness/host/processes.ts";
 import { httpGet } from "../harness/probes/http.ts";
 import type { Endpoint } from "../harness/proxy/proxy.ts";
 import { sleep } from "../harness/contracts/time.ts";
-import { startOnFreePort } from "../harness/targets/ports.ts";
+import { startOnFreePort } from "../harness/docker/ports.ts";
 import type { BenchContext } from "./item.ts";
 
 const READY_TIMEOUT_MS = 5_000;

@@ -1,6 +1,6 @@
 // The bench's output: the table printed at the end and the README section, from bench/results.json's data.
 import type { Figure, FigureUnit } from "./item.ts";
-import { table } from "../harness/cli/summary.ts";
+import { table } from "../reports/text-table.ts";
 import { machineText, type Machine } from "./machine.ts";
 import type { BenchResults, ItemResult } from "./results.ts";
 

@@ -1,7 +1,7 @@
 // The detection and self-healing part of the human-readable reports: per fault, what detected it and how
 // fast, what the healer did, where the anomaly showed first; each alert path's time to detect; expectations,
 // false alarms, balancer ejections and container resources. Pure functions of the journal.
-import { faultWindows, firstFiring, type FaultWindow } from "../harness/detect/attribute.ts";
+import { faultWindows, firstFiring, type FaultWindow } from "../harness/contracts/fault-windows.ts";
 import type { Journal } from "../harness/contracts/journal.ts";
 import { detects, ms, offset, resourceRows } from "./format.ts";
 import { expectationTable } from "./tables.ts";

@@ -3,7 +3,7 @@
 // the request path, each p_i observed; throughput P = 1 / T_proc next to the measured rate; MTTD and MTTR
 // with count, median and p90.
 import type { Journal } from "../harness/contracts/journal.ts";
-import { distribution, type Distribution } from "../harness/trials/distribution.ts";
+import { distribution, type Distribution } from "../harness/slo/distribution.ts";
 import { count, detects, ms, pct } from "./format.ts";
 
 export interface ReliabilityFactor {

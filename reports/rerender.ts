@@ -5,8 +5,8 @@
 // best reformat the record of the run.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { COMPARISON_FILES } from "../harness/canary/compare.ts";
-import { comparisonHtml, comparisonMarkdown, type Comparison } from "../harness/canary/render.ts";
+import { COMPARISON_FILES } from "./comparison.ts";
+import { comparisonHtml, comparisonMarkdown, type Comparison } from "./canary.ts";
 import { aggregateTrials } from "../harness/trials/aggregate.ts";
 import type { RunFolder } from "../harness/trials/folder.ts";
 import { reporters, trialsReporters } from "./registry.ts";

@@ -3,7 +3,7 @@
 // reports in its folder.
 import type { Journal, Unit } from "../harness/contracts/journal.ts";
 import type { Aggregate } from "../harness/trials/aggregate.ts";
-import { STATS, type Distribution } from "../harness/trials/distribution.ts";
+import { STATS, type Distribution } from "../harness/slo/distribution.ts";
 import { formatValue } from "../harness/specs/slo/grammar.ts";
 import { markdownCell as cell } from "./escape.ts";
 import { goalText, measuredText, ms, verdictWord } from "./format.ts";

@@ -10,7 +10,7 @@
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { CommanderError } from "commander";
-import { runAb } from "../harness/canary/ab.ts";
+import { runAb } from "../harness/run/ab.ts";
 import { calibrationVerdict, parseCalibrationArgs, type CalibrationOptions, type SeriesCount } from "../harness/canary/calibration.ts";
 import { loadJudgeConfig } from "../harness/canary/config.ts";
 import { terminalProgress } from "../harness/cli/progress.ts";

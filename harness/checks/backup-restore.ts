@@ -5,7 +5,7 @@
 // as acknowledged writes lost after the restore; how long the restore took is the time to restore.
 import { createContainer, createRunVolume, removeReplica } from "../targets/containers.ts";
 import { waitHealthy } from "../targets/health.ts";
-import type { Replica } from "../targets/replica.ts";
+import type { Replica } from "../docker/replica.ts";
 import { copyVolume } from "../targets/volume-copy.ts";
 import type { CheckHost } from "./check.ts";
 import type { ReadBack } from "./read-back.ts";

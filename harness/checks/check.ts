@@ -6,7 +6,7 @@ import type { Target } from "../scenario/scenario.ts";
 import type { RunningTargets } from "../targets/containers.ts";
 import type { CheckRecord } from "../contracts/journal.ts";
 import type { CheckBase } from "../specs/checks/check.ts";
-import type { TargetsContext } from "../targets/context.ts";
+import type { TargetsContext } from "../docker/context.ts";
 export interface CheckContext {
   /** One URL per replica of the check's target (http://127.0.0.1:PORT). */
   urls: readonly string[];

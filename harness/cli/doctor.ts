@@ -5,8 +5,8 @@
 import which from "which";
 import { detectCapabilities } from "../faults/capabilities.ts";
 import { CHROMIUM_INSTALL, chromiumPath } from "../journeys/browser.ts";
-import { connectDocker, DOCKER_FIX } from "../targets/docker.ts";
-import { table } from "./summary.ts";
+import { connectDocker, DOCKER_FIX } from "../docker/docker.ts";
+import { table } from "../../reports/text-table.ts";
 import type { Capability, HostCapabilities } from "../specs/faults/capabilities.ts";
 export interface DoctorCheck {
   name: string;

@@ -7,7 +7,7 @@ import { describeHypothesis } from "../specs/hypothesis.ts";
 import type { Scenario } from "../scenario/scenario.ts";
 import { formatDuration } from "../contracts/units.ts";
 import { planFaults } from "../run/schedule.ts";
-import { table } from "./summary.ts";
+import { table } from "../../reports/text-table.ts";
 
 function targetLine(s: Scenario, name: string): string {
   const t = s.targets[name]!;

@@ -7,22 +7,23 @@ import { join, resolve } from "node:path";
 import { reporters, trialsReporters } from "../../reports/registry.ts";
 import { rerender } from "../../reports/rerender.ts";
 import { appendStepSummary, chosenFormats } from "../../reports/write.ts";
-import { requireVariants, runAb } from "../canary/ab.ts";
-import { renderAbPlan } from "../canary/ab-plan.ts";
-import { compareFolders, comparisonExitCode, writeComparison } from "../canary/compare.ts";
+import { requireVariants, runAb } from "../run/ab.ts";
+import { renderAbPlan } from "./ab-plan.ts";
+import { compareFolders, comparisonExitCode, writeComparison } from "../../reports/comparison.ts";
 import { loadJudgeConfig, type JudgeConfig } from "../canary/config.ts";
-import { comparisonMarkdown, comparisonText } from "../canary/render.ts";
+import { comparisonMarkdown, comparisonText } from "../../reports/canary.ts";
 import { newRunId, runScenario } from "../run/orchestrator.ts";
 import { readRunFolder } from "../trials/folder.ts";
-import { runTrials, type TrialsOptions } from "../trials/repeat.ts";
+import { runTrials, type TrialsOptions } from "../run/repeat.ts";
 import { EXIT_CODES, VERSION } from "../run/verdict.ts";
+import { promtool } from "../detect/promtool.ts";
 import { detectCapabilities } from "../faults/capabilities.ts";
 import { CapabilityError, InfraError, ScenarioError, UsageError } from "../contracts/errors.ts";
 import { loadScenario } from "../scenario/parse.ts";
 import type { Scenario } from "../scenario/scenario.ts";
 import { cleanupRun, defaultRunDir } from "../run/cleanup-run.ts";
 import { cleanup } from "../targets/cleanup.ts";
-import { connectDocker } from "../targets/docker.ts";
+import { connectDocker } from "../docker/docker.ts";
 import { doctorChecks, renderDoctor } from "./doctor.ts";
 import { renderDryRun } from "./dry-run.ts";
 import { terminalProgress } from "./progress.ts";
@@ -115,7 +116,7 @@ function addRunCommand(program: Command, setExit: SetExit): void {
     .option("--no-progress", "no live progress on stderr")
     .option("--dry-run", "print the resolved schedule (times, victims, undo actions) and touch nothing")
     .action(async (file: string, opts: RunFlags) => {
-      const scenario = loadScenario(file, { capabilities: await detectCapabilities() });
+      const scenario = loadScenario(file, { capabilities: await detectCapabilities(), checkRules: promtool });
       // Everything a real run would refuse is refused by a dry run too.
       if (opts.config && !opts.ab) throw new UsageError("--config is for --ab (or `steadystate compare`)");
       const judgeConfig = opts.ab ? loadJudgeConfig(opts.config) : undefined;
@@ -228,7 +229,7 @@ function addValidateCommand(program: Command, setExit: SetExit): void {
       let unable = 0;
       for (const file of files) {
         try {
-          const s = loadScenario(file, { capabilities });
+          const s = loadScenario(file, { capabilities, checkRules: promtool });
           print(`${file}: ok (${Object.keys(s.targets).length} target(s), ${s.faults.length} fault(s), ${s.slo.length} objective(s), load ${s.load.durationMs / 1_000}s)\n`);
         } catch (e) {
           if (e instanceof CapabilityError) {

@@ -6,13 +6,7 @@ import type { Aggregate } from "../trials/aggregate.ts";
 import { checkText, detects, drillText, goalText, measuredText, ms, mttrText, offset, pct, verdictWord } from "../../reports/format.ts";
 import { formulaRows } from "../../reports/formulas.ts";
 import { faultRows, metricRows } from "../../reports/trials.ts";
-
-export function table(head: string[], rows: string[][]): string {
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const fmt = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
-  return [fmt(head), fmt(widths.map((w) => "-".repeat(w))), ...rows.map(fmt)].join("\n");
-}
-
+import { table } from "../../reports/text-table.ts";
 export function renderSummary(j: Journal, runDir: string): string {
   const out = [`${j.scenario.name}: ${verdictWord(j)}   (run ${j.runId}, ${((j.endedAt - j.startedAt) / 1_000).toFixed(1)}s, ${runDir})`];
   for (const r of j.reasons) out.push(`  - ${r}`);

@@ -9,34 +9,11 @@
 // injection, or more than `settle` after the recovery of the fault before it.
 import type { DetectionSpec } from "../specs/detect/scenario.ts";
 import type { AlertEvent, HealRecord, Expectation, FaultRecord } from "../contracts/journal.ts";
-
+import { faultWindows, firstFiring } from "../contracts/fault-windows.ts";
 export interface Attribution {
   faults: FaultRecord[];
   expectations: Expectation[];
   falseAlarms: AlertEvent[];
-}
-
-export interface FaultWindow {
-  fault: FaultRecord;
-  /** The injection, and the next injection (Infinity for the last fault). */
-  from: number;
-  to: number;
-}
-
-/** The window of each injected fault, in injection order. */
-export function faultWindows(faults: readonly FaultRecord[]): FaultWindow[] {
-  const injected = faults.filter((f) => f.injectedAt !== null).sort((a, b) => a.injectedAt! - b.injectedAt!);
-  return injected.map((fault) => ({ fault, from: fault.injectedAt!, to: injected.find((g) => g.injectedAt! > fault.injectedAt!)?.injectedAt ?? Infinity }));
-}
-
-/** The earliest firing in [from, to), of one of `names` when given. */
-export function firstFiring(alerts: readonly AlertEvent[], from: number, to: number, names?: readonly string[]): AlertEvent | undefined {
-  let first: AlertEvent | undefined;
-  for (const a of alerts) {
-    if (a.state !== "firing" || a.at < from || a.at >= to || (names && !names.includes(a.name))) continue;
-    if (!first || a.at < first.at) first = a;
-  }
-  return first;
 }
 
 export function attribute(faults: readonly FaultRecord[], alerts: readonly AlertEvent[], heal: readonly HealRecord[], spec: DetectionSpec | null): Attribution {

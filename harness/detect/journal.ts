@@ -4,10 +4,10 @@ import { loadTargetName } from "../specs/load/spec.ts";
 import type { Scenario } from "../scenario/scenario.ts";
 import { formatDuration } from "../contracts/units.ts";
 import type { DetectionSummary, FaultRecord, Journal, TimelineRow } from "../contracts/journal.ts";
-import { attribute, faultWindows } from "./attribute.ts";
+import { attribute } from "./attribute.ts";
 import { localise } from "./localise.ts";
 import type { WatchResults } from "./watch.ts";
-
+import { faultWindows } from "../contracts/fault-windows.ts";
 export type DetectionParts = Pick<Journal, "faults" | "resources" | "alerts" | "heal" | "detection">;
 
 export function detectionParts(s: Scenario, faults: FaultRecord[], timeline: readonly TimelineRow[], loadEndedAt: number | null, watch: WatchResults | undefined): DetectionParts {

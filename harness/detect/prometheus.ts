@@ -8,7 +8,7 @@ import { startProcess, type HostProcess } from "../host/processes.ts";
 import { sleep } from "../contracts/time.ts";
 import type { Teardown } from "../contracts/teardown.ts";
 import { InfraError } from "../contracts/errors.ts";
-import { startOnFreePort } from "../targets/ports.ts";
+import { startOnFreePort } from "../docker/ports.ts";
 import { alertmanagerConfig, prometheusConfig, scrapeTargets, type ScrapeTarget } from "./prometheus-config.ts";
 
 const PROMETHEUS_FIX = "apt-get install prometheus prometheus-alertmanager";

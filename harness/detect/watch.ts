@@ -9,7 +9,7 @@ import { startSliExporter, type SliExporter } from "../monitor/sli.ts";
 import type { Teardown } from "../contracts/teardown.ts";
 import type { Scenario } from "../scenario/scenario.ts";
 import type { RunningTargets } from "../targets/containers.ts";
-import type { Replica } from "../targets/replica.ts";
+import type { Replica } from "../docker/replica.ts";
 import { Healer } from "../heal/healer.ts";
 import { AlertLog } from "./alert-log.ts";
 import { runDetectors } from "./live.ts";
@@ -17,7 +17,7 @@ import { pollAlerts } from "./poll.ts";
 import type { ScrapeTarget } from "./prometheus-config.ts";
 import { startLocalStack, type LocalStack } from "./prometheus.ts";
 import { startWebhook } from "./webhook.ts";
-import type { TargetsContext } from "../targets/context.ts";
+import type { TargetsContext } from "../docker/context.ts";
 export interface WatchContext {
   docker: Docker;
   runId: string;

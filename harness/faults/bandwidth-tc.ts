@@ -1,5 +1,5 @@
 import type Docker from "dockerode";
-import type { Replica } from "../targets/replica.ts";
+import type { Replica } from "../docker/replica.ts";
 import { onEachVictim } from "./fault.ts";
 import { applyChanges, inNetns, interfaces, type NetnsChange } from "./netns.ts";
 import type { FaultRuntime } from "./fault.ts";

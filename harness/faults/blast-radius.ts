@@ -2,8 +2,8 @@
 // a container this run created (labelled with its run id) or one the scenario names (`container:`, found
 // by id when the run started, so a different container that took the name later is refused too).
 import type Docker from "dockerode";
-import { RUN_LABEL } from "../targets/labels.ts";
-import type { Replica } from "../targets/replica.ts";
+import { RUN_LABEL } from "../docker/labels.ts";
+import type { Replica } from "../docker/replica.ts";
 
 export interface BlastRadius {
   runId: string;

@@ -6,7 +6,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type Docker from "dockerode";
 import { InfraError } from "../contracts/errors.ts";
-import { hostPid, type Replica } from "../targets/replica.ts";
+import { hostPid, type Replica } from "../docker/replica.ts";
 import type { FaultContext, Undo } from "./fault.ts";
 import { applyStep } from "./restore.ts";
 import type { RestoreStep } from "../contracts/restore-steps.ts";

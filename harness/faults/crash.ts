@@ -1,4 +1,4 @@
-import { hostPid } from "../targets/replica.ts";
+import { hostPid } from "../docker/replica.ts";
 import { onEachVictim } from "./fault.ts";
 import type { FaultRuntime } from "./fault.ts";
 

@@ -4,7 +4,7 @@
 import type Docker from "dockerode";
 import type { RuleTarget } from "../proxy/host-proxies.ts";
 import type { LinkProxy } from "../proxy/link-proxies.ts";
-import type { Replica } from "../targets/replica.ts";
+import type { Replica } from "../docker/replica.ts";
 import type { RestoreStep } from "../contracts/restore-steps.ts";
 import type { FaultBase, FaultKindSpec } from "../specs/faults/fault.ts";
 

@@ -5,7 +5,7 @@
 import { execFile } from "node:child_process";
 import { readlinkSync } from "node:fs";
 import type Docker from "dockerode";
-import { hostPid, type Replica } from "../targets/replica.ts";
+import { hostPid, type Replica } from "../docker/replica.ts";
 import type { FaultContext, Undo } from "./fault.ts";
 import type { NetnsCheck, RestoreStep } from "../contracts/restore-steps.ts";
 

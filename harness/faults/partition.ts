@@ -1,5 +1,5 @@
 import type Docker from "dockerode";
-import { networkAddress, type Replica } from "../targets/replica.ts";
+import { networkAddress, type Replica } from "../docker/replica.ts";
 import { onEachVictim, undoParts, type FaultContext, type Undo } from "./fault.ts";
 import { applyChanges, iptablesRule } from "./netns.ts";
 import { applyStep } from "./restore.ts";

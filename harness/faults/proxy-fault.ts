@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import type { FaultBase } from "../specs/faults/fault.ts";
 import type { RuleKindSpec } from "../specs/faults/proxy-fault.ts";
 import type { ProxyRule } from "../specs/faults/proxy-rules.ts";
-import { networkAddress } from "../targets/replica.ts";
+import { networkAddress } from "../docker/replica.ts";
 import { onEachVictim, type FaultContext, type FaultRuntime, type Undo } from "./fault.ts";
 
 const ruleId = (kind: string) => `${kind}-${randomUUID().slice(0, 8)}`;

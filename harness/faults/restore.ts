@@ -4,7 +4,7 @@
 // replaying a step whose change never happened, or was already undone, does no harm.
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import type Docker from "dockerode";
-import { isNotFound } from "../targets/docker.ts";
+import { isNotFound } from "../docker/docker.ts";
 import { sleep } from "../contracts/time.ts";
 import type { RestoreStep } from "../contracts/restore-steps.ts";
 import { inNetnsOfPid, isPresent } from "./netns.ts";

@@ -3,8 +3,8 @@
 import type Docker from "dockerode";
 import type { Target } from "../scenario/scenario.ts";
 import type { RunningTargets } from "../targets/containers.ts";
-import type { Replica } from "../targets/replica.ts";
-import type { TargetsContext } from "../targets/context.ts";
+import type { Replica } from "../docker/replica.ts";
+import type { TargetsContext } from "../docker/context.ts";
 export interface HealContext {
   docker: Docker;
   targets: TargetsContext;

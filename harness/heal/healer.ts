@@ -9,15 +9,19 @@ import { httpGet } from "../probes/http.ts";
 import { formatDuration } from "../contracts/units.ts";
 import type { Target } from "../scenario/scenario.ts";
 import type { RunningTargets } from "../targets/containers.ts";
-import type { Replica } from "../targets/replica.ts";
-import type { AlertLog } from "../detect/alert-log.ts";
+import type { Replica } from "../docker/replica.ts";
 import type { HealActionSpec } from "../specs/heal/action.ts";
 import { healActionSpecs } from "../specs/heal/registry.ts";
 import type { HealActionRuntime } from "./action.ts";
 import { healActionRuntimes } from "./registry.ts";
 import type { HealRule } from "../specs/heal/scenario.ts";
 import type { AlertEvent, HealRecord } from "../contracts/journal.ts";
-import type { TargetsContext } from "../targets/context.ts";
+import type { TargetsContext } from "../docker/context.ts";
+/** Where the healer hears alert edges (the run's alert log). */
+export interface AlertEdges {
+  onEdge(listener: (e: AlertEvent) => void): void;
+}
+
 export interface HealerContext {
   docker: Docker;
   targets: TargetsContext;
@@ -39,7 +43,7 @@ export class Healer {
   constructor(
     private readonly rules: readonly HealRule[],
     private readonly ctx: HealerContext,
-    log: AlertLog,
+    log: AlertEdges,
   ) {
     log.onEdge((e) => {
       if (e.state !== "firing") return;

@@ -4,9 +4,9 @@
 // built-in detectors.
 import { createInterface } from "node:readline";
 import type Docker from "dockerode";
-import { eventStream, statsStream } from "../targets/docker-api.ts";
-import { RUN_LABEL } from "../targets/labels.ts";
-import type { Replica } from "../targets/replica.ts";
+import { eventStream, statsStream } from "../docker/docker-api.ts";
+import { RUN_LABEL } from "../docker/labels.ts";
+import type { Replica } from "../docker/replica.ts";
 import type { ContainerResources } from "../contracts/journal.ts";
 import { sampleOf, type DockerStats } from "./docker-stats.ts";
 

@@ -3,7 +3,7 @@
 // are reached directly: the proxy costs a hop, see docs/faults.md). With HTTP faults on the target, an
 // HTTP fault layer sits behind the TCP proxy, so TCP toxics still act on the client's own connection.
 import type { Teardown } from "../contracts/teardown.ts";
-import type { Replica } from "../targets/replica.ts";
+import type { Replica } from "../docker/replica.ts";
 import { HttpFaultLayer } from "./http-layer.ts";
 import { FaultProxy } from "./proxy.ts";
 import type { ProxyRule } from "../specs/faults/proxy-rules.ts";

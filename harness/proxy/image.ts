@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type Docker from "dockerode";
 import { build } from "esbuild";
-import { BASE_IMAGE, buildTargetImage, ensureBaseImage } from "../targets/images.ts";
+import { BASE_IMAGE, buildTargetImage, ensureBaseImage } from "../docker/images.ts";
 
 export async function ensureProxyImage(docker: Docker): Promise<string> {
   await ensureBaseImage(docker);

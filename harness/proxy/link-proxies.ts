@@ -8,12 +8,12 @@ import { httpGet } from "../probes/http.ts";
 import { sleep } from "../contracts/time.ts";
 import { InfraError } from "../contracts/errors.ts";
 import type { Target } from "../scenario/scenario.ts";
-import { saveLogs } from "../targets/logs.ts";
-import { runLabels } from "../targets/labels.ts";
-import { freePort } from "../targets/ports.ts";
+import { saveLogs } from "../docker/logs.ts";
+import { runLabels } from "../docker/labels.ts";
+import { freePort } from "../docker/ports.ts";
 import { CONTROL_PORT, ProxyControlClient } from "./control.ts";
 import { ensureProxyImage } from "./image.ts";
-import type { TargetsContext } from "../targets/context.ts";
+import type { TargetsContext } from "../docker/context.ts";
 export const PROXY_LABEL = "steadystate.proxy";
 const READY_TIMEOUT_MS = 10_000;
 

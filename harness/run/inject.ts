@@ -5,7 +5,7 @@ import type Docker from "dockerode";
 import type { Topology } from "../faults/fault.ts";
 import { applySteps } from "../faults/restore.ts";
 import { drawsVictims } from "../faults/select.ts";
-import type { Replica } from "../targets/replica.ts";
+import type { Replica } from "../docker/replica.ts";
 import { scheduledFault, type FaultRecord } from "../contracts/journal.ts";
 import type { PlannedFault } from "./schedule.ts";
 import { sleep } from "../contracts/time.ts";

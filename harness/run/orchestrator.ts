@@ -15,7 +15,7 @@ import { startHostProxies } from "../proxy/host-proxies.ts";
 import { Recorder } from "../metrics/recorder.ts";
 import { runProbe } from "../probes/probe.ts";
 import type { Scenario } from "../scenario/scenario.ts";
-import { connectDocker } from "../targets/docker.ts";
+import { connectDocker } from "../docker/docker.ts";
 import { startTargets, type RunningTargets } from "../targets/containers.ts";
 import { checkBlastRadius } from "../faults/blast-radius.ts";
 import { applySteps } from "../faults/restore.ts";
@@ -35,7 +35,7 @@ import { Teardown, withTimeout, type UndoFailure } from "../contracts/teardown.t
 import { UndoLog } from "./undo-log.ts";
 import { writeReports } from "../../reports/write.ts";
 import { LOAD_SOURCE } from "../contracts/journal.ts";
-import type { TargetsContext } from "../targets/context.ts";
+import type { TargetsContext } from "../docker/context.ts";
 import type { RestoreStep } from "../contracts/restore-steps.ts";
 export interface LiveStats {
   elapsedMs: number;

@@ -4,6 +4,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
 import type { HostCapabilities } from "../specs/faults/capabilities.ts";
+import type { RuleChecker } from "../specs/detect/rules.ts";
 import { CapabilityError, ScenarioError, UsageError, type Issue, type Located } from "../contracts/errors.ts";
 import { hostIssues } from "./fault-section.ts";
 import { validateScenario } from "./validate.ts";
@@ -12,14 +13,18 @@ import type { Scenario } from "./scenario.ts";
 export interface LoadOptions {
   /** Also refuse faults this machine cannot inject (CapabilityError, exit 3). */
   capabilities?: HostCapabilities;
+  /** Checks rule files beyond reading them (the CLI passes promtool). */
+  checkRules?: RuleChecker;
 }
 
 export type Validate<T> = (raw: unknown, file: string) => { value?: T | undefined; issues: Issue[] };
 
-const scenarioValidator: Validate<Scenario> = (raw, file) => {
-  const { scenario, issues } = validateScenario(raw, file, dirname(file));
-  return { value: scenario, issues };
-};
+const scenarioValidator =
+  (checkRules?: RuleChecker): Validate<Scenario> =>
+  (raw, file) => {
+    const { scenario, issues } = validateScenario(raw, file, dirname(file), checkRules);
+    return { value: scenario, issues };
+  };
 
 export function loadScenario(path: string, opts: LoadOptions = {}): Scenario {
   const { file, text } = readText(path, "scenario");
@@ -28,7 +33,7 @@ export function loadScenario(path: string, opts: LoadOptions = {}): Scenario {
 
 /** Parses scenario text; `shownAs` is the file name used in messages. */
 export function parseScenario(text: string, file: string, shownAs = file, opts: LoadOptions = {}): Scenario {
-  const { value: scenario, locate } = parseLocated(text, file, shownAs, scenarioValidator);
+  const { value: scenario, locate } = parseLocated(text, file, shownAs, scenarioValidator(opts.checkRules));
   const unable = opts.capabilities ? hostIssues(scenario, opts.capabilities) : [];
   if (unable.length) throw new CapabilityError(shownAs, unable.map(locate));
   return scenario;

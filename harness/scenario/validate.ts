@@ -6,6 +6,7 @@ import type { z } from "zod";
 import type { CheckSpec } from "../specs/checks/check.ts";
 import { validateCheck } from "../specs/checks/section.ts";
 import { checkDetectionObjectives, validateDetection, type DetectionSpec } from "../specs/detect/scenario.ts";
+import type { RuleChecker } from "../specs/detect/rules.ts";
 import type { FaultBase } from "../specs/faults/fault.ts";
 import { faultSpecs as faultRegistry } from "../specs/faults/registry.ts";
 import { maxReplicas, validateHeal, type HealRule } from "../specs/heal/scenario.ts";
@@ -45,14 +46,16 @@ interface Context {
   dir: string;
   issues: Issue[];
   section: Section;
+  /** Checks rule files beyond reading them (the CLI passes promtool). */
+  checkRules?: RuleChecker;
 }
 
-export function validateScenario(raw: unknown, file: string, dir: string): { scenario?: Scenario; issues: Issue[] } {
+export function validateScenario(raw: unknown, file: string, dir: string, checkRules?: RuleChecker): { scenario?: Scenario; issues: Issue[] } {
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
     return { issues: [{ path: [], message: "a scenario is a YAML mapping with version, name, targets, load, …" }] };
   }
   const issues: Issue[] = [];
-  const ctx: Context = { doc: raw as Record<string, unknown>, dir, issues, section: sectionParser(issues) };
+  const ctx: Context = { doc: raw as Record<string, unknown>, dir, issues, section: sectionParser(issues), checkRules };
   const header = ctx.section(headerSchema, raw, []);
 
   const { targets, rawTargets, imported } = validateTargets(ctx);
@@ -301,7 +304,7 @@ function validateSlo({ doc, issues }: Context): { slo: Objective[]; placed: Plac
 
 /** null when the scenario configures no detection, undefined when it does but wrongly. */
 function validateDetectionSection(
-  { doc, dir, issues, section }: Context,
+  { doc, dir, issues, section, checkRules }: Context,
   targetNames: string[],
   probes: ProbeSpec[],
   faults: FaultSpec[],
@@ -310,7 +313,7 @@ function validateDetectionSection(
   if (doc.detection === undefined) return null;
   return validateDetection(
     doc.detection,
-    { dir, targetNames, probeNames: probes.map((p) => p.name), faults, loadDurationMs: load?.durationMs },
+    { dir, targetNames, probeNames: probes.map((p) => p.name), faults, loadDurationMs: load?.durationMs, checkRules },
     issues,
     section,
   );

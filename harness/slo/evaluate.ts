@@ -1,5 +1,5 @@
 import type { Journal, SloResult } from "../contracts/journal.ts";
-import { distribution } from "../trials/distribution.ts";
+import { distribution } from "./distribution.ts";
 import { holds, type Objective } from "../specs/slo/grammar.ts";
 import { splitMetric } from "../specs/slo/metrics.ts";
 import { sloMetrics, type SloMetric } from "./metrics.ts";

@@ -4,7 +4,7 @@
 // and are ended too. Without a run id, runs still in progress on this host (their harness process alive)
 // are left alone: naming one removes it anyway.
 import type Docker from "dockerode";
-import { PID_LABEL, RUN_LABEL } from "./labels.ts";
+import { PID_LABEL, RUN_LABEL } from "../docker/labels.ts";
 import { hostRunProcesses } from "../host/processes.ts";
 import { isHarnessAlive } from "../host/run-owner.ts";
 

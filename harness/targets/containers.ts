@@ -8,12 +8,12 @@ import type { Target } from "../scenario/scenario.ts";
 import { InfraError } from "../contracts/errors.ts";
 import { waitHealthy } from "./health.ts";
 import { attachContainer, urlTargetBase } from "./external.ts";
-import { buildTargetImage, ensureBaseImage, requireLocalImage } from "./images.ts";
-import { runLabels, TARGET_LABEL } from "./labels.ts";
-import { saveLogs } from "./logs.ts";
-import { DOCKER_PORT_TAKEN, startOnFreePort } from "./ports.ts";
-import type { Replica } from "./replica.ts";
-import type { TargetsContext } from "./context.ts";
+import { buildTargetImage, ensureBaseImage, requireLocalImage } from "../docker/images.ts";
+import { runLabels, TARGET_LABEL } from "../docker/labels.ts";
+import { saveLogs } from "../docker/logs.ts";
+import { DOCKER_PORT_TAKEN, startOnFreePort } from "../docker/ports.ts";
+import type { Replica } from "../docker/replica.ts";
+import type { TargetsContext } from "../docker/context.ts";
 export interface ReplicaReport {
   name: string;
   restarts: number;

@@ -4,8 +4,8 @@
 import type Docker from "dockerode";
 import { InfraError } from "../contracts/errors.ts";
 import type { Target } from "../scenario/scenario.ts";
-import { isNotFound } from "./docker.ts";
-import type { Replica } from "./replica.ts";
+import { isNotFound } from "../docker/docker.ts";
+import type { Replica } from "../docker/replica.ts";
 
 export async function attachContainer(docker: Docker, t: Target): Promise<Replica> {
   const name = t.container!;

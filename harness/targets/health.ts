@@ -2,7 +2,7 @@
 import type Docker from "dockerode";
 import { InfraError } from "../contracts/errors.ts";
 import { httpGet } from "../probes/http.ts";
-import type { Replica } from "./replica.ts";
+import type { Replica } from "../docker/replica.ts";
 
 export interface HealthSpec {
   path: string;

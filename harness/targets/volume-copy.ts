@@ -4,8 +4,8 @@
 // along and no copy program is needed in the image (there is no `cp` in it, and no registry to pull one).
 import type Docker from "dockerode";
 import type { Teardown } from "../contracts/teardown.ts";
-import { BASE_IMAGE, ensureBaseImage } from "./images.ts";
-import { runLabels } from "./labels.ts";
+import { BASE_IMAGE, ensureBaseImage } from "../docker/images.ts";
+import { runLabels } from "../docker/labels.ts";
 
 // The same path in both helpers: the tar's entries (volume/…) land where they were read from.
 const MOUNT = "/volume";

@@ -8,7 +8,7 @@ import { formatValue } from "../specs/slo/grammar.ts";
 import { evaluateObjectives } from "../slo/evaluate.ts";
 import { sloMetrics, type SloMetric } from "../slo/metrics.ts";
 import { sloMetricSpecs, type SloMetricName } from "../specs/slo/metrics.ts";
-import { distribution, type Distribution } from "./distribution.ts";
+import { distribution, type Distribution } from "../slo/distribution.ts";
 
 export const AGGREGATE_SCHEMA_VERSION = 1;
 

@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { Comparison } from "../../harness/canary/render.ts";
+import type { Comparison } from "../../reports/canary.ts";
 import type { Aggregate } from "../../harness/trials/aggregate.ts";
 import { leftovers, readJournal, runCli, tempDir } from "./helpers.ts";
 

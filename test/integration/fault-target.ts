@@ -6,9 +6,9 @@ import { join } from "node:path";
 import { GenericContainer, Wait, type StartedTestContainer } from "testcontainers";
 import type { FaultContext } from "../../harness/faults/fault.ts";
 import type { RestoreStep } from "../../harness/contracts/restore-steps.ts";
-import { buildTargetImage } from "../../harness/targets/images.ts";
-import { freePort } from "../../harness/targets/ports.ts";
-import type { Replica } from "../../harness/targets/replica.ts";
+import { buildTargetImage } from "../../harness/docker/images.ts";
+import { freePort } from "../../harness/docker/ports.ts";
+import type { Replica } from "../../harness/docker/replica.ts";
 import { docker, ROOT } from "./helpers.ts";
 
 export interface ApiContainer {

@@ -1,7 +1,7 @@
 // Integration tests need a Docker daemon; images are built once here so that no test pays for a build.
 import { join } from "node:path";
-import { connectDocker } from "../../harness/targets/docker.ts";
-import { buildTargetImage, ensureBaseImage } from "../../harness/targets/images.ts";
+import { connectDocker } from "../../harness/docker/docker.ts";
+import { buildTargetImage, ensureBaseImage } from "../../harness/docker/images.ts";
 
 export default async function setup(): Promise<void> {
   const docker = await connectDocker().catch((e: Error & { fix?: string }) => {

@@ -1,6 +1,6 @@
 import { GenericContainer, Wait, type StartedTestContainer } from "testcontainers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BASE_IMAGE } from "../../harness/targets/images.ts";
+import { BASE_IMAGE } from "../../harness/docker/images.ts";
 import { docker, leftovers, readJournal, readRunId, runCli, startCli, tempDir } from "./helpers.ts";
 
 describe("interruptions and leftovers (real Docker)", () => {

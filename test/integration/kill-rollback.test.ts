@@ -11,7 +11,7 @@ import { uniformInt } from "pure-rand/distribution/uniformInt";
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inNetnsOfPid } from "../../harness/faults/netns.ts";
-import { overlayUpperDir } from "../../harness/targets/docker-api.ts";
+import { overlayUpperDir } from "../../harness/docker/docker-api.ts";
 import { scaled } from "../soak.ts";
 import { startApi, type ApiContainer } from "./fault-target.ts";
 import { docker, leftovers, readJournal, readRunId, ROOT, runCli, startCli, tempDir } from "./helpers.ts";

@@ -8,7 +8,7 @@ import type { FaultKindName } from "../../harness/specs/faults/registry.ts";
 import type { RestoreStep } from "../../harness/contracts/restore-steps.ts";
 import { httpGet } from "../../harness/probes/http.ts";
 import { sleep } from "../../harness/contracts/time.ts";
-import { overlayUpperDir } from "../../harness/targets/docker-api.ts";
+import { overlayUpperDir } from "../../harness/docker/docker-api.ts";
 import { faultContext, startApi, type ApiContainer } from "./fault-target.ts";
 import { containerEvents, docker, httpPost } from "./helpers.ts";
 import type { FaultBase } from "../../harness/specs/faults/fault.ts";

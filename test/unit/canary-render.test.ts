@@ -2,9 +2,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { compareFolders, comparisonExitCode, writeComparison } from "../../harness/canary/compare.ts";
+import { compareFolders, comparisonExitCode, writeComparison } from "../../reports/comparison.ts";
 import { loadJudgeConfig, type JudgeConfig } from "../../harness/canary/config.ts";
-import { comparisonMarkdown, comparisonSection, comparisonText } from "../../harness/canary/render.ts";
+import { comparisonMarkdown, comparisonSection, comparisonText } from "../../reports/canary.ts";
 import { makeJournal, type FixtureOptions } from "../fixtures/journal.ts";
 
 const config = loadJudgeConfig(undefined);

@@ -6,7 +6,7 @@ import { once } from "node:events";
 import { afterAll, describe, expect, it } from "vitest";
 import { isHarnessAlive } from "../../harness/host/run-owner.ts";
 import { liveRuns } from "../../harness/targets/cleanup.ts";
-import { PID_LABEL, RUN_LABEL, runLabels } from "../../harness/targets/labels.ts";
+import { PID_LABEL, RUN_LABEL, runLabels } from "../../harness/docker/labels.ts";
 
 const children: ChildProcess[] = [];
 /** A live process whose command line does (or does not) name steadystate. */

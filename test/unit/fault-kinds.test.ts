@@ -14,7 +14,7 @@ import { renderDryRun } from "../../harness/cli/dry-run.ts";
 import { FaultRunner, type InjectContext } from "../../harness/run/inject.ts";
 import { planFaults } from "../../harness/run/schedule.ts";
 import { parseScenario } from "../../harness/scenario/parse.ts";
-import type { Replica } from "../../harness/targets/replica.ts";
+import type { Replica } from "../../harness/docker/replica.ts";
 import { CAPABILITIES, type HostCapabilities } from "../../harness/specs/faults/capabilities.ts";
 const file = join(import.meta.dirname, "..", "..", "scenarios", "inline.yaml");
 

@@ -8,7 +8,7 @@ import { Healer, type HealerContext } from "../../harness/heal/healer.ts";
 import { parseScenario } from "../../harness/scenario/parse.ts";
 import { join } from "node:path";
 import type { RunningTargets } from "../../harness/targets/containers.ts";
-import type { TargetsContext } from "../../harness/targets/context.ts";
+import type { TargetsContext } from "../../harness/docker/context.ts";
 const root = join(import.meta.dirname, "..", "..");
 
 function setup(heal: string) {

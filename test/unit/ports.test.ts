@@ -2,7 +2,7 @@
 // any other failure ends it at once.
 import { createServer } from "node:net";
 import { describe, expect, it } from "vitest";
-import { DOCKER_PORT_TAKEN, startOnFreePort } from "../../harness/targets/ports.ts";
+import { DOCKER_PORT_TAKEN, startOnFreePort } from "../../harness/docker/ports.ts";
 
 describe("startOnFreePort", () => {
   it("hands start a loopback port nothing listens on", async () => {

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { compareFolders, comparisonExitCode, writeComparison } from "../../harness/canary/compare.ts";
+import { compareFolders, comparisonExitCode, writeComparison } from "../../reports/comparison.ts";
 import { loadJudgeConfig } from "../../harness/canary/config.ts";
 import { assertNoTrials, readRunFolder } from "../../harness/trials/folder.ts";
 import { JSON_LEFT_AS_IS, rerender } from "../../reports/rerender.ts";

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { checkBlastRadius } from "../../harness/faults/blast-radius.ts";
 import { applySteps } from "../../harness/faults/restore.ts";
 import { replayUndoLog, UndoLog } from "../../harness/run/undo-log.ts";
-import type { Replica } from "../../harness/targets/replica.ts";
+import type { Replica } from "../../harness/docker/replica.ts";
 
 const noDocker = {} as Docker;
 const dir = () => mkdtempSync(join(tmpdir(), "steadystate-undo-"));

@@ -148,7 +148,7 @@ describe("variants (A/B runs)", () => {
 `;
 
   it("reads the overrides of each side and applies them over the targets (env merged)", async () => {
-    const { applyVariant } = await import("../../harness/canary/ab.ts");
+    const { applyVariant } = await import("../../harness/run/ab.ts");
     const s = parseScenario(AB.replace("port: 8080 }", "port: 8080, env: { WORK_MS: 1 } }"), join(root, "scenarios", "inline.yaml"));
     expect(s.variants).toEqual({ baseline: { api: { env: { LATENCY_MS: "20" } } }, canary: { api: { env: { LATENCY_MS: "26" }, replicas: 2 } } });
     expect(applyVariant(s, "baseline").targets.api).toMatchObject({ env: { WORK_MS: "1", LATENCY_MS: "20" }, replicas: 1, buildDir: join(root, "fixtures", "api") });

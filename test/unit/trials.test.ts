@@ -2,14 +2,14 @@ import { describe, expect, it } from "vitest";
 import { parseObjective } from "../../harness/specs/slo/grammar.ts";
 import { evaluateObjectives, evaluateSlos } from "../../harness/slo/evaluate.ts";
 import { sloUnits } from "../../harness/specs/slo/metrics.ts";
-import { renderTrialsSummary, table } from "../../harness/cli/summary.ts";
+import { renderTrialsSummary } from "../../harness/cli/summary.ts";
 import { aggregateTrials } from "../../harness/trials/aggregate.ts";
 import { formulaRows } from "../../reports/formulas.ts";
-import { distribution } from "../../harness/trials/distribution.ts";
-import { trialScenario } from "../../harness/trials/repeat.ts";
+import { distribution } from "../../harness/slo/distribution.ts";
+import { trialScenario } from "../../harness/run/repeat.ts";
 import type { Scenario } from "../../harness/scenario/scenario.ts";
 import { makeJournal } from "../fixtures/journal.ts";
-
+import { table } from "../../reports/text-table.ts";
 const objective = (text: string) => {
   const r = parseObjective(text, sloUnits);
   if (!r.ok) throw new Error(r.message);

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import type { FaultContext } from "../../harness/faults/fault.ts";
 import { pauseRuntime as pause } from "../../harness/faults/pause.ts";
 import { stopRuntime as stop } from "../../harness/faults/stop.ts";
-import type { Replica } from "../../harness/targets/replica.ts";
+import type { Replica } from "../../harness/docker/replica.ts";
 
 /** A container whose state changes under the undo, as when another fault acts at the same moment. */
 function racingContainer(states: { Running: boolean; Paused: boolean }[], failing: "start" | "unpause", error: string) {

@@ -16,7 +16,7 @@ import type { PlacedObjective } from "../slo/error-budget.ts";
 import { splitMetric } from "../slo/metrics.ts";
 import type { DetectorKindSpec } from "./detector.ts";
 import { detectorKinds, detectorSpecs } from "./registry.ts";
-import { checkRuleFile } from "./rules.ts";
+import { checkRuleFile, type RuleChecker } from "./rules.ts";
 import { QUERY_SIGNAL, signalNames, signals, type SignalInfo, type SignalName } from "./signals.ts";
 
 export type PrometheusSpec =
@@ -62,6 +62,8 @@ export interface DetectionContext {
   probeNames: string[];
   faults: readonly { kind: string; atMs: number; index: number }[];
   loadDurationMs: number | undefined;
+  /** Checks rule files beyond reading them (promtool), when the caller has one. */
+  checkRules?: RuleChecker;
 }
 
 const BUCKET_MS = 100;
@@ -105,7 +107,7 @@ export function validateDetection(raw: unknown, ctx: DetectionContext, issues: I
   // The parts are checked even when another key of the section is wrong, so every problem shows at once.
   const parts = isMapping(raw) ? raw : {};
   const list = (v: unknown) => (Array.isArray(v) ? v : []);
-  const prometheus = parts.prometheus === undefined ? null : validatePrometheus(parts.prometheus, ctx.dir, issues, section);
+  const prometheus = parts.prometheus === undefined ? null : validatePrometheus(parts.prometheus, ctx, issues, section);
   const ruleAlerts = prometheus?.spec.mode === "external" ? null : (prometheus?.alerts ?? []);
 
   const canQuery = prometheus !== null && (prometheus.spec.mode === "local" || prometheus.spec.url !== null);
@@ -164,7 +166,7 @@ export function checkDetectionObjectives(slo: readonly PlacedObjective[], detect
   }
 }
 
-function validatePrometheus(raw: unknown, dir: string, issues: Issue[], section: Section): { spec: PrometheusSpec; alerts: string[] } | null {
+function validatePrometheus(raw: unknown, { dir, checkRules }: DetectionContext, issues: Issue[], section: Section): { spec: PrometheusSpec; alerts: string[] } | null {
   const path: Path = ["detection", "prometheus"];
   const p = section(prometheusSchema, raw, path);
   if (!p) return null;
@@ -196,7 +198,7 @@ function validatePrometheus(raw: unknown, dir: string, issues: Issue[], section:
       issues.push({ path: at, message: `file ${file} does not exist` });
       return file;
     }
-    const check = checkRuleFile(file);
+    const check = checkRuleFile(file, checkRules);
     for (const problem of check.problems) issues.push({ path: at, message: problem });
     alerts.push(...check.alerts);
     return file;

@@ -5,11 +5,11 @@
 import { join, resolve } from "node:path";
 import type Docker from "dockerode";
 import { writeTrialsReports } from "../../reports/write.ts";
-import { runScenario, type Progress, type RunResult } from "../run/orchestrator.ts";
+import { runScenario, type Progress, type RunResult } from "./orchestrator.ts";
 import type { Scenario } from "../scenario/scenario.ts";
 import { splitMetric } from "../specs/slo/metrics.ts";
-import { aggregateTrials, type Aggregate, type Trial } from "./aggregate.ts";
-import { assertNoTrials, trialDir } from "./folder.ts";
+import { aggregateTrials, type Aggregate, type Trial } from "../trials/aggregate.ts";
+import { assertNoTrials, trialDir } from "../trials/folder.ts";
 
 export interface TrialsOptions {
   formats?: string[];

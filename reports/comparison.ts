@@ -2,13 +2,13 @@
 // canary, and says which exit code the verdict maps to (0 pass, 1 fail, marginal as configured).
 import { writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { chosenFormats } from "../../reports/write.ts";
-import { UsageError } from "../contracts/errors.ts";
-import { folderJournals, readRunFolder } from "../trials/folder.ts";
-import type { JudgeConfig } from "./config.ts";
-import { judge } from "./judge.ts";
-import { comparisonHtml, comparisonMarkdown, type Comparison } from "./render.ts";
-import type { Side } from "./samples.ts";
+import { chosenFormats } from "./write.ts";
+import { UsageError } from "../harness/contracts/errors.ts";
+import { folderJournals, readRunFolder } from "../harness/trials/folder.ts";
+import type { JudgeConfig } from "../harness/canary/config.ts";
+import { judge } from "../harness/canary/judge.ts";
+import { comparisonHtml, comparisonMarkdown, type Comparison } from "./canary.ts";
+import type { Side } from "../harness/canary/samples.ts";
 
 function side(label: string, path: string): Side & { path: string } {
   const journals = folderJournals(readRunFolder(path));

@@ -1,12 +1,12 @@
 // The judgement, as plain data (compare.json) and as text: a terminal table, Markdown for a PR comment and
 // an HTML section (compare.html is that section in a page). Each metric row: baseline, canary, shift, interval, result.
-import { escapeHtml as esc } from "../../reports/escape.ts";
-import { badge, htmlDocument, htmlTable } from "../../reports/html/document.ts";
-import { mdTable } from "../../reports/markdown.ts";
-import { formatDuration } from "../contracts/units.ts";
-import { table } from "../cli/summary.ts";
-import type { JudgeConfig } from "./config.ts";
-import type { Judgement, MetricResult } from "./judge.ts";
+import { escapeHtml as esc } from "./escape.ts";
+import { badge, htmlDocument, htmlTable } from "./html/document.ts";
+import { mdTable } from "./markdown.ts";
+import { formatDuration } from "../harness/contracts/units.ts";
+import { table } from "./text-table.ts";
+import type { JudgeConfig } from "../harness/canary/config.ts";
+import type { Judgement, MetricResult } from "../harness/canary/judge.ts";
 
 export interface SideInfo {
   path: string;

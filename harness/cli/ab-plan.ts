@@ -3,10 +3,10 @@
 // shown (target env may hold secrets; only the names of the variables a variant sets).
 import type { VariantName } from "../scenario/schema.ts";
 import type { Scenario } from "../scenario/scenario.ts";
-import { requireVariants } from "./ab.ts";
-import { COMPARISON_FILES, comparisonForms, marginalExitCode } from "./compare.ts";
-import type { JudgeConfig } from "./config.ts";
-import { pct } from "./judge.ts";
+import { requireVariants } from "../run/ab.ts";
+import { COMPARISON_FILES, comparisonForms, marginalExitCode } from "../../reports/comparison.ts";
+import type { JudgeConfig } from "../canary/config.ts";
+import { pct } from "../canary/judge.ts";
 
 type Override = NonNullable<Scenario["variants"]>[VariantName][string];
 

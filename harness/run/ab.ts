@@ -9,10 +9,10 @@ import type { Scenario, Target } from "../scenario/scenario.ts";
 import { UsageError } from "../contracts/errors.ts";
 import type { Aggregate, Trial } from "../trials/aggregate.ts";
 import { assertNoTrials, trialDir } from "../trials/folder.ts";
-import { endsSeries, finishTrials, runTrial, type TrialsOptions } from "../trials/repeat.ts";
-import { compareFolders, writeComparison } from "./compare.ts";
-import type { JudgeConfig } from "./config.ts";
-import type { Comparison } from "./render.ts";
+import { endsSeries, finishTrials, runTrial, type TrialsOptions } from "./repeat.ts";
+import { compareFolders, writeComparison } from "../../reports/comparison.ts";
+import type { JudgeConfig } from "../canary/config.ts";
+import type { Comparison } from "../../reports/canary.ts";
 
 /** The scenario with one variant's target overrides applied (env merged, build/image replaced). */
 export function applyVariant(s: Scenario, name: VariantName): Scenario {
