@@ -20,8 +20,9 @@ export interface Helper {
   exited: Promise<{ code: number | null; stderr: string }>;
 }
 
-export async function spawnInCgroups(ctx: FaultContext, cg: ContainerCgroups, command: string, args: string[]): Promise<Helper> {
-  const child = spawn(command, args, { stdio: ["pipe", "ignore", "pipe"] });
+/** `stdout`: an open file the helper writes to (the parent's copy stays open: its owner closes it). */
+export async function spawnInCgroups(ctx: FaultContext, cg: ContainerCgroups, command: string, args: string[], stdout?: number): Promise<Helper> {
+  const child = spawn(command, args, { stdio: ["pipe", stdout ?? "ignore", "pipe"] });
   let stderr = "";
   child.stderr!.on("data", (d) => (stderr += d));
   child.stdin!.on("error", () => undefined); // EPIPE when the helper ends first: its exit says why
@@ -63,15 +64,17 @@ export interface WriteResult {
 /**
  * Writes `bytes` zeros to `file` through `dd` running in the container's cgroups: memory (tmpfs pages,
  * page cache) is charged to the container, as if it had written the file itself. Bounded by `timeoutMs`;
- * `stopWhen` is polled every 10 ms and ends the writing at once.
+ * `stopWhen` is polled every 10 ms and ends the writing at once. With `fd`, dd writes to that file, already
+ * open (created where it was checked to be), and `file` only names it in messages.
  */
 export async function writeInCgroups(
   ctx: FaultContext,
   cg: ContainerCgroups,
   file: string,
-  opts: { bytes: number; timeoutMs: number; stopWhen?: () => boolean },
+  opts: { bytes: number; timeoutMs: number; stopWhen?: () => boolean; fd?: number },
 ): Promise<WriteResult> {
-  const dd = await spawnInCgroups(ctx, cg, "dd", [`of=${file}`, "bs=1M", "iflag=fullblock", "status=none"]);
+  const args = ["bs=1M", "iflag=fullblock", "status=none"];
+  const dd = await spawnInCgroups(ctx, cg, "dd", opts.fd === undefined ? [`of=${file}`, ...args] : args, opts.fd);
   let written = 0;
   let stopped = false;
   let ended = false;
