@@ -1,4 +1,4 @@
-import { existsSync, statfsSync } from "node:fs";
+import { closeSync, statfsSync } from "node:fs";
 import { join } from "node:path";
 import { InfraError } from "../contracts/errors.ts";
 import { formatSize } from "../contracts/units.ts";
@@ -7,6 +7,7 @@ import { hostPid, type Replica } from "../docker/replica.ts";
 import type Docker from "dockerode";
 import { containerCgroups } from "./cgroup.ts";
 import { writeInCgroups } from "./cgroup-helper.ts";
+import { assertFree, ContainedPathError, createInDir, openDirInRoot, type ContainedDir } from "./contained-path.ts";
 import { onEachVictim } from "./fault.ts";
 import { applyStep } from "./restore.ts";
 import type { FaultRuntime } from "./fault.ts";
@@ -18,44 +19,83 @@ const WRITE_TIMEOUT_MS = 60_000;
 export const diskFillRuntime: FaultRuntime<DiskFillParams> = {
   inject: (ctx, p) =>
     onEachVictim(ctx, async (victim) => {
-      const where = await fillLocation(ctx.docker, victim, p.path);
-      const fs = statfsSync(where.writeDir);
-      if (fs.type !== TMPFS_MAGIC && !p.allowHostDisk) {
-        throw new InfraError(
-          `disk-fill of ${p.path} in ${victim.containerName} would fill ${where.writeDir}, a disk the Docker host shares with every container and itself`,
-          `mount a tmpfs in the target (targets.${victim.target}.tmpfs: { ${p.path}: 64m }) and fill that, or set allowHostDisk: true on the fault`,
-        );
-      }
-      const total = fs.blocks * fs.bsize;
-      const free = fs.bfree * fs.bsize;
-      const wanted = "bytes" in p.size ? p.size.bytes : Math.max(0, Math.ceil(p.size.percent * total) - (total - free));
-      const name = `.steadystate-fill-${ctx.tag}`;
-      const step: RestoreStep = { op: "remove", path: join(where.removeDir, name) };
-      ctx.willChange(step);
-      const undo = () => applyStep(ctx.docker, step);
+      // The fill is written from the host through the container's root: `path` is opened there as the
+      // container sees it (contained-path.ts), so that no link the container made points it at the host.
+      const contained = <T>(act: () => T): T => {
+        try {
+          return act();
+        } catch (e) {
+          if (!(e instanceof ContainedPathError)) throw e;
+          throw new InfraError(
+            `disk-fill of ${p.path} in ${victim.containerName} refused: ${e.message} in the container`,
+            "point path at a folder of the container (its links are followed as the container sees them, never out of it)",
+          );
+        }
+      };
+      const pid = await hostPid(ctx.docker, victim);
+      const dir = contained(() => openDirInRoot(`/proc/${pid}/root`, p.path));
       try {
-        const cg = await containerCgroups(ctx.docker, victim);
-        const r = await writeInCgroups(ctx, cg, join(where.writeDir, name), { bytes: wanted, timeoutMs: WRITE_TIMEOUT_MS });
-        const left = statfsSync(where.writeDir).bfree * fs.bsize;
-        ctx.log(`filled ${p.path} of ${victim.containerName} (${where.kind}): ${r.full ? "full" : `${formatSize(wanted, "binary")} written`}, ${formatSize(left, "binary")} free`);
-      } catch (e) {
-        await undo();
-        throw e;
+        return await fill(dir);
+      } finally {
+        dir.close();
       }
-      return undo;
+
+      async function fill(dir: ContainedDir) {
+        const where = await fillLocation(ctx.docker, victim, dir.path, pid);
+        const led = dir.path === p.path ? "" : ` (${p.path} leads to ${dir.path})`;
+        const here = `/proc/self/fd/${dir.fd}`; // the folder opened, whatever its path names meanwhile
+        const fs = statfsSync(here);
+        if (fs.type !== TMPFS_MAGIC && !p.allowHostDisk) {
+          throw new InfraError(
+            `disk-fill of ${p.path}${led} in ${victim.containerName} would fill ${where.hostDir}, a disk the Docker host shares with every container and itself`,
+            `mount a tmpfs in the target (targets.${victim.target}.tmpfs: { ${dir.path}: 64m }) and fill that, or set allowHostDisk: true on the fault`,
+          );
+        }
+        const total = fs.blocks * fs.bsize;
+        const free = fs.bfree * fs.bsize;
+        const wanted = "bytes" in p.size ? p.size.bytes : Math.max(0, Math.ceil(p.size.percent * total) - (total - free));
+        const name = `.steadystate-fill-${ctx.tag}`;
+        // Something already at the file's name (a link) is refused before the undo is logged: the undo
+        // deletes only a file this fault made.
+        contained(() => assertFree(dir, name));
+        const step: RestoreStep = { op: "remove", path: join(where.removeDir, name) };
+        ctx.willChange(step);
+        const undo = () => applyStep(ctx.docker, step);
+        try {
+          // Created in the folder opened above (O_EXCL, O_NOFOLLOW) and only then handed to dd: a link
+          // planted meanwhile cannot redirect it.
+          const fd = contained(() => createInDir(dir, name));
+          let r;
+          try {
+            const cg = await containerCgroups(ctx.docker, victim);
+            r = await writeInCgroups(ctx, cg, join(where.hostDir, name), { bytes: wanted, timeoutMs: WRITE_TIMEOUT_MS, fd });
+          } finally {
+            closeSync(fd);
+          }
+          const left = statfsSync(here).bfree * fs.bsize;
+          ctx.log(`filled ${p.path}${led} of ${victim.containerName} (${where.kind}): ${r.full ? "full" : `${formatSize(wanted, "binary")} written`}, ${formatSize(left, "binary")} free`);
+        } catch (e) {
+          await undo();
+          throw e;
+        }
+        return undo;
+      }
     }),
 };
 
 interface FillLocation {
   kind: "writable layer" | "volume" | "tmpfs";
-  /** Host path of the folder to write into. */
-  writeDir: string;
+  /** Host path of the folder filled, as messages name it. */
+  hostDir: string;
   /** Host path of the same folder that stays valid across restarts (where the undo deletes the file). */
   removeDir: string;
 }
 
-/** Where `path` of the container lives on the host: its tmpfs, a volume or bind mount, or the writable layer. */
-async function fillLocation(docker: Docker, victim: Replica, path: string): Promise<FillLocation> {
+/**
+ * Which filesystem holds `path` (where the container's path led: no links in it) and the host's name for
+ * it: its tmpfs, a volume or bind mount, or the writable layer.
+ */
+async function fillLocation(docker: Docker, victim: Replica, path: string, pid: number): Promise<FillLocation> {
   const info = await docker.getContainer(victim.containerId).inspect();
   const under = (dest: string) => dest === "/" || path === dest || path.startsWith(dest.replace(/\/$/, "") + "/");
   const mounts = [
@@ -65,15 +105,14 @@ async function fillLocation(docker: Docker, victim: Replica, path: string): Prom
     .filter((m) => under(m.dest))
     .sort((a, b) => b.dest.length - a.dest.length);
   const mount = mounts[0];
-  const inContainer = async () => join(`/proc/${await hostPid(docker, victim)}/root`, path);
   if (mount?.type === "tmpfs") {
     // A tmpfs lives and dies with the container's processes: reach it through them.
-    const dir = await inContainer();
-    return { kind: "tmpfs", writeDir: dir, removeDir: dir };
+    const dir = join(`/proc/${pid}/root`, path);
+    return { kind: "tmpfs", hostDir: dir, removeDir: dir };
   }
   if (mount) {
     const dir = join(mount.source, path.slice(mount.dest.length));
-    return { kind: "volume", writeDir: dir, removeDir: dir };
+    return { kind: "volume", hostDir: dir, removeDir: dir };
   }
   const upper = overlayUpperDir(info);
   if (!upper) {
@@ -82,8 +121,8 @@ async function fillLocation(docker: Docker, victim: Replica, path: string): Prom
       "fill a volume or tmpfs path of the container instead (path: /data)",
     );
   }
-  // Folders of lower layers exist in the upper one only once changed: write through the container's view
-  // then (the file lands in the upper layer all the same), and undo through the upper layer.
-  const removeDir = join(upper, path);
-  return { kind: "writable layer", writeDir: existsSync(removeDir) ? removeDir : await inContainer(), removeDir };
+  // The file lands in the upper layer even when written through the container's view of a folder that
+  // only a lower layer has: it is deleted there.
+  const dir = join(upper, path);
+  return { kind: "writable layer", hostDir: dir, removeDir: dir };
 }

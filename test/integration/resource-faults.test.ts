@@ -1,6 +1,7 @@
 // Each resource and disk fault injected into a real container, its effect observed from outside (HTTP,
 // the cgroup files Docker's own stats read, Docker events), then its undo: every value back as it was.
-import { existsSync, readdirSync, readFileSync, statfsSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statfsSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { faultKind } from "../../harness/faults/registry.ts";
@@ -190,6 +191,48 @@ describe("resource and disk faults (real Docker)", () => {
     expect(existsSync(`/proc/${await a.pid()}/root/.steadystate-fill-${ctx.tag}`)).toBe(true); // seen at / inside
     await undo();
     expect(existsSync(file)).toBe(false);
+  });
+
+  it("disk-fill refuses the links a container planted to a host folder (which stays untouched); a plain fill still works", async () => {
+    const hostDir = mkdtempSync(join(tmpdir(), "steadystate-host-"));
+    writeFileSync(join(hostDir, "keep"), "host");
+    try {
+      const a = await api({ tmpfs: { "/data": "rw,size=32m" } });
+      const ctx = faultContext(a.victim);
+      const name = `.steadystate-fill-${ctx.tag}`;
+      // Made by a process of the container, as any of its processes could: a folder and the fill file's
+      // own name pointing at the host's folder (paths the host's kernel would follow from the host's root).
+      const plant = await a.container.exec([
+        "node",
+        "-e",
+        `const fs = require("fs"); fs.symlinkSync(${JSON.stringify(hostDir)}, "/data/fill"); fs.symlinkSync(${JSON.stringify(join(hostDir, "keep"))}, "/data/${name}")`,
+      ]);
+      expect(plant.exitCode, plant.output).toBe(0);
+      const steps: RestoreStep[] = [];
+      // allowHostDisk: containment alone must keep the fill off the host.
+      const viaFolder = spec("disk-fill", { path: "/data/fill", size: "8m", allowHostDisk: true }, 10_000);
+      await expect(viaFolder.k.inject(faultContext(a.victim, steps), viaFolder.p)).rejects.toThrow(
+        `disk-fill of /data/fill in ${a.victim.containerName} refused: /data/fill leads to ${hostDir}, which does not exist in the container`,
+      );
+      const atName = spec("disk-fill", { path: "/data", size: "8m" }, 10_000);
+      await expect(atName.k.inject({ ...ctx, willChange: (s) => steps.push(s) }, atName.p)).rejects.toThrow(
+        `disk-fill of /data in ${a.victim.containerName} refused: /data/${name} already exists, as a link to ${join(hostDir, "keep")} in the container`,
+      );
+      expect(steps).toEqual([]); // refused before anything to undo
+      expect(readdirSync(hostDir)).toEqual(["keep"]);
+      expect(readFileSync(join(hostDir, "keep"), "utf8")).toBe("host");
+
+      const plain = spec("disk-fill", { path: "/data", size: "8m" }, 10_000);
+      const logs: string[] = [];
+      const undo = (await plain.k.inject(faultContext(a.victim, [], logs), plain.p))!;
+      expect(logs).toEqual([`filled /data of ${a.victim.containerName} (tmpfs): 8MiB written, 24MiB free`]);
+      await undo();
+      const fs = statfsSync(`/proc/${await a.pid()}/root/data`);
+      expect(fs.bfree).toBe(fs.blocks);
+      expect(readdirSync(hostDir)).toEqual(["keep"]);
+    } finally {
+      rmSync(hostDir, { recursive: true, force: true });
+    }
   });
 
   it("kill-process: SIGTERM drains and exits 0 (no restart); SIGKILL exits 137 and the restart policy acts", async () => {

@@ -20,7 +20,8 @@ const size = textValue((v): DiskFillParams["size"] | undefined => {
 
 // Fills the filesystem that holds `path` in the container, without a shell in its image: the fill file is
 // written on the host into the container's writable layer (overlay2 UpperDir), its volume's source, or its
-// tmpfs (through /proc/PID/root), by `dd` running in the container's cgroups. Undo deletes the file.
+// tmpfs (through /proc/PID/root), by `dd` running in the container's cgroups. `path` is opened as the
+// container sees it, its links never followed out of it (faults/contained-path.ts). Undo deletes the file.
 export const diskFill: FaultKindSpec<DiskFillParams> = {
   kind: "disk-fill",
   summary: "fill the filesystem holding `path` with `size` bytes (or to `size`% used) for `duration`",
