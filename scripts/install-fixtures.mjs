@@ -1,5 +1,6 @@
-// postinstall: installs the fixtures' own dependencies (each fixture image copies its node_modules, since
-// images build offline). A no-op where there are no fixtures (the package installed from a registry).
+// Installs the fixtures' own dependencies (each fixture image copies its node_modules, since images build
+// offline), unless they are current. npm runs it as `prepare` after `npm install` or `npm ci` in a checkout
+// (never where the published package is installed, which ships no fixtures); scripts/setup.sh runs it too.
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";

@@ -46,3 +46,5 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   echo "setup: npm ci"
   npm ci --no-audit --no-fund
 fi
+# The fixtures' own dependencies (npm ci does it too, as `prepare`; here also when node_modules was current).
+node scripts/install-fixtures.mjs

@@ -45,7 +45,8 @@ export async function runBackupRestoreDrill(ctx: DrillContext): Promise<RestoreD
         record.volumes.push({ volume, backup });
       }
     }
-    record.backupMs = Math.round(performance.now() - started);
+    const backedUp = performance.now();
+    record.backupMs = Math.round(backedUp - started);
     ctx.event("check", `backup-restore: ${record.volumes.length} volume(s) of ${t.name} backed up in ${seconds(record.backupMs)}`);
     if (ctx.signal.aborted) throw new Error("interrupted before the restore");
 
@@ -58,7 +59,8 @@ export async function runBackupRestoreDrill(ctx: DrillContext): Promise<RestoreD
     await Promise.all(replicas.map((r) => waitHealthy(docker, r, t.health, ctx.signal, t.healthcheck !== undefined)));
     if (ctx.signal.aborted) throw new Error("interrupted before the restored target was healthy");
     record.restoreMs = Math.round(performance.now() - destroyed);
-    record.totalMs = Math.round(performance.now() - started);
+    // The sum of the rounded parts (and the pause between them), so that total ≥ backup + restore holds exactly.
+    record.totalMs = record.backupMs + Math.round(destroyed - backedUp) + record.restoreMs;
     ctx.event("check", `backup-restore: ${t.name} destroyed and restored from the backup, healthy after ${seconds(record.restoreMs)}`);
 
     const { counts, r } = await ctx.readBack(ctx.signal);

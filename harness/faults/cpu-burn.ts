@@ -1,11 +1,11 @@
-import { join } from "node:path";
+import { packageFile } from "../host/package-files.ts";
 import { containerCgroups } from "./cgroup.ts";
 import { spawnInCgroups } from "./cgroup-helper.ts";
 import { onEachVictim } from "./fault.ts";
 import type { FaultRuntime } from "./fault.ts";
 import type { CpuBurnParams } from "../specs/faults/cpu-burn.ts";
 
-const BURNER = join(import.meta.dirname, "burner.mjs");
+const BURNER = packageFile("harness", "faults", "burner.mjs");
 // The burner also ends on its own a little after the window, in case nobody is left to end it.
 const DEADLINE_MARGIN_MS = 5_000;
 

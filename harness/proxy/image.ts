@@ -6,13 +6,14 @@ import { join } from "node:path";
 import type Docker from "dockerode";
 import { build } from "esbuild";
 import { BASE_IMAGE, buildTargetImage, ensureBaseImage } from "../docker/images.ts";
+import { packageFile } from "../host/package-files.ts";
 
 export async function ensureProxyImage(docker: Docker): Promise<string> {
   await ensureBaseImage(docker);
   const dir = mkdtempSync(join(tmpdir(), "steadystate-fault-proxy-"));
   try {
     await build({
-      entryPoints: [join(import.meta.dirname, "main.ts")],
+      entryPoints: [packageFile("harness", "proxy", "main.ts")],
       outfile: join(dir, "fault-proxy.mjs"),
       bundle: true,
       platform: "node",

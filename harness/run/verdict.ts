@@ -1,6 +1,5 @@
 // Assembles the journal at the end of a run and decides the verdict: interrupted, error (the harness could
 // not do its job), fail (an SLO missed or a fault never recovered), or pass.
-import { createRequire } from "node:module";
 import type { CheckRecord } from "../contracts/journal.ts";
 import type { Recorder } from "../metrics/recorder.ts";
 import { InfraError } from "../contracts/errors.ts";
@@ -16,8 +15,9 @@ import { measure } from "./measure.ts";
 import { detectionParts, detectionReasons } from "../detect/journal.ts";
 import type { WatchResults } from "../detect/watch.ts";
 import type { UndoFailure } from "../contracts/teardown.ts";
+import { PACKAGE_VERSION } from "../host/package-files.ts";
 
-export const VERSION: string = createRequire(import.meta.url)("../../package.json").version;
+export const VERSION: string = PACKAGE_VERSION;
 
 export interface JournalInput {
   scenario: Scenario;
