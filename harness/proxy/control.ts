@@ -3,7 +3,10 @@
 //   GET    /rules         200 [rule, …]
 //   PUT    /rules/ID      204: add or change rule ID (body: the rule without id); 400 with the reason
 //   DELETE /rules/ID      204, or 404 when there is no such rule
-// Published on 127.0.0.1 only. The harness is its only client.
+// Every call carries the run's token (`authorization: Bearer TOKEN`), or is answered 401 with nothing else:
+// the port is published on 127.0.0.1 only, but inside it answers the whole run network, the target under
+// test included, which must not be able to change the faults it is tested with. The harness is its only client.
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { FaultProxy } from "./proxy.ts";
 import { toxicRuleSchema, type ToxicRule } from "../specs/faults/proxy-rules.ts";
@@ -11,8 +14,21 @@ import { toxicRuleSchema, type ToxicRule } from "../specs/faults/proxy-rules.ts"
 export const CONTROL_PORT = 8474;
 const MAX_BODY = 64 * 1024;
 
-export async function startControlServer(proxy: FaultProxy, port: number, host: string): Promise<Server> {
+/** A new token for one run's link proxies: 256 random bits. */
+export const newControlToken = (): string => randomBytes(32).toString("hex");
+
+const bearer = (token: string): string => `Bearer ${token}`;
+// Digests have one length whatever was sent, so the comparison takes the same time for any wrong value.
+const digest = (text: string): Buffer => createHash("sha256").update(text).digest();
+
+function authorized(req: IncomingMessage, expected: Buffer): boolean {
+  return timingSafeEqual(digest(req.headers.authorization ?? ""), expected);
+}
+
+export async function startControlServer(proxy: FaultProxy, port: number, host: string, token: string): Promise<Server> {
+  const expected = digest(bearer(token));
   const server = createServer((req, res) => {
+    if (!authorized(req, expected)) return reply(res, 401);
     handle(proxy, req, res).catch((e: Error) => reply(res, 500, { error: e.message }));
   });
   await new Promise<void>((resolve, reject) => {
@@ -63,7 +79,19 @@ function reply(res: ServerResponse, status: number, body?: unknown): void {
 
 /** The harness's side of the control API. */
 export class ProxyControlClient {
-  constructor(readonly baseUrl: string) {}
+  // Private, so that the token is in no serialised or printed copy of the client.
+  readonly #authorization: string;
+
+  constructor(
+    readonly baseUrl: string,
+    token: string,
+  ) {
+    this.#authorization = bearer(token);
+  }
+
+  async stats(): Promise<ReturnType<FaultProxy["stats"]>> {
+    return (await this.call("GET", "/healthz")) as ReturnType<FaultProxy["stats"]>;
+  }
 
   async set(rule: ToxicRule): Promise<void> {
     const { id, ...body } = rule;
@@ -82,7 +110,8 @@ export class ProxyControlClient {
     const res = await fetch(this.baseUrl + path, {
       method,
       signal: AbortSignal.timeout(5_000),
-      ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { "content-type": "application/json" } }),
+      headers: { authorization: this.#authorization, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const text = await res.text();
     if (!res.ok && !alsoOk.includes(res.status)) {

@@ -1,17 +1,17 @@
 // Fault proxies between targets: for each target another one `dependsOn`, a proxy container on the run
 // network answers on the dependency's name and port and forwards to its replicas (`NAME-<index>`), so
 // dependents reach it through the proxy with no configuration change. Controlled over its API, published
-// on 127.0.0.1; labelled like every run container and removed (log saved first) on teardown.
+// on 127.0.0.1 and answering only calls with the run's token (other containers on the network reach it
+// too); labelled like every run container and removed (log saved first) on teardown.
 import { join } from "node:path";
 import type Docker from "dockerode";
-import { httpGet } from "../probes/http.ts";
 import { sleep } from "../contracts/time.ts";
 import { InfraError } from "../contracts/errors.ts";
 import type { Target } from "../scenario/scenario.ts";
 import { saveLogs } from "../docker/logs.ts";
 import { runLabels } from "../docker/labels.ts";
 import { freePort } from "../docker/ports.ts";
-import { CONTROL_PORT, ProxyControlClient } from "./control.ts";
+import { CONTROL_PORT, newControlToken, ProxyControlClient } from "./control.ts";
 import { ensureProxyImage } from "./image.ts";
 import type { TargetsContext } from "../docker/context.ts";
 export const PROXY_LABEL = "steadystate.proxy";
@@ -35,17 +35,19 @@ export async function startLinkProxies(ctx: TargetsContext, network: string, tar
   const deps = [...dependencies(targets)];
   if (!deps.length) return {};
   const image = await ensureProxyImage(ctx.docker);
+  // One token for the run, held by the clients only: never logged nor written to the run folder.
+  const token = newControlToken();
   const links: Record<string, LinkProxy> = {};
   for (const name of deps) {
     const t = targets[name]!;
     ctx.log(`starting the fault proxy answering as ${name}:${t.port}`);
-    links[name] = await startLinkProxy(ctx, network, image, t);
+    links[name] = await startLinkProxy(ctx, network, image, t, token);
   }
   await Promise.all(Object.values(links).map((l) => waitReady(ctx.docker, l, ctx.signal)));
   return links;
 }
 
-async function startLinkProxy(ctx: TargetsContext, network: string, image: string, t: Target): Promise<LinkProxy> {
+async function startLinkProxy(ctx: TargetsContext, network: string, image: string, t: Target, token: string): Promise<LinkProxy> {
   const name = `ss-${ctx.runId}-${t.name}-proxy`;
   const controlKey = `${CONTROL_PORT}/tcp`;
   const upstreams = Array.from({ length: t.replicas }, (_, i) => `${t.name}-${i}:${t.port}`).join(",");
@@ -55,10 +57,11 @@ async function startLinkProxy(ctx: TargetsContext, network: string, image: strin
     container = await ctx.docker.createContainer({
       name,
       Image: image,
-      Env: [`LISTEN_PORT=${t.port}`, `UPSTREAMS=${upstreams}`, `CONTROL_PORT=${CONTROL_PORT}`],
+      Env: [`LISTEN_PORT=${t.port}`, `UPSTREAMS=${upstreams}`, `CONTROL_PORT=${CONTROL_PORT}`, `CONTROL_TOKEN=${token}`],
       Labels: runLabels(ctx.runId, { [PROXY_LABEL]: t.name }),
       ExposedPorts: { [controlKey]: {} },
       HostConfig: {
+        // Published on the host's loopback only: no other machine reaches the control API.
         PortBindings: { [controlKey]: [{ HostIp: "127.0.0.1", HostPort: String(hostPort) }] },
         NetworkMode: network,
       },
@@ -72,16 +75,24 @@ async function startLinkProxy(ctx: TargetsContext, network: string, image: strin
     await container.remove({ force: true, v: true });
   });
   await container.start();
-  return { target: t.name, containerId: container.id, containerName: name, control: new ProxyControlClient(`http://127.0.0.1:${hostPort}`) };
+  return { target: t.name, containerId: container.id, containerName: name, control: new ProxyControlClient(`http://127.0.0.1:${hostPort}`, token) };
+}
+
+/** Why the control API does not answer yet ("ECONNREFUSED", …), or undefined once it does. */
+function notAnswering(control: ProxyControlClient): Promise<string | undefined> {
+  return control.stats().then(
+    () => undefined,
+    (e: Error & { cause?: { code?: string } }) => e.cause?.code ?? e.message,
+  );
 }
 
 async function waitReady(docker: Docker, link: LinkProxy, signal: AbortSignal): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   let last = "no answer yet";
   while (!signal.aborted && Date.now() < deadline) {
-    const r = await httpGet(`${link.control.baseUrl}/healthz`, 1_000);
-    if (r.ok) return;
-    last = r.reason;
+    const reason = await notAnswering(link.control);
+    if (reason === undefined) return;
+    last = reason;
     const state = (await docker.getContainer(link.containerId).inspect()).State;
     if (!state.Running) break;
     await sleep(100, signal);

@@ -2,6 +2,7 @@
 //   LISTEN_PORT   port to answer on (the dependency's own port)
 //   UPSTREAMS     host:port,… to forward to, round-robin per connection (the dependency's replicas)
 //   CONTROL_PORT  control API port (default 8474)
+//   CONTROL_TOKEN the token every control call must carry (required)
 import { CONTROL_PORT, startControlServer } from "./control.ts";
 import { FaultProxy, type Endpoint } from "./proxy.ts";
 
@@ -17,8 +18,13 @@ function upstreams(text: string): Endpoint[] {
 const listenPort = Number(process.env.LISTEN_PORT);
 const targets = upstreams(process.env.UPSTREAMS ?? "");
 const controlPort = Number(process.env.CONTROL_PORT ?? CONTROL_PORT);
+const controlToken = process.env.CONTROL_TOKEN;
+if (!controlToken) throw new Error("CONTROL_TOKEN is not set: the control API takes no call without a token");
 const proxy = await FaultProxy.start({ listen: { host: "0.0.0.0", port: listenPort }, upstreams: targets });
-const control = await startControlServer(proxy, controlPort, "0.0.0.0");
+// On every interface: Docker's published port (127.0.0.1 on the host) forwards to the container's network
+// address, which a bind on 127.0.0.1 in here would not answer. Every container on the run network (the
+// target under test included) reaches it too: the token is what keeps them out.
+const control = await startControlServer(proxy, controlPort, "0.0.0.0", controlToken);
 console.log(`fault proxy on :${listenPort} → ${targets.map((t) => `${t.host}:${t.port}`).join(", ")}; control on :${controlPort}`);
 
 for (const signal of ["SIGTERM", "SIGINT"] as const) {

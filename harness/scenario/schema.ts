@@ -1,7 +1,7 @@
 // Scenario file v1: the key names here are the public contract (docs/scenario.md). Keys may be added,
 // never renamed. Durations become `*Ms` numbers, percentages fractions.
 import { z } from "zod";
-import { duration, int, name, obj, positiveDuration, select, singleLine, size, urlPath } from "../specs/fields.ts";
+import { duration, int, isUrlPathText, name, obj, positiveDuration, select, singleLine, size, URL_PATH_CHARACTERS, urlPath } from "../specs/fields.ts";
 
 export const RESTART_POLICIES = ["no", "on-failure", "always"] as const;
 export const BALANCERS = ["haproxy"] as const;
@@ -38,7 +38,8 @@ export const targetSchema = obj({
   // What Prometheus scrapes on each replica (when detection.prometheus runs one), or "none".
   metrics: z
     .string()
-    .refine((m) => m === "none" || m.startsWith("/"), { message: 'must be a path like /metrics, or "none"' })
+    .refine((m) => m === "none" || m.startsWith("/"), { message: 'must be a path like /metrics, or "none"', abort: true })
+    .refine((m) => m === "none" || isUrlPathText(m), { message: URL_PATH_CHARACTERS })
     .default("/metrics"),
   // NAME: mount path. Each replica gets its own labelled volume per NAME, removed with the run.
   volumes: z.record(name, z.string().regex(/^\/[^\0:]*[^/\0:]$/, "must be an absolute path inside the container, such as /data")).default({}),

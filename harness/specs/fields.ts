@@ -64,7 +64,18 @@ export const name = z
 /** One line of text: a folder or image name with a newline or a tab in it is a mistake. */
 export const singleLine = z.string().min(1).regex(/^[^\u0000-\u001f\u007f]*$/, "must not contain control characters (newlines, tabs, …)");
 
-export const urlPath = z.string().regex(/^\//, 'must start with "/"');
+/**
+ * What a request path may hold after its "/": engines write it raw into the request line (autocannon) and the
+ * balancer into haproxy.cfg, where a space or a line break would end the line (request splitting).
+ */
+export const URL_PATH_CHARACTERS = 'must be "/" followed by visible ASCII characters only: percent-encode any other (%20 for a space, %0A for a line break)';
+export const isUrlPathText = (path: string): boolean => /^\/[\x21-\x7e]*$/.test(path);
+
+/** A request path; a missing "/" is the likelier mistake, so it is the only one told then. */
+export const urlPath = z
+  .string()
+  .regex(/^\//, { message: 'must start with "/"', abort: true })
+  .refine(isUrlPathText, { message: URL_PATH_CHARACTERS });
 
 export const int = (min: number, max: number) => z.number().int().min(min).max(max);
 

@@ -63,7 +63,11 @@ const durationText = (valueMs: number) =>
 const duration = (min: number, max: number) => ms(min, max).chain(durationText);
 const anyString = fc.oneof(fc.string({ maxLength: 30 }), tricky);
 const name = fc.stringMatching(/^[a-z][a-z0-9-]{0,30}$/);
-const path = fc.oneof(fc.constantFrom("/", "/work", "/healthz", "/kv"), anyString.map((s) => `/${s}`));
+// A request path holds visible ASCII only (the rest percent-encoded): any such text, tricky strings included.
+const path = fc.oneof(
+  fc.constantFrom("/", "/work", "/healthz", "/kv", "/caf%C3%A9?q=a%20b"),
+  fc.oneof(fc.stringMatching(/^[\x21-\x7e]{0,30}$/), tricky.filter((s) => /^[\x21-\x7e]*$/.test(s))).map((s) => `/${s}`),
+);
 const optional = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined });
 /** Drops keys whose value is undefined, so optional keys are absent rather than null. */
 const compact = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));

@@ -1,11 +1,20 @@
 // The fault proxy on real sockets (no Docker): each toxic's effect as a client sees it, rules changed
-// while connections live, resets passed through, backpressure.
+// while connections live, resets passed through, backpressure. Then a link proxy container (real Docker):
+// its control API refuses the other containers of the run network.
 import { Agent } from "node:http";
+import { join } from "node:path";
 import { median } from "simple-statistics";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { Teardown } from "../../harness/contracts/teardown.ts";
+import { BASE_IMAGE } from "../../harness/docker/images.ts";
+import { runLabels } from "../../harness/docker/labels.ts";
 import { ProxyControlClient, startControlServer } from "../../harness/proxy/control.ts";
+import { startLinkProxies } from "../../harness/proxy/link-proxies.ts";
 import { FaultProxy } from "../../harness/proxy/proxy.ts";
+import { newRunId } from "../../harness/run/orchestrator.ts";
+import { parseScenario } from "../../harness/scenario/parse.ts";
 import type { ToxicRule } from "../../harness/specs/faults/proxy-rules.ts";
+import { docker, leftovers, ROOT, tempDir } from "./helpers.ts";
 import { echoServer, get, httpServer, rawClient } from "./sockets.ts";
 
 const base = { direction: "downstream", probability: 1 } as const;
@@ -203,9 +212,9 @@ describe("fault proxy (real sockets)", () => {
   });
 
   it("the control API sets, lists and removes rules, and refuses invalid ones with the reason", async () => {
-    const server = await startControlServer(echoProxy, 0, "127.0.0.1");
+    const server = await startControlServer(echoProxy, 0, "127.0.0.1", "t0ken");
     const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-    const control = new ProxyControlClient(base);
+    const control = new ProxyControlClient(base, "t0ken");
     await control.set(rule({ id: "c", toxic: "latency", delayMs: 5, jitterMs: 0 }));
     expect(await control.rules()).toEqual([{ id: "c", direction: "downstream", probability: 1, toxic: "latency", delayMs: 5, jitterMs: 0 }]);
     await expect(control.set(rule({ id: "bad", toxic: "latency", delayMs: -1, jitterMs: 0 }))).rejects.toThrow(
@@ -214,7 +223,7 @@ describe("fault proxy (real sockets)", () => {
     await control.remove("c");
     await control.remove("c"); // already gone: not an error
     expect(await control.rules()).toEqual([]);
-    expect(await (await fetch(`${base}/healthz`)).json()).toMatchObject({ open: expect.any(Number), accepted: expect.any(Number) });
+    expect(await control.stats()).toMatchObject({ open: expect.any(Number), accepted: expect.any(Number) });
     server.close();
   });
 
@@ -236,5 +245,63 @@ describe("fault proxy (real sockets)", () => {
     expect(server.bytesRead).toBeLessThan(64 << 20);
     expect(c.socket.writableLength).toBeGreaterThan(0);
     c.socket.destroy();
+  });
+});
+
+describe("link proxy container (real Docker)", () => {
+  const runId = newRunId();
+  const network = `ss-${runId}`;
+  const teardown = new Teardown();
+  const SCENARIO = `
+version: 1
+name: link-proxy
+targets:
+  db: { build: ../fixtures/api, port: 8080 }
+  api: { build: ../fixtures/api, port: 8080, dependsOn: [db] }
+load: { target: api, duration: 10s }
+`;
+
+  beforeAll(async () => {
+    await docker.createNetwork({ Name: network, Driver: "bridge", Labels: runLabels(runId) });
+    teardown.push(`remove network ${network}`, () => docker.getNetwork(network).remove());
+  });
+  afterAll(async () => {
+    expect(await teardown.unwind()).toEqual([]);
+    expect(await leftovers(runId)).toEqual({ containers: [], networks: [] });
+  });
+
+  /** What a container on the run network gets when it calls the proxy's control API as `db` (status, or error). */
+  async function fromNetwork(method: string, path: string, body?: unknown): Promise<string> {
+    const call = `fetch("http://db:8474${path}", { method: ${JSON.stringify(method)}${body === undefined ? "" : `, body: ${JSON.stringify(JSON.stringify(body))}`} })`;
+    const container = await docker.createContainer({
+      Image: BASE_IMAGE,
+      Cmd: ["/usr/bin/node", "-e", `${call}.then((r) => console.log(r.status), (e) => console.log(e.cause?.code ?? e.message))`],
+      Labels: runLabels(runId),
+      HostConfig: { NetworkMode: network, AutoRemove: false },
+    });
+    try {
+      await container.start();
+      await container.wait();
+      const logs = await container.logs({ stdout: true, stderr: true });
+      return logs.subarray(8).toString("utf8").trim(); // one line: one frame header of 8 bytes
+    } finally {
+      await container.remove({ force: true });
+    }
+  }
+
+  it("answers only the harness's token: another container on the run network can neither read nor change the rules", async () => {
+    const scenario = parseScenario(SCENARIO, join(ROOT, "scenarios", "link-proxy.yaml"));
+    const ctx = { docker, runId, runDir: tempDir("link-proxy"), teardown, signal: new AbortController().signal, log: () => undefined };
+    const { db } = await startLinkProxies(ctx, network, scenario.targets);
+    const { HostConfig } = await docker.getContainer(db!.containerId).inspect();
+    expect(HostConfig.PortBindings).toEqual({ "8474/tcp": [{ HostIp: "127.0.0.1", HostPort: expect.any(String) }] });
+
+    const rule: ToxicRule = { id: "mine", direction: "downstream", probability: 1, toxic: "latency", delayMs: 5, jitterMs: 0 };
+    await db!.control.set(rule);
+    const { id: _, ...body } = rule;
+    expect(await fromNetwork("PUT", "/rules/theirs", body)).toBe("401");
+    expect(await fromNetwork("DELETE", "/rules/mine")).toBe("401");
+    expect(await fromNetwork("GET", "/rules")).toBe("401");
+    expect(await db!.control.rules()).toEqual([rule]);
   });
 });

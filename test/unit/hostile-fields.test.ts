@@ -28,6 +28,7 @@ import {
 import { HTML_STRINGS, shellStrings } from "../fuzz/scenarios.ts";
 import { tempDir } from "../integration/helpers.ts";
 import { hostileJournal, T0 } from "./hostile-journal.ts";
+import { PATH_REFUSED } from "./scenario-messages.ts";
 
 const root = join(import.meta.dirname, "..", "..");
 const FILE = join(root, "scenarios", "hostile.yaml");
@@ -45,15 +46,10 @@ const FREE_TEXT = [
   "every-field targets.api.healthcheck.test[1]",
   "every-field targets.api.healthcheck.test[2]",
   "every-field targets.api.healthcheck.test[3]",
-  "every-field targets.api.metrics",
-  "every-field targets.api.health.path",
   "every-field targets.ext.container",
-  "every-field load.requests[0].path",
   "every-field load.requests[0].body",
-  "every-field load.requests[1].path",
   "every-field load.requests[1].body.note",
   "every-field load.requests[1].body.list[0]",
-  "every-field probes[0].path",
   "every-field journeys[0].steps[0].goto",
   "every-field journeys[0].steps[1].fill",
   "every-field journeys[0].steps[1].value",
@@ -61,11 +57,7 @@ const FREE_TEXT = [
   "every-field journeys[0].steps[3].press",
   "every-field journeys[0].steps[4].expectText",
   "every-field journeys[0].steps[5].waitFor",
-  "every-field faults[0].path",
-  "every-field faults[1].path",
-  "every-field faults[2].path",
-  "every-field faults[3].path",
-  "every-field checks[0].path",
+  "every-field faults[3].path", // disk-fill: a folder in the container, not a URL
   "every-field detection.expect[0].alert",
   "every-field detection.detectors[2].query",
   // The alerts live in your own Prometheus here: any name may be one of them.
@@ -75,9 +67,27 @@ const FREE_TEXT = [
   "every-field variants.baseline.api.env.LATENCY_MS",
   "every-field variants.baseline.api.command[0]",
   "every-field variants.baseline.api.command[1]",
-  "every-field-shorthand load.path",
   "every-field-shorthand load.body",
 ];
+/**
+ * Request paths (and the metrics path Prometheus requests): "/" then visible ASCII, since engines write them
+ * raw into the request line; anything else is refused, saying to percent-encode it.
+ */
+const PATHS = [
+  "every-field targets.api.metrics",
+  "every-field targets.api.health.path",
+  "every-field load.requests[0].path",
+  "every-field load.requests[1].path",
+  "every-field probes[0].path",
+  "every-field faults[0].path",
+  "every-field faults[1].path",
+  "every-field faults[2].path",
+  "every-field checks[0].path",
+  "every-field-shorthand load.path",
+];
+const VISIBLE_ASCII = /^[\x21-\x7e]*$/;
+const unlocated = (line: string) => line.replace(/^hostile\.yaml:\d+:\d+: /, "");
+
 /** Fields that take any text on one line (image names; header values, which engines write as raw lines). */
 const ONE_LINE = [
   "every-field targets.db.image",
@@ -151,7 +161,7 @@ describe("hostile text in each string field", { timeout: 60_000 }, () => {
   it.each([
     ["all the payloads", ALL, FREE_TEXT],
     ["the payloads without a line break", ONE_LINE_ALL, [...FREE_TEXT, ...ONE_LINE]],
-  ])("%s, in each field in turn: kept verbatim in free-text fields, located one-line errors elsewhere", (_, s, free) => {
+  ])("%s, in each field in turn: kept verbatim in free-text fields, located one-line errors elsewhere (exact in paths)", (_, s, free) => {
     const accepted: string[] = [];
     for (const doc of EVERY_FIELD_DOCUMENTS) {
       for (const path of stringLeaves(doc)) {
@@ -161,6 +171,8 @@ describe("hostile text in each string field", { timeout: 60_000 }, () => {
         if (Array.isArray(r)) {
           expect(r.length, field).toBeGreaterThan(0);
           for (const line of r) expect(line, field).toMatch(LOCATED);
+          // (A refused target also makes the sections naming it fail: only the path's own line is asserted.)
+          if (PATHS.includes(field)) expect(r.map(unlocated), field).toContain(`${formatPath(path)}: ${PATH_REFUSED}`);
           continue;
         }
         accepted.push(field);
@@ -188,6 +200,20 @@ describe("hostile text in each string field", { timeout: 60_000 }, () => {
     expect(existsSync(marker)).toBe(false);
   });
 
+  it.each(HOSTILE)("%j in every request path at once: kept when visible ASCII, else refused, saying to percent-encode", (s) => {
+    for (const doc of EVERY_FIELD_DOCUMENTS) {
+      const fields = stringLeaves(doc).filter((p) => PATHS.includes(`${doc.name} ${formatPath(p)}`));
+      if (!fields.length) continue;
+      const edited = fields.reduce((d, p) => withText(d, p, s).doc, doc);
+      const r = parse(edited);
+      if (VISIBLE_ASCII.test(s)) {
+        expect(Array.isArray(r), JSON.stringify(r)).toBe(false);
+        for (const p of fields) expect(strings(r)).toContain(valueAt(edited, p));
+      } else expect((r as string[]).map(unlocated)).toEqual(expect.arrayContaining(fields.map((p) => `${formatPath(p)}: ${PATH_REFUSED}`)));
+    }
+    expect(existsSync(marker)).toBe(false);
+  });
+
   it("refuses a line break in a header value and a way out of the container in a disk-fill path", () => {
     const [doc] = EVERY_FIELD_DOCUMENTS as [Record<string, any>];
     const edited = structuredClone(doc);
@@ -203,10 +229,11 @@ describe("hostile text in each string field", { timeout: 60_000 }, () => {
 describe("every report escapes the free text that reaches it", () => {
   const [script, img] = HTML_STRINGS as [string, string, string];
   const [doc] = EVERY_FIELD_DOCUMENTS as [Record<string, unknown>];
-  // Each free-text field gets one of the payloads, in turn.
+  // Each free-text field gets one of the payloads, in turn; request paths the one without a space.
+  const field = (p: LeafPath) => `${doc.name} ${formatPath(p)}`;
   const html = stringLeaves(doc)
-    .filter((p) => FREE_TEXT.includes(`${doc.name} ${formatPath(p)}`))
-    .reduce((d, p, k) => withText(d, p, HTML_STRINGS[k % HTML_STRINGS.length]!).doc, doc);
+    .filter((p) => FREE_TEXT.includes(field(p)) || PATHS.includes(field(p)))
+    .reduce((d, p, k) => withText(d, p, PATHS.includes(field(p)) ? script : HTML_STRINGS[k % HTML_STRINGS.length]!).doc, doc);
   const scenario = parseScenario(stringify(html), FILE);
   const journal = hostileJournal(scenario, {
     faults: planFaults(scenario).map((p) => ({

@@ -11,6 +11,7 @@ import type { Reporter } from "../../reports/reporter.ts";
 import { HTML_STRINGS, shellStrings } from "../fuzz/scenarios.ts";
 import { runCli, tempDir } from "../integration/helpers.ts";
 import { hostileJournal, T0 } from "./hostile-journal.ts";
+import { PATH_REFUSED } from "./scenario-messages.ts";
 
 const root = join(import.meta.dirname, "..", "..");
 const file = join(root, "scenarios", "hostile.yaml");
@@ -24,8 +25,8 @@ const messages = (text: string): string[] => {
   throw new Error("expected a ScenarioError");
 };
 
-/** A scenario whose every free-text field holds `s` (paths: "/" + s). */
-function everyStringField(s: string): Record<string, unknown> {
+/** A scenario whose every free-text field holds `s`, and whose request paths end with `path`. */
+function everyStringField(s: string, path = ""): Record<string, unknown> {
   return {
     version: 1,
     name: "hostile",
@@ -36,12 +37,12 @@ function everyStringField(s: string): Record<string, unknown> {
         port: 8080,
         env: { WORK_MS: s, [s]: s },
         command: ["/usr/bin/node", "/app/server.js", s],
-        health: { path: `/healthz?${s}` },
+        health: { path: `/healthz?${path}` },
       },
     },
-    load: { target: "api", path: `/work?${s}`, duration: "3s" },
-    probes: [{ name: "health", target: "api", path: `/healthz?${s}` }],
-    checks: [{ kind: "acked-writes", target: "api", path: `/kv/${s}` }],
+    load: { target: "api", path: `/work?${path}`, duration: "3s" },
+    probes: [{ name: "health", target: "api", path: `/healthz?${path}` }],
+    checks: [{ kind: "acked-writes", target: "api", path: `/kv/${path}` }],
   };
 }
 
@@ -97,10 +98,16 @@ describe("shell metacharacters are plain data", () => {
     expect(scenario.description).toBe(s);
     expect(scenario.targets.api!.env).toEqual({ WORK_MS: s, [s]: s });
     expect(scenario.targets.api!.command).toEqual(["/usr/bin/node", "/app/server.js", s]);
-    expect(scenario.targets.api!.health.path).toBe(`/healthz?${s}`);
-    expect(scenario.load.requests[0]!.path).toBe(`/work?${s}`);
-    expect(scenario.probes[0]!.path).toBe(`/healthz?${s}`);
-    expect(scenario.checks[0]!.path).toBe(`/kv/${s}`);
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  // Each holds a space or a line break, which engines would write raw into the request line.
+  it.each(shellStrings(marker))("in request paths: %j is refused, located, saying to percent-encode", (s) => {
+    const lines = messages(stringify(everyStringField("x", s)));
+    for (const line of lines) expect(line).toMatch(/^hostile\.yaml:\d+:\d+: \S[^\n]*$/);
+    expect(lines.map((l) => l.replace(/^hostile\.yaml:\d+:\d+: /, ""))).toEqual(
+      ["targets.api.health.path", "load.path", "probes[0].path", "checks[0].path"].map((field) => `${field}: ${PATH_REFUSED}`),
+    );
     expect(existsSync(marker)).toBe(false);
   });
 
@@ -122,7 +129,7 @@ describe("shell metacharacters are plain data", () => {
 
 describe("HTML and script in names are escaped in every report", () => {
   const [script, img, svg] = HTML_STRINGS as [string, string, string];
-  const scenario = parseScenario(stringify({ ...everyStringField(script), description: img }), file);
+  const scenario = parseScenario(stringify({ ...everyStringField(script, script), description: img }), file);
   const fault: FaultRecord = {
     ...scheduledFault({ id: "faults[0]", kind: "crash", target: "api", description: `crash ${svg}`, victims: [img], atMs: 500, durationMs: null }),
     injectedAt: T0 + 500,

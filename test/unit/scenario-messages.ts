@@ -14,6 +14,9 @@ export function messages(fn: () => unknown): string[] {
   throw new Error("expected a ScenarioError");
 }
 
+/** The refusal of a request path holding a character it must percent-encode. */
+export const PATH_REFUSED = 'must be "/" followed by visible ASCII characters only: percent-encode any other (%20 for a space, %0A for a line break)';
+
 export const repoRoot = join(import.meta.dirname, "..", "..");
 
 /** The error lines of a scenario given as text, read as if it were scenarios/inline.yaml. */

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadScenario, parseScenario } from "../../harness/scenario/parse.ts";
-import { inline, messages, repoRoot } from "./scenario-messages.ts";
+import { inline, messages, PATH_REFUSED, repoRoot } from "./scenario-messages.ts";
 
 const root = repoRoot;
 
@@ -132,6 +132,36 @@ describe("scenario parsing", () => {
     const bomb = ["version: 1", "a: &a [x, x, x, x, x, x, x, x, x, x]", ...Array.from({ length: 8 }, (_, i) => `${"bcdefghi"[i]}: &${"bcdefghi"[i]} [${Array(10).fill(i ? `*${"bcdefghi"[i - 1]}` : "*a").join(", ")}]`)].join("\n");
     expect(inline(bomb)).toEqual(["inline.yaml:1:1: too many YAML aliases (more than 100): refusing a possible alias bomb"]);
     expect(inline(BASE + "name: again\n")).toEqual(["inline.yaml:6:1: invalid YAML: Map keys must be unique"]);
+  });
+
+  it("refuses request paths with a line break, a space, a tab or a non-ASCII character: engines write them raw", () => {
+    const yaml = `version: 1
+name: t
+targets:
+  api: { build: ../fixtures/api, port: 8080, health: { path: "/healthz\\tx" }, metrics: "/met rics" }
+load: { target: api, path: "/work\\r\\nX-Injected: 1", duration: 10s }
+probes:
+  - { name: up, target: api, path: "/up here" }
+  - { name: cafe, target: api, path: "/café" }
+faults:
+  - { kind: http-error, target: api, at: 1s, duration: 1s, path: "/work\\n" }
+checks:
+  - { kind: acked-writes, target: api, path: "/kv " }
+`;
+    expect(inline(yaml)).toEqual([
+      `inline.yaml:4:62: targets.api.health.path: ${PATH_REFUSED}`,
+      `inline.yaml:4:88: targets.api.metrics: ${PATH_REFUSED}`,
+      `inline.yaml:5:28: load.path: ${PATH_REFUSED}`,
+      `inline.yaml:7:36: probes[0].path: ${PATH_REFUSED}`,
+      `inline.yaml:8:38: probes[1].path: ${PATH_REFUSED}`,
+      `inline.yaml:10:66: faults[0].path: ${PATH_REFUSED}`,
+      `inline.yaml:12:46: checks[0].path: ${PATH_REFUSED}`,
+    ]);
+  });
+
+  it("takes a percent-encoded request path as written", () => {
+    const s = parseScenario(BASE.replace("duration: 10s", 'path: "/caf%C3%A9/a%20b%0D%0A?q=%E2%9C%93&r=~!*", duration: 10s'), join(root, "scenarios", "inline.yaml"));
+    expect(s.load.requests[0]!.path).toBe("/caf%C3%A9/a%20b%0D%0A?q=%E2%9C%93&r=~!*");
   });
 
   it("is not confused by shell metacharacters: they are plain data", () => {

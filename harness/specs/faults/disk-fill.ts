@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { obj, textValue, urlPath } from "../fields.ts";
+import { obj, textValue } from "../fields.ts";
 import { formatPercent, formatSize, parsePercent, parseSize, SIZE_HINT } from "../../contracts/units.ts";
 import type { FaultKindSpec } from "./fault.ts";
 
@@ -27,8 +27,13 @@ export const diskFill: FaultKindSpec<DiskFillParams> = {
   summary: "fill the filesystem holding `path` with `size` bytes (or to `size`% used) for `duration`",
   params: obj({
     size,
-    // The fill file is written from the host into the container's filesystem: ".." would leave it.
-    path: urlPath.refine((p) => !p.split("/").includes(".."), { message: 'must not contain ".." segments' }).default("/"),
+    // A folder in the container, not a URL: any name a file may have. The fill file is written from the
+    // host into the container's filesystem: ".." would leave it.
+    path: z
+      .string()
+      .regex(/^\//, 'must start with "/"')
+      .refine((p) => !p.split("/").includes(".."), { message: 'must not contain ".." segments' })
+      .default("/"),
     allowHostDisk: z.boolean().default(false),
   }),
   window: "required",
