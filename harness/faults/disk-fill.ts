@@ -29,8 +29,8 @@ export const diskFillRuntime: FaultRuntime<DiskFillParams> = {
       const total = fs.blocks * fs.bsize;
       const free = fs.bfree * fs.bsize;
       const wanted = "bytes" in p.size ? p.size.bytes : Math.max(0, Math.ceil(p.size.percent * total) - (total - free));
-      const name = `.steadystate-fill-${ctx.tag}`;
-      const step: RestoreStep = { op: "remove", path: join(where.removeDir, name) };
+      const name = fillName(ctx.tag);
+      const step: RestoreStep = { op: "remove", container: victim.containerId, path: join(where.removeDir, name) };
       ctx.willChange(step);
       const undo = () => applyStep(ctx.docker, step);
       try {
@@ -45,6 +45,9 @@ export const diskFillRuntime: FaultRuntime<DiskFillParams> = {
       return undo;
     }),
 };
+
+/** The fill file of one injection (its tag). */
+export const fillName = (tag: string) => `.steadystate-fill-${tag}`;
 
 interface FillLocation {
   kind: "writable layer" | "volume" | "tmpfs";

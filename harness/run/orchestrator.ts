@@ -2,7 +2,7 @@
 // the journal written. Whatever happens (end, error, signal) the teardown stack unwinds and a journal,
 // partial if need be, is left in the run folder.
 import { randomBytes } from "node:crypto";
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type Docker from "dockerode";
 import type { Browser } from "playwright-core";
@@ -33,6 +33,7 @@ import { planFaults, type PlannedFault } from "./schedule.ts";
 import { detachedTargets, hostProxyNeeds, runTopology, trafficUrls } from "./topology.ts";
 import { Teardown, withTimeout, type UndoFailure } from "../contracts/teardown.ts";
 import { UndoLog } from "./undo-log.ts";
+import { writeRunFile } from "./run-file.ts";
 import { writeReports } from "../../reports/write.ts";
 import { LOAD_SOURCE } from "../contracts/journal.ts";
 import type { TargetsContext } from "../docker/context.ts";
@@ -160,16 +161,24 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
 
 /**
  * The run folder, and its run.json written first, so that after a SIGKILL `steadystate cleanup --run <runId>`
- * knows what to remove. Written whole or not at all (renamed into place), so a reader never sees half of it.
+ * knows what to remove.
  */
 function createRunFolder(scenario: Scenario, outDir: string | undefined): { runId: string; runDir: string; startedAt: number } {
   const runId = newRunId();
   const runDir = resolve(outDir ?? join("steadystate-runs", runId));
   mkdirSync(runDir, { recursive: true });
   const startedAt = Date.now();
-  writeFileSync(join(runDir, "run.json.tmp"), JSON.stringify({ runId, pid: process.pid, scenario: scenario.file, startedAt }, null, 2) + "\n");
-  renameSync(join(runDir, "run.json.tmp"), join(runDir, "run.json"));
+  writeRunFile(runDir, { runId, pid: process.pid, scenario: scenario.file, startedAt, external: [] });
   return { runId, runDir, startedAt };
+}
+
+/**
+ * The containers the scenario names, by id, added to run.json once found and before any fault: the undo
+ * log may touch them (besides the run's own), and `cleanup` reads which they are there.
+ */
+function recordExternal({ scenario, runId, runDir, startedAt }: RunContext, targets: RunningTargets): void {
+  const external = Object.values(targets.replicas).flat().filter((r) => r.external).map((r) => r.containerId);
+  writeRunFile(runDir, { runId, pid: process.pid, scenario: scenario.file, startedAt, external });
 }
 
 /** An interruption (the signal aborted, now or later) stops the load and undoes the faults; returns how to stop listening. */
@@ -193,6 +202,7 @@ async function startAndMeasure(ctx: RunContext, state: RunState, journeyRuns: Jo
   const plan = planFaults(scenario);
   const targetsCtx = { docker, runId, runDir, teardown, signal: stopAll.signal, log: (m: string) => event("target", m), event };
   const targets = (state.targets = await startTargets(targetsCtx, scenario.targets, { portNetwork: detachedTargets(plan, scenario.targets) }));
+  recordExternal(ctx, targets);
   leaveExternalAsFound(docker, targets, teardown, ctx.undoLog);
   if (!ctx.interrupted()) {
     opts.progress.phase("starting monitoring");
