@@ -2,7 +2,7 @@
 // the journal written. Whatever happens (end, error, signal) the teardown stack unwinds and a journal,
 // partial if need be, is left in the run folder.
 import { randomBytes } from "node:crypto";
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type Docker from "dockerode";
 import type { Browser } from "playwright-core";
@@ -32,8 +32,9 @@ import { journeySource, probeSource } from "./measure.ts";
 import { planFaults, type PlannedFault } from "./schedule.ts";
 import { detachedTargets, hostProxyNeeds, runTopology, trafficUrls } from "./topology.ts";
 import { Teardown, withTimeout, type UndoFailure } from "../contracts/teardown.ts";
-import { UndoLog } from "./undo-log.ts";
+import { UNDO_LOG, UndoLog } from "./undo-log.ts";
 import { writeRunFile } from "./run-file.ts";
+import { InfraError } from "../contracts/errors.ts";
 import { writeReports } from "../../reports/write.ts";
 import { LOAD_SOURCE } from "../contracts/journal.ts";
 import type { TargetsContext } from "../docker/context.ts";
@@ -122,6 +123,7 @@ interface Started {
 }
 
 export async function runScenario(scenario: Scenario, opts: RunOptions): Promise<RunResult> {
+  if (opts.outDir) refuseUnfinishedRun(resolve(opts.outDir));
   // Journey scripts load first: one that does not export a function is a usage error, before anything starts.
   const journeyRuns = await Promise.all(scenario.journeys.map(async (spec) => ({ spec, fn: await journeyFn(spec) })));
   const { runId, runDir, startedAt } = createRunFolder(scenario, opts.outDir);
@@ -157,6 +159,19 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
   const journal = runJournal(ctx, state, undoFailures, error);
   const reports = writeReports(journal, runDir, opts.formats ?? scenario.report.formats);
   return { journal, runDir, reports };
+}
+
+/**
+ * A folder whose undo log still holds steps is that of a run killed before it undid its faults: a new run
+ * there would overwrite run.json and the log, and with them the only record of how to restore containers
+ * the killed run does not own. Refused before anything starts or is written.
+ */
+function refuseUnfinishedRun(runDir: string): void {
+  if (!existsSync(join(runDir, UNDO_LOG))) return;
+  throw new InfraError(
+    `${runDir} holds the undo log of a run that did not finish: its faults may still be in force`,
+    `run \`steadystate cleanup ${runDir}\` to undo them, then run again (or give another --out)`,
+  );
 }
 
 /**
