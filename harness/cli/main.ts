@@ -257,14 +257,15 @@ function addCleanupCommand(program: Command, setExit: SetExit): void {
     .action(async (runDir: string | undefined, opts: { run?: string }) => {
       const docker = await connectDocker();
       const dir = runDir ?? (opts.run && existsSync(defaultRunDir(opts.run)) ? defaultRunDir(opts.run) : undefined);
-      const r = dir ? await cleanupRun(docker, dir) : { undone: [], ...(await cleanup(docker, opts.run)) };
+      const r = dir ? await cleanupRun(docker, dir) : { undone: [], refused: [], ...(await cleanup(docker, opts.run)) };
       print(`removed ${r.containers.length} container(s), ${r.networks.length} network(s), ${r.volumes.length} volume(s)${r.processes.length ? `, ${r.processes.length} process(es)` : ""}\n`);
       for (const name of [...r.containers, ...r.networks, ...r.volumes, ...r.processes.map((p) => `pid ${p}`)]) print(`  ${name}\n`);
       for (const s of r.skipped) print(`skipped run ${s.runId}: still in progress (pid ${s.pid}); \`steadystate cleanup --run ${s.runId}\` removes it anyway\n`);
       if (dir) print(`undid ${r.undone.length} fault(s) from ${dir}/undo.json\n`);
       for (const label of r.undone) print(`  ${label}\n`);
+      for (const line of r.refused) printErr(`${line}\n`);
       for (const e of r.errors) printErr(`could not ${e.startsWith("undo ") ? "" : "remove "}${e}\n`);
-      setExit(r.errors.length ? 3 : 0);
+      setExit(r.errors.length || r.refused.length ? 3 : 0);
     });
 }
 

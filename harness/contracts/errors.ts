@@ -28,7 +28,7 @@ export function formatPath(path: readonly (string | number)[]): string {
 }
 
 /** Control characters (a newline in a value a message repeats) escaped: one problem, one line. */
-const oneLine = (text: string) => text.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
+export const oneLine = (text: string) => text.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
 
 export function formatLocated(e: Located): string {
   const where = e.path.length ? `${formatPath(e.path)}: ` : "";

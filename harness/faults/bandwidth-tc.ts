@@ -2,6 +2,7 @@ import type Docker from "dockerode";
 import type { Replica } from "../docker/replica.ts";
 import { onEachVictim } from "./fault.ts";
 import { applyChanges, inNetns, interfaces, type NetnsChange } from "./netns.ts";
+import { tbfArgv } from "./netns-argv.ts";
 import type { FaultRuntime } from "./fault.ts";
 import { HANDLE, type BandwidthTcParams } from "../specs/faults/bandwidth-tc.ts";
 
@@ -35,15 +36,6 @@ async function rootQdisc(docker: Docker, replica: Replica, dev: string): Promise
 }
 
 function tbf(replica: Replica, dev: string, bytesPerSecond: number): NetnsChange {
-  // The bucket must hold at least one full packet and a timer tick's worth of bytes.
-  const burst = Math.max(4_096, Math.ceil(bytesPerSecond / 50));
-  const qdisc = ["tbf", "rate", `${bytesPerSecond * 8}bit`, "burst", String(burst), "latency", "400ms"];
-  return {
-    replica,
-    describe: `tc qdisc add dev ${dev} root handle ${HANDLE} ${qdisc.join(" ")}`,
-    apply: ["tc", "qdisc", "add", "dev", dev, "root", "handle", HANDLE, ...qdisc],
-    revert: ["tc", "qdisc", "del", "dev", dev, "root", "handle", HANDLE],
-    check: { argv: ["tc", "qdisc", "show", "dev", dev, "root"], includes: `qdisc tbf ${HANDLE}` },
-    goneIf: DEVICE_GONE,
-  };
+  const { qdisc, ...argv } = tbfArgv(dev, bytesPerSecond);
+  return { replica, describe: `tc qdisc add dev ${dev} root handle ${HANDLE} ${qdisc.join(" ")}`, ...argv, goneIf: DEVICE_GONE };
 }

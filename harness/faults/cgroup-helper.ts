@@ -33,7 +33,7 @@ export async function spawnInCgroups(ctx: FaultContext, cg: ContainerCgroups, co
   });
   const startTime = processStartTime(spawned);
   if (startTime === undefined) throw new Error(`${command} ended at once: ${(await exited).stderr}`);
-  const step: RestoreStep = { op: "kill", pid: spawned, startTime };
+  const step: RestoreStep = { op: "kill", container: cg.container, pid: spawned, startTime };
   ctx.willChange(step);
   // Undone only once the helper is reaped: until then the kernel still lists it in the cgroup's processes.
   const stop = async () => {

@@ -54,11 +54,11 @@ export const diskFillRuntime: FaultRuntime<DiskFillParams> = {
         const total = fs.blocks * fs.bsize;
         const free = fs.bfree * fs.bsize;
         const wanted = "bytes" in p.size ? p.size.bytes : Math.max(0, Math.ceil(p.size.percent * total) - (total - free));
-        const name = `.steadystate-fill-${ctx.tag}`;
+        const name = fillName(ctx.tag);
         // Something already at the file's name (a link) is refused before the undo is logged: the undo
         // deletes only a file this fault made.
         contained(() => assertFree(dir, name));
-        const step: RestoreStep = { op: "remove", path: join(where.removeDir, name) };
+        const step: RestoreStep = { op: "remove", container: victim.containerId, path: join(where.removeDir, name) };
         ctx.willChange(step);
         const undo = () => applyStep(ctx.docker, step);
         try {
@@ -82,6 +82,9 @@ export const diskFillRuntime: FaultRuntime<DiskFillParams> = {
       }
     }),
 };
+
+/** The fill file of one injection (its tag). */
+export const fillName = (tag: string) => `.steadystate-fill-${tag}`;
 
 interface FillLocation {
   kind: "writable layer" | "volume" | "tmpfs";

@@ -37,6 +37,9 @@ export interface FaultContext {
   tag: string;
 }
 
+/** Names what one injection (a fault's index and occurrence) of a run creates: its files, in the undo log too. */
+export const faultTag = (runId: string, index: number, occurrence: number) => `${runId}-${index}-${occurrence}`;
+
 /** What a kind does at run time: the spec says what it is, this applies it. */
 export interface FaultRuntime<P extends object = Record<string, unknown>> {
   /** Applies the fault; resolves to its undo, or undefined when nothing needs undoing. */

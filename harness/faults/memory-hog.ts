@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { formatSize } from "../contracts/units.ts";
 import { containerCgroups } from "./cgroup.ts";
 import { writeInCgroups } from "./cgroup-helper.ts";
-import { onEachVictim, type FaultContext } from "./fault.ts";
+import { onEachVictim } from "./fault.ts";
 import { applyStep } from "./restore.ts";
 import type { FaultRuntime } from "./fault.ts";
 import type { MemoryHogParams } from "../specs/faults/memory-hog.ts";
@@ -11,16 +11,17 @@ import type { RestoreStep } from "../contracts/restore-steps.ts";
 export const SHM_DIR = "/dev/shm";
 const WRITE_TIMEOUT_MS = 30_000;
 
-export function shmFile(ctx: FaultContext, containerName: string): string {
-  return join(SHM_DIR, `steadystate-${ctx.tag}-${containerName}`);
+/** The memory file of one injection (its tag) for one container (by name). */
+export function shmFile(tag: string, containerName: string): string {
+  return join(SHM_DIR, `steadystate-${tag}-${containerName}`);
 }
 
 export const memoryHogRuntime: FaultRuntime<MemoryHogParams> = {
   inject: (ctx, p) =>
     onEachVictim(ctx, async (victim) => {
       const cg = await containerCgroups(ctx.docker, victim);
-      const file = shmFile(ctx, victim.containerName);
-      const step: RestoreStep = { op: "remove", path: file };
+      const file = shmFile(ctx.tag, victim.containerName);
+      const step: RestoreStep = { op: "remove", container: victim.containerId, path: file };
       ctx.willChange(step);
       const undo = () => applyStep(ctx.docker, step);
       try {

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { formatSize } from "../contracts/units.ts";
-import { changeSetting, containerCgroups, readSetting, type ContainerCgroups } from "./cgroup.ts";
+import { changeSetting, containerCgroups, memoryLimitFile, oomScoreFile, readSetting, type ContainerCgroups } from "./cgroup.ts";
 import { writeInCgroups } from "./cgroup-helper.ts";
 import { onEachVictim, undoParts, type FaultContext, type Undo } from "./fault.ts";
 import { shmFile } from "./memory-hog.ts";
@@ -24,8 +24,8 @@ export const memoryLimitRuntime: FaultRuntime<MemoryLimitParams> = {
       // Every part is undone even when another fails: the OOM score must come back with the limit.
       const undoAll = undoParts(undos);
       try {
-        if (p.oom) undos.push(changeSetting(ctx, `/proc/${cg.pid}/oom_score_adj`, "1000", `the OOM score of ${victim.containerName}`));
-        undos.push(changeSetting(ctx, join(cg.dirs.memory, "memory.limit_in_bytes"), String(p.limit), `the memory limit of ${victim.containerName}`));
+        if (p.oom) undos.push(changeSetting(ctx, cg, oomScoreFile(cg), "1000", `the OOM score of ${victim.containerName}`));
+        undos.push(changeSetting(ctx, cg, memoryLimitFile(cg), String(p.limit), `the memory limit of ${victim.containerName}`));
         if (p.oom) undos.push(await driveIntoOom(ctx, cg, victim.containerName, p.limit));
       } catch (e) {
         // The injection's failure is what gets reported; the runner replays the logged steps again and
@@ -48,8 +48,8 @@ function oomKills(cg: ContainerCgroups): number {
 
 /** Charges tmpfs memory to the container until the OOM killer acts; returns how to free that memory. */
 async function driveIntoOom(ctx: FaultContext, cg: ContainerCgroups, name: string, limit: number): Promise<Undo> {
-  const file = shmFile(ctx, name);
-  const step: RestoreStep = { op: "remove", path: file };
+  const file = shmFile(ctx.tag, name);
+  const step: RestoreStep = { op: "remove", container: cg.container, path: file };
   ctx.willChange(step);
   const before = oomKills(cg);
   const r = await writeInCgroups(ctx, cg, file, { bytes: limit, timeoutMs: OOM_TIMEOUT_MS, stopWhen: () => oomKills(cg) > before });

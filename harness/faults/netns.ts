@@ -8,6 +8,7 @@ import type Docker from "dockerode";
 import { hostPid, type Replica } from "../docker/replica.ts";
 import type { FaultContext, Undo } from "./fault.ts";
 import type { NetnsCheck, RestoreStep } from "../contracts/restore-steps.ts";
+import { CHAIN, iptablesArgv } from "./netns-argv.ts";
 
 const COMMAND_TIMEOUT_MS = 10_000;
 
@@ -113,16 +114,9 @@ async function refuseHostNamespace(docker: Docker, replica: Replica): Promise<vo
   }
 }
 
-/** An iptables rule inserted first in `chain`; deleted by the same spec. */
-export function iptablesRule(replica: Replica, chain: string, spec: string[]): NetnsChange {
-  const ipt = ["iptables", "-w", "5"];
-  return {
-    replica,
-    describe: `iptables -I ${chain} ${spec.join(" ")}`,
-    apply: [...ipt, "-I", chain, "1", ...spec],
-    revert: [...ipt, "-D", chain, ...spec],
-    check: { argv: [...ipt, "-C", chain, ...spec] },
-  };
+/** An iptables rule inserted first in the INPUT chain; deleted by the same spec (spec builders: netns-argv.ts). */
+export function iptablesRule(replica: Replica, spec: string[]): NetnsChange {
+  return { replica, describe: `iptables -I ${CHAIN} ${spec.join(" ")}`, ...iptablesArgv(spec) };
 }
 
 /** The replica's network interfaces: one veth per Docker network (eth0, and eth1… on further networks). */

@@ -2,6 +2,7 @@ import type Docker from "dockerode";
 import { networkAddress, type Replica } from "../docker/replica.ts";
 import { onEachVictim, undoParts, type FaultContext, type Undo } from "./fault.ts";
 import { applyChanges, iptablesRule } from "./netns.ts";
+import { dropFromSpec } from "./netns-argv.ts";
 import { applyStep } from "./restore.ts";
 import type { FaultRuntime } from "./fault.ts";
 import type { PartitionParams } from "../specs/faults/partition.ts";
@@ -81,7 +82,7 @@ async function betweenTargets(ctx: FaultContext, from: string): Promise<Undo> {
     return (await Promise.all(ids.map((id) => networkAddress(docker, id, topology.network)))).filter(Boolean);
   };
   const [fromAddresses, targetAddresses] = await Promise.all([addresses(topology.replicas[from]!, from), addresses(ctx.victims, target)]);
-  const drop = (replica: Replica, sources: string[]) => sources.map((s) => iptablesRule(replica, "INPUT", ["-s", s, "-j", "DROP"]));
+  const drop = (replica: Replica, sources: string[]) => sources.map((s) => iptablesRule(replica, dropFromSpec(s)));
   return applyChanges(
     ctx,
     [...ctx.victims.flatMap((v) => drop(v, fromAddresses)), ...topology.replicas[from]!.flatMap((r) => drop(r, targetAddresses))],

@@ -1,5 +1,6 @@
 import { onEachVictim } from "./fault.ts";
 import { applyChanges, iptablesRule } from "./netns.ts";
+import { rejectSpec } from "./netns-argv.ts";
 import type { FaultRuntime } from "./fault.ts";
 
 
@@ -8,7 +9,7 @@ export const rejectRuntime: FaultRuntime = {
     onEachVictim(ctx, (victim) =>
       applyChanges(
         ctx,
-        [iptablesRule(victim, "INPUT", ["-p", "tcp", "--dport", String(victim.port), "-j", "REJECT", "--reject-with", "tcp-reset"])],
+        [iptablesRule(victim, rejectSpec(victim.port))],
       ),
     ),
 };

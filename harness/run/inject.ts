@@ -2,7 +2,7 @@
 // the undo log before changing anything and pushes its undo on the teardown stack, so whatever happens
 // next (window end, error, signal, a stop condition, even a SIGKILL followed by `cleanup`) it is undone.
 import type Docker from "dockerode";
-import type { Topology } from "../faults/fault.ts";
+import { faultTag, type Topology } from "../faults/fault.ts";
 import { applySteps } from "../faults/restore.ts";
 import { drawsVictims } from "../faults/select.ts";
 import type { Replica } from "../docker/replica.ts";
@@ -111,7 +111,7 @@ export class FaultRunner {
           signal: this.ctx.signal,
           log: (m) => this.ctx.event("fault", m),
           willChange: (step) => undoLog.add(p.id, p.description, step),
-          tag: `${this.ctx.runId}-${p.spec.index}-${p.occurrence}`,
+          tag: faultTag(this.ctx.runId, p.spec.index, p.occurrence),
         },
         p.spec,
       );

@@ -2,7 +2,7 @@
 // the journal written. Whatever happens (end, error, signal) the teardown stack unwinds and a journal,
 // partial if need be, is left in the run folder.
 import { randomBytes } from "node:crypto";
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type Docker from "dockerode";
 import type { Browser } from "playwright-core";
@@ -32,7 +32,9 @@ import { journeySource, probeSource } from "./measure.ts";
 import { planFaults, type PlannedFault } from "./schedule.ts";
 import { detachedTargets, hostProxyNeeds, runTopology, trafficUrls } from "./topology.ts";
 import { Teardown, withTimeout, type UndoFailure } from "../contracts/teardown.ts";
-import { UndoLog } from "./undo-log.ts";
+import { UNDO_LOG, UndoLog } from "./undo-log.ts";
+import { writeRunFile } from "./run-file.ts";
+import { InfraError } from "../contracts/errors.ts";
 import { writeReports } from "../../reports/write.ts";
 import { LOAD_SOURCE } from "../contracts/journal.ts";
 import type { TargetsContext } from "../docker/context.ts";
@@ -121,6 +123,7 @@ interface Started {
 }
 
 export async function runScenario(scenario: Scenario, opts: RunOptions): Promise<RunResult> {
+  if (opts.outDir) refuseUnfinishedRun(resolve(opts.outDir));
   // Journey scripts load first: one that does not export a function is a usage error, before anything starts.
   const journeyRuns = await Promise.all(scenario.journeys.map(async (spec) => ({ spec, fn: await journeyFn(spec) })));
   const { runId, runDir, startedAt } = createRunFolder(scenario, opts.outDir);
@@ -159,17 +162,38 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
 }
 
 /**
+ * A folder whose undo log still holds steps is that of a run killed before it undid its faults: a new run
+ * there would overwrite run.json and the log, and with them the only record of how to restore containers
+ * the killed run does not own. Refused before anything starts or is written.
+ */
+function refuseUnfinishedRun(runDir: string): void {
+  if (!existsSync(join(runDir, UNDO_LOG))) return;
+  throw new InfraError(
+    `${runDir} holds the undo log of a run that did not finish: its faults may still be in force`,
+    `run \`steadystate cleanup ${runDir}\` to undo them, then run again (or give another --out)`,
+  );
+}
+
+/**
  * The run folder, and its run.json written first, so that after a SIGKILL `steadystate cleanup --run <runId>`
- * knows what to remove. Written whole or not at all (renamed into place), so a reader never sees half of it.
+ * knows what to remove.
  */
 function createRunFolder(scenario: Scenario, outDir: string | undefined): { runId: string; runDir: string; startedAt: number } {
   const runId = newRunId();
   const runDir = resolve(outDir ?? join("steadystate-runs", runId));
   mkdirSync(runDir, { recursive: true });
   const startedAt = Date.now();
-  writeFileSync(join(runDir, "run.json.tmp"), JSON.stringify({ runId, pid: process.pid, scenario: scenario.file, startedAt }, null, 2) + "\n");
-  renameSync(join(runDir, "run.json.tmp"), join(runDir, "run.json"));
+  writeRunFile(runDir, { runId, pid: process.pid, scenario: scenario.file, startedAt, external: [] });
   return { runId, runDir, startedAt };
+}
+
+/**
+ * The containers the scenario names, by id, added to run.json once found and before any fault: the undo
+ * log may touch them (besides the run's own), and `cleanup` reads which they are there.
+ */
+function recordExternal({ scenario, runId, runDir, startedAt }: RunContext, targets: RunningTargets): void {
+  const external = Object.values(targets.replicas).flat().filter((r) => r.external).map((r) => r.containerId);
+  writeRunFile(runDir, { runId, pid: process.pid, scenario: scenario.file, startedAt, external });
 }
 
 /** An interruption (the signal aborted, now or later) stops the load and undoes the faults; returns how to stop listening. */
@@ -193,6 +217,7 @@ async function startAndMeasure(ctx: RunContext, state: RunState, journeyRuns: Jo
   const plan = planFaults(scenario);
   const targetsCtx = { docker, runId, runDir, teardown, signal: stopAll.signal, log: (m: string) => event("target", m), event };
   const targets = (state.targets = await startTargets(targetsCtx, scenario.targets, { portNetwork: detachedTargets(plan, scenario.targets) }));
+  recordExternal(ctx, targets);
   leaveExternalAsFound(docker, targets, teardown, ctx.undoLog);
   if (!ctx.interrupted()) {
     opts.progress.phase("starting monitoring");

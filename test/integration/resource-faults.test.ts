@@ -57,7 +57,7 @@ describe("resource and disk faults (real Docker)", () => {
     const steps: RestoreStep[] = [];
     const undo = (await k.inject(faultContext(a.victim, steps), p))!;
     expect(a.cgroup("cpu", "cpu.cfs_quota_us")).toBe("10000");
-    expect(steps).toEqual([{ op: "write", path: `/sys/fs/cgroup/cpu/docker/${a.victim.containerId}/cpu.cfs_quota_us`, value: "-1" }]);
+    expect(steps).toEqual([{ op: "write", container: a.victim.containerId, path: `/sys/fs/cgroup/cpu/docker/${a.victim.containerId}/cpu.cfs_quota_us`, value: "-1" }]);
     const throttled = () => Number(/nr_throttled (\d+)/.exec(a.cgroup("cpu", "cpu.stat"))![1]);
     // 50 ms of CPU at 10 ms per 100 ms period spans 5 slices: at best (5 − 2) × 100 + 2 × 10 = 320 ms
     // (other load on the machine only adds to it).
