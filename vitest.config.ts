@@ -7,6 +7,10 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["test/unit/**/*.test.ts"],
+          // Groups run from the lowest order to the highest, each once the one before has finished: the unit
+          // tests (CPU-heavy: fuzzing, rendering) first, so that they never share the machine with the
+          // integration tests, which run real containers and load.
+          sequence: { groupOrder: 0 },
         },
       },
       {
@@ -15,6 +19,7 @@ export default defineConfig({
           include: ["test/integration/**/*.test.ts"],
           // Real containers and real load on a 2-core machine: one file at a time, generous timeouts.
           fileParallelism: false,
+          sequence: { groupOrder: 1 },
           testTimeout: 180_000,
           hookTimeout: 180_000,
           globalSetup: ["test/integration/global-setup.ts"],

@@ -2,8 +2,8 @@
 // fast, what the healer did, where the anomaly showed first; each alert path's time to detect; expectations,
 // false alarms, balancer ejections and container resources. Pure functions of the journal.
 import { faultWindows, firstFiring, type FaultWindow } from "../harness/contracts/fault-windows.ts";
-import type { Journal } from "../harness/contracts/journal.ts";
-import { detects, ms, offset, resourceRows } from "./format.ts";
+import type { Expectation, Journal } from "../harness/contracts/journal.ts";
+import { detects, ms, offset, resourceRows, resultText } from "./format.ts";
 import { expectationTable } from "./tables.ts";
 
 type Table = (head: string[], rows: string[][]) => string;
@@ -36,7 +36,8 @@ export function detectionSection(j: Journal, table: Table): string[] {
   const expected = expectationTable(j);
   if (expected.rows.length) {
     out.push("", "Expected alerts:", "");
-    out.push(table(expected.head, expected.rows.map((r, i) => [...r, expected.met[i] ? "✅ met" : "❌ missed"])));
+    const result = (e: Expectation) => resultText(e, e.met, { pass: "✅ met", fail: "❌ missed" });
+    out.push(table(expected.head, expected.rows.map((r, i) => [...r, result(expected.expectations[i]!)])));
   }
   if (d?.falseAlarms.length) {
     out.push("", `False alarms (before the first fault, or more than ${ms(d.settleMs)} after a recovery):`, "");

@@ -1,5 +1,5 @@
 // Formatting shared by every human-readable rendering (Markdown, terminal): one wording for one number.
-import type { CheckRecord, FaultRecord, Journal, SloResult, Verdict } from "../harness/contracts/journal.ts";
+import type { CheckRecord, FaultRecord, Journal, NotJudged, SloResult, Verdict } from "../harness/contracts/journal.ts";
 import { formatValue } from "../harness/specs/slo/grammar.ts";
 import { formatDuration, formatSize } from "../harness/contracts/units.ts";
 
@@ -22,9 +22,21 @@ export function ms(value: number | null | undefined): string {
 }
 
 export function measuredText(r: SloResult): string {
-  if (r.never) return "never";
+  const excluded = r.excluded ? `, excluding ${r.excluded}` : "";
+  if (r.never) return `never${excluded}`;
   const value = formatValue(r.measured, r.unit);
-  return r.basis && r.measured !== null ? `${value} (${r.basis})` : value;
+  return `${r.basis && r.measured !== null ? `${value} (${r.basis})` : value}${excluded}`;
+}
+
+/** What the run's early end left unjudged reads the same everywhere: "not judged (interrupted)". */
+export function notJudgedText(cause: NotJudged): string {
+  return `not judged (${cause})`;
+}
+
+/** An objective's or expectation's result in a format's own words for passed and failed, or not judged. */
+export function resultText(x: { notJudged?: NotJudged | undefined }, passed: boolean, words: { pass: string; fail: string }): string {
+  if (x.notJudged) return notJudgedText(x.notJudged);
+  return passed ? words.pass : words.fail;
 }
 
 export function goalText(r: SloResult): string {
@@ -65,11 +77,13 @@ export function resourceRows(j: Journal): string[][] {
 export function mttrText(f: FaultRecord): string {
   if (f.error) return "not injected";
   if (f.injectedAt === null) return "not reached";
+  if (f.notJudged) return notJudgedText(f.notJudged);
   return f.recovered ? ms(f.mttrMs) : "never recovered";
 }
 
 /** What a data check found, in one phrase: "0 of 412 acknowledged writes lost". */
 export function checkText(c: CheckRecord): string {
+  if (c.notJudged) return notJudgedText(c.notJudged);
   if (c.lost === null) return c.error ?? "not verified";
   const extra = c.unackedPresent ? `; ${count(c.unackedPresent)} unacknowledged but present` : "";
   return `${count(c.lost)} of ${count(c.writes.acked)} acknowledged writes lost${extra}`;
@@ -79,6 +93,7 @@ export function checkText(c: CheckRecord): string {
 export function drillText(c: CheckRecord): string {
   const d = c.drill;
   if (!d) return "—";
+  if (c.notJudged) return notJudgedText(c.notJudged);
   const restored = d.restoreMs === null ? "not restored" : `restored in ${ms(d.restoreMs)} (backup ${ms(d.backupMs)})`;
   return d.lost === null ? `${restored}: ${d.error ?? "not verified"}` : `${restored}: ${count(d.lost)} of ${count(c.writes.acked)} acknowledged writes lost`;
 }

@@ -2,7 +2,7 @@
 // (time-based) and good / total (request-based); series reliability R = Π(1 − p_i) over the targets on
 // the request path, each p_i observed; throughput P = 1 / T_proc next to the measured rate; MTTD and MTTR
 // with count, median and p90.
-import type { Journal } from "../harness/contracts/journal.ts";
+import type { FaultRecord, Journal } from "../harness/contracts/journal.ts";
 import { distribution, type Distribution } from "../harness/slo/distribution.ts";
 import { count, detects, ms, pct } from "./format.ts";
 
@@ -22,6 +22,8 @@ export interface SeedFormulas {
   throughput: { procMs: number | null; perWorker: number | null; connections: number | null; measured: number | null };
   mttd: Distribution;
   mttr: Distribution;
+  /** Faults left out of MTTR and MTTD without a value: the run ended early before there was one. */
+  notJudged: { mttr: number; mttd: number };
 }
 
 /**
@@ -75,15 +77,22 @@ export function seedFormulas(journals: readonly Journal[]): SeedFormulas {
       connections: journals[0]?.scenario.load?.connections ?? null,
       measured: rates.length ? rates.reduce((a, b) => a + b, 0) / rates.length : null,
     },
-    mttd: distribution(
-      watched.flatMap((f) => (typeof f.mttdMs === "number" ? [f.mttdMs] : [])),
-      watched.filter((f) => f.mttdMs === null).length,
-    ),
-    mttr: distribution(
-      injected.flatMap((f) => (f.mttrMs === null ? [] : [f.mttrMs])),
-      injected.filter((f) => f.mttrMs === null).length,
-    ),
+    mttd: faultDistribution(watched, (f) => f.mttdMs),
+    mttr: faultDistribution(injected, (f) => f.mttrMs),
+    notJudged: { mttr: injected.filter((f) => cutShort(f, f.mttrMs)).length, mttd: watched.filter((f) => cutShort(f, f.mttdMs)).length },
   };
+}
+
+/** Without a value because the run ended early first: unknown, not never. */
+const cutShort = (f: FaultRecord, value: number | null | undefined) => f.notJudged !== undefined && value === null;
+
+/** One value per fault; null counts as never, except for the faults the run's early end cut short (left out). */
+function faultDistribution(faults: readonly FaultRecord[], value: (f: FaultRecord) => number | null | undefined): Distribution {
+  const judged = faults.filter((f) => !cutShort(f, value(f)));
+  return distribution(
+    judged.flatMap((f) => (typeof value(f) === "number" ? [value(f)!] : [])),
+    judged.filter((f) => value(f) === null).length,
+  );
 }
 
 /** The formulas as rows of text [quantity, formula with its numbers, value], for every report format. */
@@ -108,11 +117,14 @@ export function formulaRows(journals: readonly Journal[]): [string, string, stri
           (f.throughput.connections ? ` × ${f.throughput.connections} = ${rate(f.throughput.perWorker! * f.throughput.connections)}` : ""),
       `measured ${rate(f.throughput.measured)}${journals.length > 1 ? " (mean of trials)" : ""}`,
     ],
-    ["MTTR", "recovered − injected, per fault", distributionText(f.mttr)],
+    ["MTTR", `recovered − injected, per fault${leftOut(f.notJudged.mttr)}`, distributionText(f.mttr)],
   ];
-  if (f.mttd.count) rows.push(["MTTD", "detected − injected, per fault", distributionText(f.mttd)]);
+  if (f.mttd.count || f.notJudged.mttd) rows.push(["MTTD", `detected − injected, per fault${leftOut(f.notJudged.mttd)}`, distributionText(f.mttd)]);
   return rows;
 }
+
+/** Says when faults the run's early end cut short are left out of a per-fault formula. */
+const leftOut = (n: number) => (n ? ` (${n} not judged: the run ended early)` : "");
 
 export function distributionText(d: Distribution): string {
   if (!d.count) return "no fault";

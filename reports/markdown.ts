@@ -1,6 +1,6 @@
 // Markdown summary (summary.md): fits a PR comment or a CI step summary.
 import type { Journal } from "../harness/contracts/journal.ts";
-import { count, goalText, localisationText, measuredText, ms, verdictWord } from "./format.ts";
+import { count, goalText, localisationText, measuredText, ms, resultText, verdictWord } from "./format.ts";
 import { detectionSection } from "./detection.ts";
 import { formulaRows } from "./formulas.ts";
 import type { Reporter } from "./reporter.ts";
@@ -25,7 +25,7 @@ export function renderMarkdown(j: Journal): string {
 
   if (j.slo.length) {
     out.push("", "## Objectives", "");
-    out.push(table(["objective", "goal", "measured", "result"], j.slo.map((r) => [r.metric, goalText(r), measuredText(r), r.pass ? "✅ pass" : "❌ fail"])));
+    out.push(table(["objective", "goal", "measured", "result"], j.slo.map((r) => [r.metric, goalText(r), measuredText(r), resultText(r, r.pass, { pass: "✅ pass", fail: "❌ fail" })])));
   }
 
   if (j.faults.length) {

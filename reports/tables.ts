@@ -1,7 +1,7 @@
 // The contents of the tables a run's reports share (Markdown and HTML format them, each its own way):
 // faults, expected alerts, alerts, data checks, journey failures and what users saw. One wording for one
 // table.
-import type { Journal } from "../harness/contracts/journal.ts";
+import type { Expectation, Journal } from "../harness/contracts/journal.ts";
 import { actionText, checkText, count, drillText, detectedText, detects, ms, mttdText, mttrText, offset, pct } from "./format.ts";
 
 export interface TextTable {
@@ -30,13 +30,13 @@ export function faultTable(j: Journal): TextTable {
 export const faultTableNote = (j: Journal) =>
   `Times are offsets from the start of the load. MTTR = recovered − injected${detects(j) ? "; MTTD = detected − injected; MTTA = action − detected" : ""}.`;
 
-/** Expected alerts, without the result column (each format shows met / missed its own way). */
-export function expectationTable(j: Journal): TextTable & { met: boolean[] } {
+/** Expected alerts, without the result column (each format shows met / missed / not judged its own way). */
+export function expectationTable(j: Journal): TextTable & { expectations: Expectation[] } {
   const list = j.detection?.expectations ?? [];
   return {
     head: ["expected alert", "after", "within", "fired", "result"],
     rows: list.map((e) => [e.alert, e.fault, ms(e.withinMs), e.firedAt === null ? "never" : `${offset(j, e.firedAt)} (after ${ms(e.delayMs)})`]),
-    met: list.map((e) => e.met),
+    expectations: list,
   };
 }
 

@@ -6,7 +6,7 @@ import type { Aggregate } from "../harness/trials/aggregate.ts";
 import { STATS, type Distribution } from "../harness/slo/distribution.ts";
 import { formatValue } from "../harness/specs/slo/grammar.ts";
 import { markdownCell as cell } from "./escape.ts";
-import { goalText, measuredText, ms, verdictWord } from "./format.ts";
+import { goalText, measuredText, ms, resultText, verdictWord } from "./format.ts";
 import { distributionText, formulaRows } from "./formulas.ts";
 import { addRunSuite, junit, sloCase } from "./junit.ts";
 import { mdTable } from "./markdown.ts";
@@ -36,7 +36,7 @@ export function renderTrialsMarkdown(a: Aggregate, trials: Journal[]): string {
   const out = [`# ${icon} ${cell(a.scenario.name)}${a.variant ? ` (${a.variant})` : ""}: ${verdictWord(a)} over ${a.trials.length} trial(s)`];
   if (a.reasons.length) out.push("", ...a.reasons.map((r) => `- ${cell(r)}`));
   if (a.slo.length) {
-    out.push("", "## Objectives over trials", "", mdTable(["objective", "goal", "measured", "result"], a.slo.map((r) => [r.metric, goalText(r), measuredText(r), r.pass ? "✅ pass" : "❌ fail"])));
+    out.push("", "## Objectives over trials", "", mdTable(["objective", "goal", "measured", "result"], a.slo.map((r) => [r.metric, goalText(r), measuredText(r), resultText(r, r.pass, { pass: "✅ pass", fail: "❌ fail" })])));
   }
   out.push("", "## Metrics over trials", "", mdTable(["metric", "median", "p90", "min", "max", "trials"], metricRows(a)));
   if (a.faults.length) out.push("", "## Faults over trials", "", mdTable(["fault", "MTTR", "MTTD"], faultRows(a)));

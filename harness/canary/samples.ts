@@ -56,7 +56,8 @@ export interface FaultValues {
 }
 
 /**
- * One value per injected fault per trial. A fault that never recovered (or was never detected) counts with
+ * One value per injected fault per trial, but for those a trial that ended early cut short (not judged). A
+ * fault that never recovered (or was never detected) counts with
  * the time it was watched, from injection to the end of the load: a lower bound of its true value, and in
  * practice above the others, so the rank test treats it as the worst without a rule of its own.
  */
@@ -69,6 +70,8 @@ export function faultValues(side: Side, metric: "mttr" | "mttd"): FaultValues {
     if (metric === "mttd" && !detects(journal)) continue;
     for (const f of journal.faults.filter((x) => x.injectedAt !== null && !x.error)) {
       const v = metric === "mttr" ? f.mttrMs : f.mttdMs;
+      // A fault the trial's early end cut short has no value yet: unknown, not never.
+      if (v === null && f.notJudged) continue;
       if (v === null) {
         never++;
         values.push((journal.loadEndedAt ?? journal.endedAt) - f.injectedAt!);

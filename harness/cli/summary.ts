@@ -3,7 +3,7 @@
 // action). Plain text, aligned, no colours (CI logs keep it readable).
 import type { Journal } from "../contracts/journal.ts";
 import type { Aggregate } from "../trials/aggregate.ts";
-import { checkText, detects, drillText, goalText, measuredText, ms, mttrText, offset, pct, verdictWord } from "../../reports/format.ts";
+import { checkText, detects, drillText, goalText, measuredText, ms, mttrText, offset, pct, resultText, verdictWord } from "../../reports/format.ts";
 import { formulaRows } from "../../reports/formulas.ts";
 import { faultRows, metricRows } from "../../reports/trials.ts";
 import { table } from "../../reports/text-table.ts";
@@ -12,7 +12,7 @@ export function renderSummary(j: Journal, runDir: string): string {
   for (const r of j.reasons) out.push(`  - ${r}`);
   if (j.error && "fix" in j.error && j.error.fix) out.push(`  fix: ${j.error.fix}`);
   if (j.slo.length) {
-    out.push("", table(["objective", "goal", "measured", "result"], j.slo.map((r) => [r.metric, goalText(r), measuredText(r), r.pass ? "pass" : "FAIL"])));
+    out.push("", table(["objective", "goal", "measured", "result"], j.slo.map((r) => [r.metric, goalText(r), measuredText(r), resultText(r, r.pass, { pass: "pass", fail: "FAIL" })])));
   }
   const journeys = Object.entries(j.metrics.journeys ?? {});
   if (journeys.length) {
@@ -52,7 +52,7 @@ export function renderSummary(j: Journal, runDir: string): string {
 export function renderTrialsSummary(a: Aggregate, trials: readonly Journal[], dir: string): string {
   const out = [`${a.scenario.name}${a.variant ? ` (${a.variant})` : ""}: ${verdictWord(a)} over ${a.trials.length} trial(s)   (${dir})`];
   for (const r of a.reasons) out.push(`  - ${r}`);
-  if (a.slo.length) out.push("", table(["objective", "goal", "measured", "result"], a.slo.map((r) => [r.metric, goalText(r), measuredText(r), r.pass ? "pass" : "FAIL"])));
+  if (a.slo.length) out.push("", table(["objective", "goal", "measured", "result"], a.slo.map((r) => [r.metric, goalText(r), measuredText(r), resultText(r, r.pass, { pass: "pass", fail: "FAIL" })])));
   out.push("", table(["metric", "median", "p90", "min", "max", "trials"], metricRows(a)));
   if (a.faults.length) out.push("", table(["fault", "MTTR", "MTTD"], faultRows(a)));
   if (trials.some((j) => j.metrics.requests.total)) out.push("", table(["quantity", "formula (pooled over trials)", "value"], formulaRows(trials)));

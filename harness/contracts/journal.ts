@@ -15,6 +15,12 @@ export interface LoadSummary {
 
 export type Verdict = "pass" | "fail" | "error" | "interrupted";
 
+/**
+ * Why something was not judged: the run ended before it could be, interrupted (a signal) or aborted (a stop
+ * condition, `abortWhen`). Neither a pass nor a failure of the system under test.
+ */
+export type NotJudged = "interrupted" | "aborted";
+
 export interface SloResult {
   objective: string;
   metric: string;
@@ -28,6 +34,10 @@ export interface SloResult {
   pass: boolean;
   /** What the value is relative to, when the metric can mean more than one thing (error_budget_burn). */
   basis?: string;
+  /** What the value leaves out and why ("1 fault not judged (interrupted)"): values the run's early end cut short. */
+  excluded?: string;
+  /** Set when every value the objective reads was cut short: it is neither met nor missed (`pass` is false). */
+  notJudged?: NotJudged;
 }
 
 export interface FaultRecord {
@@ -54,6 +64,8 @@ export interface FaultRecord {
   impactMs: number | null;
   mttrMs: number | null;
   recovered: boolean;
+  /** Set when the run ended early before the fault recovered: its recovery is unknown, not "never". */
+  notJudged?: NotJudged;
   error?: string;
   /** First alert or detector firing attributed to the fault (see docs/detection.md), and its name. */
   detectedAt: number | null;
@@ -89,6 +101,8 @@ export interface Expectation {
   firedAt: number | null;
   delayMs: number | null;
   met: boolean;
+  /** Set when the run ended early, before the alert fired and before `withinMs` had passed. */
+  notJudged?: NotJudged;
 }
 
 export interface DetectionSummary {
@@ -315,6 +329,8 @@ export interface AckedWritesRecord {
   lostKeys: string[];
   /** Only when the check asks for one (`drill: backup-restore`). */
   drill?: RestoreDrillRecord;
+  /** Set when the run ended early, before the read-back. */
+  notJudged?: NotJudged;
   error?: string;
 }
 

@@ -42,12 +42,15 @@ export function detectionParts(s: Scenario, faults: FaultRecord[], timeline: rea
   };
 }
 
-/** Why detection makes the run fail: an expected alert that did not fire in time, a false alarm in the quiet period. */
+/**
+ * Why detection makes the run fail: an expected alert that did not fire in time (not one whose time the run's
+ * early end cut short), a false alarm in the quiet period.
+ */
 export function detectionReasons(j: Journal): string[] {
   const d = j.detection;
   if (!d) return [];
   const reasons: string[] = [];
-  for (const e of d.expectations.filter((x) => !x.met)) {
+  for (const e of d.expectations.filter((x) => !x.met && !x.notJudged)) {
     const fault = j.faults.find((f) => f.id === e.fault);
     const what = `${fault?.description ?? e.fault} (${e.fault})`;
     reasons.push(

@@ -10,8 +10,9 @@ import { formatValue } from "../specs/slo/grammar.ts";
 import type { FailureLog } from "../journeys/runner.ts";
 import type { LoadSpec } from "../specs/load/spec.ts";
 import type { RunningTargets } from "../targets/containers.ts";
-import { JOURNAL_SCHEMA_VERSION, type ArrivalStats, type FaultRecord, type Journal, type LoadSummary, type RunEvent, type Verdict } from "../contracts/journal.ts";
+import { JOURNAL_SCHEMA_VERSION, type ArrivalStats, type FaultRecord, type Journal, type LoadSummary, type NotJudged, type RunEvent, type Verdict } from "../contracts/journal.ts";
 import { measure } from "./measure.ts";
+import { markNotJudged } from "./not-judged.ts";
 import { detectionParts, detectionReasons } from "../detect/journal.ts";
 import type { WatchResults } from "../detect/watch.ts";
 import type { UndoFailure } from "../contracts/teardown.ts";
@@ -72,8 +73,16 @@ export function buildJournal(input: JournalInput): Journal {
     ...detectionParts(s, measured.faults, measured.timeline, input.loadEndedAt, input.watch),
   };
   completeMetrics(journal, input);
+  const cause = earlyEnd(input);
+  if (cause) markNotJudged(journal, cause);
   judge(journal, input);
   return journal;
+}
+
+/** Why the run ended before the load's end, if it did: an interruption outranks a stop condition. */
+function earlyEnd(input: JournalInput): NotJudged | undefined {
+  if (input.interrupted) return "interrupted";
+  return input.stopped ? "aborted" : undefined;
 }
 
 /** The scenario as run, for the reader of a journal. */
@@ -175,20 +184,20 @@ function outcomeVerdict(journal: Journal, input: JournalInput, reasons: string[]
   const s = input.scenario;
   let verdict: Verdict = "pass";
   journal.slo = evaluateSlos(s.slo, journal);
-  for (const r of journal.slo.filter((x) => !x.pass)) {
+  // An objective left with nothing to judge is neither met nor missed: the stop condition is the reason.
+  for (const r of journal.slo.filter((x) => !x.pass && !x.notJudged)) {
     verdict = "fail";
     reasons.push(`SLO missed: ${r.objective} (measured ${r.never ? "never" : formatValue(r.measured, r.unit)})`);
   }
   if (input.stopped) {
-    // Recovery is not judged on a run cut short: the load ended with the faults.
     verdict = "fail";
     journal.abort = { condition: input.stopped.condition, measured: input.stopped.measured, at: input.stopped.at };
     reasons.push(`stopped early: abortWhen "${input.stopped.condition}" held (measured ${input.stopped.measuredText}); every fault was undone`);
-  } else {
-    for (const f of journal.faults.filter((x) => x.injectedAt !== null && !x.recovered)) {
-      verdict = "fail";
-      reasons.push(`${f.description} never recovered: the steady-state hypothesis did not hold for ${s.steadyState.stableForMs}ms before the load ended`);
-    }
+  }
+  // A fault the stop condition cut short is not judged (markNotJudged): the load ended with the faults.
+  for (const f of journal.faults.filter((x) => x.injectedAt !== null && !x.recovered && !x.notJudged)) {
+    verdict = "fail";
+    reasons.push(`${f.description} never recovered: the steady-state hypothesis did not hold for ${s.steadyState.stableForMs}ms before the load ended`);
   }
   for (const r of detectionReasons(journal)) {
     verdict = "fail";

@@ -1,10 +1,13 @@
-import type { Journal, SloResult } from "../contracts/journal.ts";
+import type { Journal, NotJudged, SloResult } from "../contracts/journal.ts";
 import { distribution } from "./distribution.ts";
 import { holds, type Objective } from "../specs/slo/grammar.ts";
 import { splitMetric } from "../specs/slo/metrics.ts";
 import { sloMetrics, type SloMetric } from "./metrics.ts";
 
-/** Measures every objective against the journal. An unmeasurable metric fails its objective. */
+/**
+ * Measures every objective against the journal. An unmeasurable metric fails its objective; values a run
+ * that ended early cut short are left out, and the result says so (`excluded`, or `notJudged` if none is left).
+ */
 export function evaluateSlos(objectives: readonly Objective[], journal: Journal): SloResult[] {
   return evaluateObjectives(objectives, [journal]);
 }
@@ -25,6 +28,7 @@ export function evaluateObjectives(objectives: readonly Objective[], journals: r
     } else if (metric && journals.length === 1) measured = metric.measure(journals[0]!, objectives);
     const never = measured === Infinity;
     const basis = journals[0] && metric?.basis?.(journals[0]);
+    const cutShort = journals.flatMap((j) => metric?.cutShort?.(j) ?? []);
     return {
       objective: o.text,
       metric: o.metric,
@@ -35,6 +39,19 @@ export function evaluateObjectives(objectives: readonly Objective[], journals: r
       unit: o.unit,
       pass: measured !== null && holds(measured, o),
       ...(basis ? { basis } : {}),
+      ...(cutShort.length ? { excluded: excludedText(cutShort) } : {}),
+      // Nothing left to measure because the run ended early: unknown, not unmeasurable.
+      ...(measured === null && cutShort.length ? { notJudged: cutShort[0]! } : {}),
     };
   });
+}
+
+/** "2 faults not judged (interrupted)", per cause. */
+function excludedText(causes: readonly NotJudged[]): string {
+  return [...new Set(causes)]
+    .map((cause) => {
+      const n = causes.filter((c) => c === cause).length;
+      return `${n} fault${n === 1 ? "" : "s"} not judged (${cause})`;
+    })
+    .join(", ");
 }

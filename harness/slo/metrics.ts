@@ -1,6 +1,6 @@
 // How each metric an SLO can name is read from a journal, keyed by the names of the spec's table
 // (harness/specs/slo/metrics.ts: units and descriptions): a metric without a measure does not compile.
-import type { Journal } from "../contracts/journal.ts";
+import type { FaultRecord, Journal, NotJudged } from "../contracts/journal.ts";
 import { max, sum } from "simple-statistics";
 import { formatDuration } from "../contracts/units.ts";
 import type { Objective } from "../specs/slo/grammar.ts";
@@ -14,6 +14,8 @@ export interface SloMetric {
   measure(j: Journal, objectives: readonly Objective[]): number | null;
   /** What the value is relative to, for a metric that can mean more than one thing (shown beside it). */
   basis?(j: Journal): string;
+  /** Per fault the measure left out, why: the run ended early before the fault had a value. */
+  cutShort?(j: Journal): NotJudged[];
 }
 
 const latency = (key: "p50" | "p90" | "p95" | "p99" | "max"): SloMetric => ({ measure: (j) => j.metrics.latencyMs[key] ?? null });
@@ -25,6 +27,22 @@ const worstOf = (values: (number | null | undefined)[], pick: (...v: number[]) =
   return known.length ? pick(...known) : null;
 };
 const journeyLatency = (key: "p50" | "p90" | "p95" | "p99" | "max"): SloMetric => ({ measure: (j) => worstOf(journeys(j).map((m) => m.latencyMs[key]), Math.max) });
+
+/**
+ * A per-fault metric: the worst value over the injected faults (Infinity = never), leaving out the faults a
+ * run that ended early cut short before they had a value: theirs is unknown, not never.
+ */
+const perFault = (value: (f: FaultRecord) => number | null, applies: (j: Journal) => boolean = () => true): SloMetric => {
+  const cutShort = (f: FaultRecord) => f.notJudged !== undefined && value(f) === null;
+  const injected = (j: Journal) => (applies(j) ? j.faults.filter((f) => f.injectedAt !== null) : []);
+  return {
+    measure: (j) => {
+      const values = injected(j).filter((f) => !cutShort(f)).map((f) => value(f) ?? Infinity);
+      return values.length ? Math.max(...values) : null;
+    },
+    cutShort: (j) => injected(j).flatMap((f) => (cutShort(f) ? [f.notJudged!] : [])),
+  };
+};
 
 const restoreDrills = (j: Journal) => (j.checks ?? []).flatMap((c) => (c.drill ? [c.drill] : []));
 /** Every item's value combined, or null (not measurable) when there is no item or one has no value. */
@@ -43,26 +61,15 @@ export const sloMetrics = {
   p99: latency("p99"),
   max: latency("max"),
   throughput: { measure: (j) => j.metrics.throughput },
-  mttr: {
-    measure: (j) => {
-      const injected = j.faults.filter((f) => f.injectedAt !== null);
-      if (!injected.length) return null;
-      return Math.max(...injected.map((f) => (f.mttrMs === null ? Infinity : f.mttrMs)));
-    },
-  },
+  mttr: perFault((f) => f.mttrMs),
   journey_availability: { measure: (j) => worstOf(journeys(j).map((m) => m.availability), Math.min) },
   journey_p50: journeyLatency("p50"),
   journey_p90: journeyLatency("p90"),
   journey_p95: journeyLatency("p95"),
   journey_p99: journeyLatency("p99"),
   journey_max: journeyLatency("max"),
-  mttd: {
-    measure: (j) => {
-      const injected = j.faults.filter((f) => f.injectedAt !== null);
-      if (!injected.length || !j.detection) return null;
-      return Math.max(...injected.map((f) => (f.mttdMs === null ? Infinity : f.mttdMs)));
-    },
-  },
+  // Time to detect is measured only in a run that watched for alerts or detectors.
+  mttd: perFault((f) => f.mttdMs, (j) => j.detection !== null),
   false_alarms: { measure: (j) => (j.detection ? j.detection.falseAlarms.length : null) },
   error_budget_burn: {
     measure: (j, objectives) => {

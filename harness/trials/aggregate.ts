@@ -2,7 +2,7 @@
 // p90, min, max), per fault the distributions of MTTR and MTTD, the objectives on trial statistics
 // (`mttr.p90 < 5s`), and one verdict: error or interrupted if any trial was, fail if any trial failed or
 // an aggregate objective was missed, else pass.
-import { detects, type Journal, type SloResult, type Verdict } from "../contracts/journal.ts";
+import { detects, type FaultRecord, type Journal, type SloResult, type Verdict } from "../contracts/journal.ts";
 import type { Objective } from "../specs/slo/grammar.ts";
 import { formatValue } from "../specs/slo/grammar.ts";
 import { evaluateObjectives } from "../slo/evaluate.ts";
@@ -43,9 +43,11 @@ export function aggregateTrials(trials: readonly Trial[], objectives: readonly O
   }
   const faults: Aggregate["faults"] = (first?.faults ?? []).map((f) => {
     const injected = (j: Journal) => j.faults.filter((x) => x.id === f.id && x.injectedAt !== null && !x.error);
-    const mttr = journals.flatMap(injected).map((x) => x.mttrMs);
+    // An occurrence a trial's early end cut short has no value yet: unknown, left out rather than counted as never.
+    const judged = (x: FaultRecord, value: number | null) => (value === null && x.notJudged ? [] : [value]);
+    const mttr = journals.flatMap(injected).flatMap((x) => judged(x, x.mttrMs));
     // Time to detect is measured only in trials that watched for alerts or detectors.
-    const watched = journals.filter(detects).flatMap(injected).map((x) => x.mttdMs);
+    const watched = journals.filter(detects).flatMap(injected).flatMap((x) => judged(x, x.mttdMs));
     const dist = (v: (number | null | undefined)[]) => distribution(v.filter((x): x is number => typeof x === "number"), v.filter((x) => x === null).length);
     return { id: f.id, description: f.description, mttrMs: dist(mttr), mttdMs: watched.length ? dist(watched) : null };
   });
@@ -62,7 +64,8 @@ export function aggregateTrials(trials: readonly Trial[], objectives: readonly O
     worst(t.journal.verdict);
     reasons.push(`trial ${i + 1}: ${t.journal.reasons.join("; ") || t.journal.verdict}`);
   });
-  for (const r of slo.filter((x) => !x.pass)) {
+  // An objective with nothing left to judge is neither met nor missed: the trials that ended early are the reason.
+  for (const r of slo.filter((x) => !x.pass && !x.notJudged)) {
     worst("fail");
     reasons.push(`SLO missed: ${r.objective} (measured ${r.never ? "never" : formatValue(r.measured, r.unit)} over ${trials.length} trial(s))`);
   }

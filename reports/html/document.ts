@@ -1,6 +1,8 @@
 // The HTML shell every report page shares: one file, inline CSS, no script, nothing fetched, so it opens
 // offline from file:// and from a CI artifact store alike. The Content-Security-Policy forbids any load.
+import type { NotJudged } from "../../harness/contracts/journal.ts";
 import { escapeHtml as esc } from "../escape.ts";
+import { resultText } from "../format.ts";
 
 /** A table cell: text (escaped here) or markup already built from escaped parts. */
 export type Cell = string | { html: string };
@@ -16,6 +18,10 @@ export function htmlTable(head: string[], rows: Cell[][], className = ""): strin
 }
 
 export const badge = (word: string, kind: string) => `<span class="badge ${esc(kind)}">${esc(word)}</span>`;
+
+/** A result badge: green passed, red failed, grey for what the run's early end left unjudged. */
+export const resultBadge = (x: { notJudged?: NotJudged | undefined }, passed: boolean, words: { pass: string; fail: string }) =>
+  badge(resultText(x, passed, words), x.notJudged ? "nodata" : passed ? "pass" : "fail");
 
 const STYLE = `
 :root { color-scheme: light; --ok: #047857; --bad: #b91c1c; --warn: #b45309; --muted: #6b7280; }

@@ -8,7 +8,7 @@ import { formulaRows } from "../formulas.ts";
 import type { Reporter } from "../reporter.ts";
 import { alertTable, checkTable, expectationTable, faultTable, faultTableNote, journeyFailureTables, usersSawTable } from "../tables.ts";
 import { lineChart } from "./chart.ts";
-import { badge, htmlDocument, htmlTable, type Cell } from "./document.ts";
+import { badge, htmlDocument, htmlTable, resultBadge, type Cell } from "./document.ts";
 import { resourceCharts, timelineCharts } from "./series.ts";
 
 const link = (path: string, text = path): Cell => ({ html: `<a href="${esc(relativeHref(path))}">${esc(text)}</a>` });
@@ -16,7 +16,7 @@ const link = (path: string, text = path): Cell => ({ html: `<a href="${esc(relat
 export function runSections(j: Journal): string[] {
   const out: string[] = [];
   if (j.slo.length) {
-    out.push("<h2>Objectives</h2>", htmlTable(["objective", "goal", "measured", "result"], j.slo.map((r) => [r.metric, goalText(r), measuredText(r), { html: badge(r.pass ? "pass" : "fail", r.pass ? "pass" : "fail") }])));
+    out.push("<h2>Objectives</h2>", htmlTable(["objective", "goal", "measured", "result"], j.slo.map((r) => [r.metric, goalText(r), measuredText(r), { html: resultBadge(r, r.pass, { pass: "pass", fail: "fail" }) }])));
   }
   if (j.faults.length) {
     const t = faultTable(j);
@@ -29,7 +29,7 @@ export function runSections(j: Journal): string[] {
   if (expected.rows.length || j.alerts?.length) {
     out.push("<h2>Alerts</h2>");
     if (expected.rows.length) {
-      out.push(htmlTable(expected.head, expected.rows.map((r, i): Cell[] => [...r, { html: badge(expected.met[i] ? "fired" : "missed", expected.met[i] ? "pass" : "fail") }])));
+      out.push(htmlTable(expected.head, expected.rows.map((r, i): Cell[] => [...r, { html: resultBadge(expected.expectations[i]!, expected.expectations[i]!.met, { pass: "fired", fail: "missed" }) }])));
     }
     if (j.detection?.falseAlarms.length) {
       out.push(`<p>${esc(`False alarms (before the first fault, or more than ${ms(j.detection.settleMs)} after a recovery): ${j.detection.falseAlarms.map((a) => `${a.name} at ${offset(j, a.at)}`).join(", ")}`)}</p>`);

@@ -6,12 +6,12 @@ import { escapeHtml as esc, relativeHref } from "../escape.ts";
 import { goalText, measuredText, ms, verdictWord } from "../format.ts";
 import { formulaRows } from "../formulas.ts";
 import { faultRows, metricRows } from "../trials.ts";
-import { badge, htmlDocument, htmlTable, type Cell } from "./document.ts";
+import { badge, htmlDocument, htmlTable, resultBadge, type Cell } from "./document.ts";
 
 function trialsSections(a: Aggregate, trials: Journal[]): string[] {
   const out: string[] = [];
   if (a.slo.length) {
-    out.push("<h2>Objectives over trials</h2>", htmlTable(["objective", "goal", "measured", "result"], a.slo.map((r) => [r.metric, goalText(r), measuredText(r), { html: badge(r.pass ? "pass" : "fail", r.pass ? "pass" : "fail") }])));
+    out.push("<h2>Objectives over trials</h2>", htmlTable(["objective", "goal", "measured", "result"], a.slo.map((r) => [r.metric, goalText(r), measuredText(r), { html: resultBadge(r, r.pass, { pass: "pass", fail: "fail" }) }])));
   }
   out.push("<h2>Metrics over trials</h2>", htmlTable(["metric", "median", "p90", "min", "max", "trials"], metricRows(a)));
   if (a.faults.length) out.push("<h2>Faults over trials</h2>", htmlTable(["fault", "MTTR", "MTTD"], faultRows(a)));

@@ -133,13 +133,18 @@ describe("detect-and-heal (real Prometheus, Alertmanager, Docker)", () => {
     expect(resolvedAfter(unhealed, leakWithout!.injectedAt!)!).toBeGreaterThan(leakWithout!.restoredAt!);
   });
 
-  it("records container stats every second, keeps configs and logs in the run folder, leaves nothing behind", async () => {
+  it("records container stats in order throughout the faults, keeps configs and logs in the run folder, leaves nothing behind", async () => {
     const [name, series] = Object.entries(healed.resources)[0]!;
     expect(series.target).toBe("api");
-    const loadS = (healed.loadEndedAt! - healed.loadStartedAt!) / 1_000;
-    expect(series.samples.length).toBeGreaterThanOrEqual(Math.floor(loadS * 0.9));
-    const gaps = series.samples.slice(1).map((s, i) => s.at - series.samples[i]!.at);
-    expect(Math.max(...gaps)).toBeLessThan(1_600); // Docker streams one sample per ~1 s
+    const at = series.samples.map((s) => s.at);
+    expect(at).toEqual([...at].sort((a, b) => a - b));
+    // From before the first injection to after the last recovery: the stream lives across the healer's restarts.
+    expect(at[0]).toBeLessThanOrEqual(healed.faults[0]!.injectedAt!);
+    expect(at.at(-1)).toBeGreaterThanOrEqual(Math.max(...healed.faults.map((f) => f.recoveredAt!)));
+    // Docker sends about one sample a second, late by as much as a busy daemon is: a gap of five seconds is
+    // no lateness but a stream that stopped.
+    const gaps = at.slice(1).map((t, i) => t - at[i]!);
+    expect(Math.max(...gaps)).toBeLessThan(5 * 1_000);
     expect(series.samples.at(-1)!.restarts).toBe(3); // started again by the healer, three times
     expect(name).toMatch(/-api-0$/);
     for (const file of ["prometheus.yml", "prometheus.log", "alertmanager.yml", "alertmanager.log", "targets.json"]) {

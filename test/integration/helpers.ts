@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { stringify } from "yaml";
 import { expect } from "vitest";
 import Docker from "dockerode";
+import { sleep } from "../../harness/contracts/time.ts";
 import { BIN, readJournal, ROOT, runCli, scenarioVariant, startCli, tempDir, type Cli, type CliResult } from "../../bench/cli.ts";
 
 export { BIN, readJournal, ROOT, runCli, scenarioVariant, startCli, tempDir, type Cli, type CliResult };
@@ -21,6 +22,18 @@ export async function expectMissingToolRefusal(scenario: string, env: NodeJS.Pro
   const j = readJournal(out);
   expect(j.verdict).toBe("error");
   expect(j.events.filter((e) => e.type === "target")).toEqual([]);
+}
+
+/**
+ * Polls `check` every 100 ms until it holds; fails saying `what` after `timeoutMs`. A deadline, not a sleep:
+ * a busy machine takes longer, and the test waits for it.
+ */
+export async function until(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs}ms`);
+    await sleep(100);
+  }
 }
 
 export const readRunId = (dir: string): string => JSON.parse(readFileSync(join(dir, "run.json"), "utf8")).runId;

@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { HttpFaultLayer } from "../../harness/proxy/http-layer.ts";
 import { FaultProxy } from "../../harness/proxy/proxy.ts";
 import { sleep } from "../../harness/contracts/time.ts";
+import { expectDelayedOnce } from "./latency.ts";
 import { get, httpServer } from "./sockets.ts";
 
 describe("HTTP faults (real sockets)", () => {
@@ -54,7 +55,7 @@ describe("HTTP faults (real sockets)", () => {
     expect(await get(proxy.port, "/fast")).toMatchObject({ status: 200 });
   });
 
-  it("http-delay delays matching requests by the delay (median ± 20ms)", async () => {
+  it("http-delay delays matching requests by the delay, once", async () => {
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     const series = async () => {
       const ms: number[] = [];
@@ -64,7 +65,7 @@ describe("HTTP faults (real sockets)", () => {
     const before = await series();
     layer.setRule({ id: "d", http: "delay", delayMs: 300, ratio: 1, path: "/fast" });
     const during = await series();
-    expect(Math.abs(during - before - 300)).toBeLessThanOrEqual(20);
+    expectDelayedOnce(before, during, 300);
     agent.destroy();
   });
 
@@ -78,7 +79,8 @@ describe("HTTP faults (real sockets)", () => {
     const removedAt = Date.now();
     const done = await answers;
     expect(done.map((a) => a.status)).toEqual([200, 200, 200]);
-    expect(Date.now() - removedAt).toBeLessThan(200);
+    // Released by the removal, not by the delay running out: a tenth of it leaves a busy machine its margin.
+    expect(Date.now() - removedAt).toBeLessThan(10_000 / 10);
     expect(done.every((a) => a.ms >= 290)).toBe(true);
     expect((server.hits["/fast"] ?? 0) - hitsBefore).toBe(3);
   });

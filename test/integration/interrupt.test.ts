@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { GenericContainer, Wait, type StartedTestContainer } from "testcontainers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BASE_IMAGE } from "../../harness/docker/images.ts";
@@ -29,6 +31,9 @@ describe("interruptions and leftovers (real Docker)", () => {
     expect(j.reasons[0]).toBe(`interrupted by ${signal}; faults were undone and targets removed`);
     expect(j.faults[0]!.injectedAt).not.toBeNull();
     expect(j.faults[0]!.restoredAt).not.toBeNull();
+    // Cut short by the interruption: neither recovered nor "never recovered".
+    expect(j.faults[0]!.notJudged).toBe("interrupted");
+    expect(readFileSync(join(out, "summary.md"), "utf8")).toContain("| not judged (interrupted) |");
     expect(j.events.map((e) => e.type)).toContain("interrupt");
     expect(j.loadEndedAt! - j.loadStartedAt!).toBeLessThan(30_000);
     expect(await leftovers(j.runId)).toEqual({ containers: [], networks: [] });

@@ -20,6 +20,7 @@ import { BASE_IMAGE } from "../../harness/docker/images.ts";
 import { networkAddress, type Replica } from "../../harness/docker/replica.ts";
 import { startApi } from "./fault-target.ts";
 import { docker, leftovers, ROOT, tempDir } from "./helpers.ts";
+import { expectDelayedOnce, expectUndone } from "./latency.ts";
 import { get, rawGet, tryConnect } from "./sockets.ts";
 import type { RestoreStep } from "../../harness/contracts/restore-steps.ts";
 const SCENARIO = `
@@ -136,7 +137,7 @@ describe("network faults (real Docker)", () => {
     expect(await eventually(async () => (await get(port(api.url), "/work")).status === 200)).toBe(true);
   });
 
-  it("latency 200ms on the host side raises p50 by 200ms (±20ms), undone without dropping that or other connections", async () => {
+  it("latency 200ms on the host side delays every request by 200ms once, undone without dropping that or other connections", async () => {
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     const other = new Agent({ keepAlive: true, maxSockets: 1 });
     const before = await medianMs(proxied(api).url, "/healthz", agent);
@@ -145,17 +146,17 @@ describe("network faults (real Docker)", () => {
     let duringMs = 0;
     await during("latency", "api", { delay: "200ms" }, async () => {
       duringMs = await medianMs(proxied(api).url, "/healthz", agent);
-      expect(await medianMs(proxied(db).url, "/healthz", other, 5)).toBeLessThan(100);
+      expect(await medianMs(proxied(db).url, "/healthz", other, 5)).toBeLessThan(200);
     });
     const after = await medianMs(proxied(api).url, "/healthz", agent);
-    expect(Math.abs(duringMs - before - 200)).toBeLessThanOrEqual(20);
-    expect(Math.abs(after - before)).toBeLessThan(20);
+    expectDelayedOnce(before, duringMs, 200);
+    expectUndone(before, after, 200);
     expect([proxied(api).tcp.stats().accepted, proxied(db).tcp.stats().accepted]).toEqual(accepted);
     agent.destroy();
     other.destroy();
   });
 
-  it("latency on the link api→db (from: api) slows api's calls to db by 200ms (±20ms)", async () => {
+  it("latency on the link api→db (from: api) delays api's calls to db by 200ms once", async () => {
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     const before = await medianMs(api.url, "/work", agent);
     let duringMs = 0;
@@ -163,9 +164,9 @@ describe("network faults (real Docker)", () => {
       duringMs = await medianMs(api.url, "/work", agent);
       expect(await link().rules()).toHaveLength(1);
     });
-    expect(Math.abs(duringMs - before - 200)).toBeLessThanOrEqual(20);
+    expectDelayedOnce(before, duringMs, 200);
     expect(await link().rules()).toEqual([]);
-    expect(Math.abs((await medianMs(api.url, "/work", agent)) - before)).toBeLessThan(20);
+    expectUndone(before, await medianMs(api.url, "/work", agent), 200);
     agent.destroy();
   });
   const link = () => targets.links.db!.control;
@@ -279,7 +280,7 @@ describe("network faults (real Docker)", () => {
     agent.destroy();
   });
 
-  it("http-abort resets requests; http-delay holds them for the delay (p50 ± 20ms)", async () => {
+  it("http-abort resets requests; http-delay holds them for the delay, once", async () => {
     const url = proxied(api).url;
     await during("http-abort", "api", {}, async () => {
       expect(await get(port(url), "/healthz")).toMatchObject({ error: "ECONNRESET" });
@@ -290,7 +291,7 @@ describe("network faults (real Docker)", () => {
     await during("http-delay", "api", { delay: "300ms", path: "/healthz" }, async () => {
       duringMs = await medianMs(url, "/healthz", agent, 10);
     });
-    expect(Math.abs(duringMs - before - 300)).toBeLessThanOrEqual(20);
+    expectDelayedOnce(before, duringMs, 300);
     agent.destroy();
   });
 

@@ -11,7 +11,7 @@ import { httpGet } from "../../harness/probes/http.ts";
 import { sleep } from "../../harness/contracts/time.ts";
 import { overlayUpperDir } from "../../harness/docker/docker-api.ts";
 import { faultContext, startApi, type ApiContainer } from "./fault-target.ts";
-import { containerEvents, docker, httpPost } from "./helpers.ts";
+import { containerEvents, docker, httpPost, until } from "./helpers.ts";
 import type { FaultBase } from "../../harness/specs/faults/fault.ts";
 const MiB = 1024 * 1024;
 
@@ -242,8 +242,13 @@ describe("resource and disk faults (real Docker)", () => {
     const sigkill = spec("kill-process", { signal: "SIGKILL" });
     expect(await sigterm.k.inject(faultContext(term.victim), sigterm.p)).toBeUndefined();
     expect(await sigkill.k.inject(faultContext(kill.victim), sigkill.p)).toBeUndefined();
-    await sleep(3_000); // the fixture drains within 2 s; a restart takes well under 1 s
-    const [t, k] = await Promise.all([term, kill].map((x) => docker.getContainer(x.victim.containerId).inspect()));
+    const inspect = () => Promise.all([term, kill].map((x) => docker.getContainer(x.victim.containerId).inspect()));
+    // The fixture drains, then exits; the restart policy starts the killed one again.
+    await until("SIGTERM'd api exited and SIGKILL'd api restarted", async () => {
+      const [t, k] = await inspect();
+      return t!.State.Status === "exited" && k!.RestartCount === 1 && k!.State.Status === "running";
+    });
+    const [t, k] = await inspect();
     expect([t!.State.Status, t!.State.ExitCode, t!.RestartCount]).toEqual(["exited", 0, 0]);
     expect([k!.State.Status, k!.RestartCount]).toEqual(["running", 1]);
     expect((await containerEvents(kill.victim.containerId, t0 - 1_000)).find((e) => e.action === "die")?.exitCode).toBe("137");
