@@ -161,7 +161,7 @@ function checkTargetReferences({ doc, issues }: Context, targetNames: string[], 
   const validTargetNames = targetNames.filter((t) => nameSchema.safeParse(t).success);
   const checkTarget: TargetCheck = (value, path) => {
     if (typeof value === "string" && !targetNames.includes(value)) {
-      issues.push({ path, message: `unknown target ${quote(value)}`, valid: validTargetNames });
+      issues.push({ path, message: `unknown target ${quote(value)}`, valid: validTargetNames, given: value });
     }
   };
   checkTarget(field(doc.load, "target"), ["load", "target"]);
@@ -282,7 +282,7 @@ function validateAbortWhen({ doc, issues }: Context): StopCondition[] {
     if (typeof text !== "string") return; // reported by the header schema
     const c = parseStopCondition(text);
     if (c.ok) abortWhen.push(c.value);
-    else issues.push({ path: ["abortWhen", i], message: c.message, ...(c.valid ? { valid: c.valid } : {}) });
+    else issues.push({ path: ["abortWhen", i], message: c.message, valid: c.valid, given: c.given });
   });
   return abortWhen;
 }
@@ -297,7 +297,7 @@ function validateSlo({ doc, issues }: Context): { slo: Objective[]; placed: Plac
     if (o.ok) {
       slo.push(o.value);
       placed.push({ index: i, metric: o.value.metric });
-    } else issues.push({ path: ["slo", i], message: o.message, valid: o.valid });
+    } else issues.push({ path: ["slo", i], message: o.message, valid: o.valid, given: o.given });
   });
   return { slo, placed };
 }
@@ -340,7 +340,7 @@ function validateChecks({ doc, issues, section }: Context, targets: Record<strin
 function validateReport({ doc, issues, section }: Context) {
   const report = section(reportSchema, doc.report ?? {}, ["report"]);
   report?.formats.forEach((f, i) => {
-    if (!resolveFormat(f)) issues.push({ path: ["report", "formats", i], message: `unknown report format ${quote(f)}`, valid: FORMAT_NAMES });
+    if (!resolveFormat(f)) issues.push({ path: ["report", "formats", i], message: `unknown report format ${quote(f)}`, valid: FORMAT_NAMES, given: f });
   });
   return report;
 }
