@@ -8,10 +8,9 @@ import { z } from "zod";
 import { faultKinds } from "../faults/registry.ts";
 import type { Issue } from "../../contracts/errors.ts";
 import { duration, name, obj, positiveDuration } from "../fields.ts";
-import type { Path } from "../../contracts/issues.ts";
+import type { Path, Spelled } from "../../contracts/issues.ts";
 import { isMapping, splitKeys, type Section } from "../plugin.ts";
 import { isLoopbackUrl } from "../urls.ts";
-import { formatDuration } from "../../contracts/units.ts";
 import type { PlacedObjective } from "../slo/error-budget.ts";
 import { splitMetric } from "../slo/metrics.ts";
 import type { DetectorKindSpec } from "./detector.ts";
@@ -62,6 +61,8 @@ export interface DetectionContext {
   probeNames: string[];
   faults: readonly { kind: string; atMs: number; index: number }[];
   loadDurationMs: number | undefined;
+  /** A duration as the user wrote it, for messages. */
+  spelled: Spelled;
   /** Checks rule files beyond reading them (promtool), when the caller has one. */
   checkRules?: RuleChecker;
 }
@@ -139,7 +140,7 @@ export function validateDetection(raw: unknown, ctx: DetectionContext, issues: I
     if (late && ctx.loadDurationMs !== undefined) {
       issues.push({
         path: [...path, "within"],
-        message: `${formatDuration(e.within)} after faults[${late.index}] (at ${formatDuration(late.atMs)}) ends after the load (${formatDuration(ctx.loadDurationMs)})`,
+        message: `${ctx.spelled([...path, "within"], e.within)} after faults[${late.index}] (at ${ctx.spelled(["faults", late.index, "at"], late.atMs)}) ends after the load (${ctx.spelled(["load", "duration"], ctx.loadDurationMs)})`,
       });
     }
     expects.push({ index: i, alert: e.alert, for: e.for, withinMs: e.within });
