@@ -6,8 +6,8 @@ export interface Issue {
   path: (string | number)[];
   message: string;
   valid?: readonly string[];
-  /** The unknown name the user wrote, when `valid` lists what it could be: the closest is offered. */
-  given?: string;
+  /** What the user wrote where `valid` lists what it could be: when a name, the closest choice is offered. */
+  given?: unknown;
   /** Point at the key itself rather than its value (unknown keys). */
   atKey?: boolean;
   /** Already located, in another file than the scenario (an imported Compose file). */
@@ -42,8 +42,8 @@ export function formatLocated(e: Located): string {
 /** ", did you mean `crash`?" when a valid choice is close to the name given; an issue at a key names the key. */
 function didYouMean(e: Issue): string {
   const last = e.path[e.path.length - 1];
-  const given = e.given ?? (e.atKey && typeof last === "string" ? last : undefined);
-  const suggestion = given === undefined || !e.valid ? undefined : closest(given, e.valid);
+  const given = e.given ?? (e.atKey ? last : undefined);
+  const suggestion = typeof given !== "string" || !e.valid ? undefined : closest(given, e.valid);
   return suggestion === undefined ? "" : `, did you mean \`${suggestion}\`?`;
 }
 

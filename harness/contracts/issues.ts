@@ -49,7 +49,7 @@ export function fromZod(error: z.ZodError, prefix: Path = [], extraValidKeys: re
           path,
           message: input === undefined ? "is required" : `${describeInput(input)} is not allowed`,
           valid: iss.values.map((v) => String(v)),
-          ...(typeof input === "string" ? { given: input } : {}),
+          given: input,
         });
         break;
       case "too_small":

@@ -42,4 +42,10 @@ describe("did you mean", () => {
       "inline.yaml:11:1: reprot: unknown key \"reprot\", did you mean `report`? (valid: version, name, description, targets, load, probes, journeys, steadyState, faults, slo, errorBudget, abortWhen, report, detection, heal, checks, variants)",
     ]);
   });
+
+  it("compares only names: a mapping where a name goes is listed, not read", () => {
+    const [unknown, type] = inline(BASE + "faults:\n  - { kind: { toString: 1 }, target: api, at: 5s }\n");
+    expect(type).toBe("inline.yaml:7:13: faults[0].kind: expected a string, got a mapping");
+    expect(unknown).toMatch(/^inline\.yaml:7:13: faults\[0\]\.kind: unknown fault kind \{"toString":1\} \(valid: crash, /);
+  });
 });

@@ -224,7 +224,7 @@ function validateDetector(
   const kind =
     typeof value.kind === "string" && Object.hasOwn(detectorSpecs, value.kind) ? (detectorSpecs as Record<string, DetectorKindSpec<any>>)[value.kind] : undefined;
   if (value.kind === undefined) issues.push({ path: [...path, "kind"], message: "is required", valid: detectorKinds });
-  else if (!kind) issues.push({ path: [...path, "kind"], message: `unknown detector kind ${quote(String(value.kind))}`, valid: detectorKinds, given: String(value.kind) });
+  else if (!kind) issues.push({ path: [...path, "kind"], message: `unknown detector kind ${quote(String(value.kind))}`, valid: detectorKinds, given: value.kind });
 
   let info: SignalInfo | undefined;
   if (base?.signal !== undefined && base.query !== undefined) {

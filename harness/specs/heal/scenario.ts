@@ -45,7 +45,7 @@ export function validateHeal(raw: readonly unknown[], ctx: HealContext, issues: 
     const action =
       typeof value.action === "string" && Object.hasOwn(healActionSpecs, value.action) ? (healActionSpecs as Record<string, HealActionSpec<any>>)[value.action] : undefined;
     if (value.action === undefined) issues.push({ path: [...path, "action"], message: "is required", valid: healActionNames });
-    else if (!action) issues.push({ path: [...path, "action"], message: `unknown action ${JSON.stringify(value.action)}`, valid: healActionNames, given: String(value.action) });
+    else if (!action) issues.push({ path: [...path, "action"], message: `unknown action ${JSON.stringify(value.action)}`, valid: healActionNames, given: value.action });
     const params = action ? section(action.params, paramsRaw, path, BASE_KEYS) : undefined;
     if (!base || !action || !params) return;
 
