@@ -1,10 +1,13 @@
 // The three ways a command fails before any verdict: the scenario or the command line is wrong (exit 2),
 // the machine cannot do what is asked (exit 3), or the user interrupted (exit 130).
+import { closest } from "./closest.ts";
 
 export interface Issue {
   path: (string | number)[];
   message: string;
   valid?: readonly string[];
+  /** What the user wrote where `valid` lists what it could be: when a name, the closest choice is offered. */
+  given?: unknown;
   /** Point at the key itself rather than its value (unknown keys). */
   atKey?: boolean;
   /** Already located, in another file than the scenario (an imported Compose file). */
@@ -33,7 +36,15 @@ export const oneLine = (text: string) => text.replace(/[\u0000-\u001f\u007f]/g, 
 export function formatLocated(e: Located): string {
   const where = e.path.length ? `${formatPath(e.path)}: ` : "";
   const valid = e.valid?.length ? ` (valid: ${e.valid.join(", ")})` : "";
-  return oneLine(`${e.file}:${e.line}:${e.col}: ${where}${e.message}${valid}`);
+  return oneLine(`${e.file}:${e.line}:${e.col}: ${where}${e.message}${didYouMean(e)}${valid}`);
+}
+
+/** ", did you mean `crash`?" when a valid choice is close to the name given; an issue at a key names the key. */
+function didYouMean(e: Issue): string {
+  const last = e.path[e.path.length - 1];
+  const given = e.given ?? (e.atKey ? last : undefined);
+  const suggestion = typeof given !== "string" || !e.valid ? undefined : closest(given, e.valid);
+  return suggestion === undefined ? "" : `, did you mean \`${suggestion}\`?`;
 }
 
 /** Every problem found in one scenario file, reported together. */

@@ -1,6 +1,7 @@
 // Turns zod's issues into the harness's own wording: one line per problem, a path, and the valid choices.
 import type { z } from "zod";
 import { quote, type Issue } from "./errors.ts";
+import { formatDuration } from "./units.ts";
 
 export type Path = (string | number)[];
 
@@ -48,6 +49,7 @@ export function fromZod(error: z.ZodError, prefix: Path = [], extraValidKeys: re
           path,
           message: input === undefined ? "is required" : `${describeInput(input)} is not allowed`,
           valid: iss.values.map((v) => String(v)),
+          given: input,
         });
         break;
       case "too_small":
@@ -74,6 +76,19 @@ export function fromZod(error: z.ZodError, prefix: Path = [], extraValidKeys: re
     }
   }
   return out;
+}
+
+/**
+ * How a message repeats a duration: as the user wrote it at `path` (`70s`), since its reformatting
+ * (`1.167m`) reads as someone else's number; a computed or default value (nothing written there) is formatted.
+ */
+export type Spelled = (path: Path, ms: number) => string;
+
+export function spelledIn(doc: unknown): Spelled {
+  return (path, ms) => {
+    const written = path.reduce<unknown>((node, key) => (node !== null && typeof node === "object" && Object.hasOwn(node, key) ? (node as Record<string, unknown>)[key] : undefined), doc);
+    return typeof written === "string" || typeof written === "number" ? String(written).trim() : formatDuration(ms);
+  };
 }
 
 /** Marker carrying an object's valid keys through zod's issue message (see parse.ts). */

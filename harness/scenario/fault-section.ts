@@ -25,7 +25,7 @@ export function validateFault(value: unknown, path: Path, issues: Issue[], secti
   const known = typeof kindName === "string" && Object.hasOwn(faultRegistry, kindName);
   const kind = known ? (faultRegistry as Record<string, FaultKindSpec<any>>)[kindName] : undefined;
   if (kindName === undefined) issues.push({ path: [...path, "kind"], message: "is required", valid: faultKinds });
-  else if (!kind) issues.push({ path: [...path, "kind"], message: `unknown fault kind ${JSON.stringify(kindName)}`, valid: faultKinds });
+  else if (!kind) issues.push({ path: [...path, "kind"], message: `unknown fault kind ${JSON.stringify(kindName)}`, valid: faultKinds, given: kindName });
 
   const { base: baseRaw, params: paramsRaw } = splitKeys(raw, BASE_KEYS);
   const base = section(baseSchema, baseRaw, path);

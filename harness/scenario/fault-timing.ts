@@ -5,6 +5,7 @@
 // "prior" value and restore that.
 import type { FaultKindSpec } from "../specs/faults/fault.ts";
 import type { Issue } from "../contracts/errors.ts";
+import type { Spelled } from "../contracts/issues.ts";
 import { formatDuration } from "../contracts/units.ts";
 import type { FaultSpec } from "./scenario.ts";
 
@@ -19,33 +20,35 @@ export function checkFaultTiming(
   kinds: Readonly<Record<string, FaultKindSpec<any>>>,
   loadMs: number,
   /** steadyState's, when it is valid; windowMs bounds how short stableFor may be made. */
-  hypothesis?: { windowMs: number; stableForMs: number },
+  hypothesis: { windowMs: number; stableForMs: number } | undefined,
+  spelled: Spelled,
 ): Issue[] {
   const issues: Issue[] = [];
+  const load = spelled(["load", "duration"], loadMs);
   for (const f of faults) {
     const path = ["faults", f.index];
     const times = f.repeat?.times ?? 1;
     const lastAt = f.atMs + (times - 1) * (f.repeat?.everyMs ?? 0);
     if (f.atMs >= loadMs) {
-      issues.push({ path: [...path, "at"], message: `${formatDuration(f.atMs)} is not before the end of the load (${formatDuration(loadMs)})` });
+      issues.push({ path: [...path, "at"], message: `${spelled([...path, "at"], f.atMs)} is not before the end of the load (${load})` });
     } else if (lastAt >= loadMs) {
       issues.push({
         path: [...path, "repeat", "times"],
-        message: `occurrence ${times} would start at ${formatDuration(lastAt)}, not before the end of the load (${formatDuration(loadMs)})`,
+        message: `occurrence ${times} would start at ${formatDuration(lastAt)}, not before the end of the load (${load})`,
       });
     } else if (f.durationMs !== undefined && lastAt + f.durationMs > loadMs) {
       issues.push({
         path: [...path, f.repeat ? "repeat" : "duration"],
-        message: `${f.repeat ? `occurrence ${times}` : "the fault"} ends at ${formatDuration(lastAt + f.durationMs)}, after the load ends (${formatDuration(loadMs)})`,
+        message: `${f.repeat ? `occurrence ${times}` : "the fault"} ends at ${formatDuration(lastAt + f.durationMs)}, after the load ends (${load})`,
       });
     } else if (hypothesis) {
-      const late = tooLateToRecover(f, lastAt, loadMs, hypothesis);
+      const late = tooLateToRecover(f, lastAt, loadMs, hypothesis, spelled);
       if (late) issues.push({ path: [...path, "at"], message: late });
     }
     if (f.repeat && f.durationMs !== undefined && f.repeat.everyMs < f.durationMs) {
       issues.push({
         path: [...path, "repeat", "every"],
-        message: `${formatDuration(f.repeat.everyMs)} is shorter than duration (${formatDuration(f.durationMs)}): an occurrence would start before the previous one is undone`,
+        message: `${spelled([...path, "repeat", "every"], f.repeat.everyMs)} is shorter than duration (${spelled([...path, "duration"], f.durationMs)}): an occurrence would start before the previous one is undone`,
       });
     }
   }
@@ -57,7 +60,7 @@ export function checkFaultTiming(
  * load does (even "no impact" is such a stretch from the injection): an occurrence that ends later than
  * stableFor before the end can never be judged recovered, and its run would always fail.
  */
-function tooLateToRecover(f: FaultSpec, lastAt: number, loadMs: number, h: { windowMs: number; stableForMs: number }): string | undefined {
+function tooLateToRecover(f: FaultSpec, lastAt: number, loadMs: number, h: { windowMs: number; stableForMs: number }, spelled: Spelled): string | undefined {
   const end = lastAt + (f.durationMs ?? 0);
   if (end + h.stableForMs <= loadMs) return undefined;
   const what = `${f.repeat ? `occurrence ${f.repeat.times}` : "the fault"} ${f.durationMs === undefined ? "fires" : "ends"} at ${formatDuration(end)}`;
@@ -69,8 +72,8 @@ function tooLateToRecover(f: FaultSpec, lastAt: number, loadMs: number, h: { win
     ...(longestStable >= h.windowMs ? [`steadyState.stableFor: ${formatDuration(longestStable)} at most`] : []),
   ];
   return (
-    `${what}, leaving ${formatDuration(loadMs - end)} of the load (${formatDuration(loadMs)}) to see steadyState.stableFor ` +
-    `(${formatDuration(h.stableForMs)}) of steady state: it could never be judged recovered; give ${ways.join(", or ")}`
+    `${what}, leaving ${formatDuration(loadMs - end)} of the load (${spelled(["load", "duration"], loadMs)}) to see steadyState.stableFor ` +
+    `(${spelled(["steadyState", "stableFor"], h.stableForMs)}) of steady state: it could never be judged recovered; give ${ways.join(", or ")}`
   );
 }
 

@@ -24,7 +24,7 @@ import { quote, type Issue } from "../contracts/errors.ts";
 import { checkPlacement, validateFault } from "./fault-section.ts";
 import { checkFaultTiming } from "./fault-timing.ts";
 import { name as nameSchema } from "../specs/fields.ts";
-import { fromZod, type Path } from "../contracts/issues.ts";
+import { fromZod, spelledIn, type Path, type Spelled } from "../contracts/issues.ts";
 import type { Section } from "../specs/plugin.ts";
 import {
   headerSchema,
@@ -46,6 +46,8 @@ interface Context {
   dir: string;
   issues: Issue[];
   section: Section;
+  /** A duration as the user wrote it, for messages. */
+  spelled: Spelled;
   /** Checks rule files beyond reading them (the CLI passes promtool). */
   checkRules?: RuleChecker;
 }
@@ -55,7 +57,7 @@ export function validateScenario(raw: unknown, file: string, dir: string, checkR
     return { issues: [{ path: [], message: "a scenario is a YAML mapping with version, name, targets, load, …" }] };
   }
   const issues: Issue[] = [];
-  const ctx: Context = { doc: raw as Record<string, unknown>, dir, issues, section: sectionParser(issues), checkRules };
+  const ctx: Context = { doc: raw as Record<string, unknown>, dir, issues, section: sectionParser(issues), spelled: spelledIn(raw), checkRules };
   const header = ctx.section(headerSchema, raw, []);
 
   const { targets, rawTargets, imported } = validateTargets(ctx);
@@ -69,10 +71,10 @@ export function validateScenario(raw: unknown, file: string, dir: string, checkR
   const journeys = validateJourneys(ctx, targetNames);
   const hypothesis = validateSteadyState(ctx, probes, probeIndex);
   const faults = validateFaults(ctx, targets);
-  if (load) issues.push(...checkFaultTiming(faults, faultRegistry, load.durationMs, hypothesis));
+  if (load) issues.push(...checkFaultTiming(faults, faultRegistry, load.durationMs, hypothesis, ctx.spelled));
   const abortWhen = validateAbortWhen(ctx);
   const { slo, placed } = validateSlo(ctx);
-  const errorBudget = validateErrorBudget(ctx.doc.errorBudget, placed, load?.durationMs, issues, ctx.section);
+  const errorBudget = validateErrorBudget(ctx.doc.errorBudget, placed, load?.durationMs, issues, ctx.section, ctx.spelled);
   const detection = validateDetectionSection(ctx, targetNames, probes, faults, load);
   const heal = validateHealRules(ctx, targets, detection);
   if (detection !== undefined) checkDetectionObjectives(placed, detection, issues);
@@ -161,7 +163,7 @@ function checkTargetReferences({ doc, issues }: Context, targetNames: string[], 
   const validTargetNames = targetNames.filter((t) => nameSchema.safeParse(t).success);
   const checkTarget: TargetCheck = (value, path) => {
     if (typeof value === "string" && !targetNames.includes(value)) {
-      issues.push({ path, message: `unknown target ${quote(value)}`, valid: validTargetNames });
+      issues.push({ path, message: `unknown target ${quote(value)}`, valid: validTargetNames, given: value });
     }
   };
   checkTarget(field(doc.load, "target"), ["load", "target"]);
@@ -226,16 +228,16 @@ function validateJourneys({ doc, dir, issues, section }: Context, targetNames: s
   return journeys;
 }
 
-function validateSteadyState({ doc, issues, section }: Context, probes: ProbeSpec[], probeIndex: number[]) {
+function validateSteadyState({ doc, issues, section, spelled }: Context, probes: ProbeSpec[], probeIndex: number[]) {
   const hypothesis = section(steadyStateSchema, doc.steadyState ?? { errorRate: "< 1%" }, ["steadyState"]);
   if (!hypothesis) return undefined;
   if (hypothesis.windowMs % BUCKET_MS !== 0) {
     issues.push({ path: ["steadyState", "window"], message: `must be a multiple of ${BUCKET_MS}ms` });
   }
   if (hypothesis.stableForMs < hypothesis.windowMs) {
-    issues.push({ path: ["steadyState", "stableFor"], message: `must be at least window (${formatDuration(hypothesis.windowMs)})` });
+    issues.push({ path: ["steadyState", "stableFor"], message: `must be at least window (${spelled(["steadyState", "window"], hypothesis.windowMs)})` });
   }
-  checkProbesFitWindow(probes, probeIndex, hypothesis.windowMs, issues);
+  checkProbesFitWindow(probes, probeIndex, hypothesis.windowMs, issues, spelled);
   return hypothesis;
 }
 
@@ -243,12 +245,14 @@ function validateSteadyState({ doc, issues, section }: Context, probes: ProbeSpe
  * A window without any outcome of a probe does not hold ("no outcomes"): a probe sparser than the
  * window would break the hypothesis on its own, and nothing could ever recover.
  */
-function checkProbesFitWindow(probes: ProbeSpec[], probeIndex: number[], windowMs: number, issues: Issue[]): void {
+function checkProbesFitWindow(probes: ProbeSpec[], probeIndex: number[], windowMs: number, issues: Issue[], spelled: Spelled): void {
   probes.forEach((p, i) => {
     if (p.everyMs <= windowMs) return;
+    const path = ["probes", probeIndex[i]!, "every"];
+    const window = spelled(["steadyState", "window"], windowMs);
     issues.push({
-      path: ["probes", probeIndex[i]!, "every"],
-      message: `${formatDuration(p.everyMs)} is longer than steadyState.window (${formatDuration(windowMs)}): windows without a probe outcome break the hypothesis, so nothing would ever recover; lower every to ${formatDuration(windowMs)} or raise steadyState.window to ${formatDuration(Math.ceil(p.everyMs / BUCKET_MS) * BUCKET_MS)}`,
+      path,
+      message: `${spelled(path, p.everyMs)} is longer than steadyState.window (${window}): windows without a probe outcome break the hypothesis, so nothing would ever recover; lower every to ${window} or raise steadyState.window to ${formatDuration(Math.ceil(p.everyMs / BUCKET_MS) * BUCKET_MS)}`,
     });
   });
 }
@@ -282,7 +286,7 @@ function validateAbortWhen({ doc, issues }: Context): StopCondition[] {
     if (typeof text !== "string") return; // reported by the header schema
     const c = parseStopCondition(text);
     if (c.ok) abortWhen.push(c.value);
-    else issues.push({ path: ["abortWhen", i], message: c.message, ...(c.valid ? { valid: c.valid } : {}) });
+    else issues.push({ path: ["abortWhen", i], message: c.message, valid: c.valid, given: c.given });
   });
   return abortWhen;
 }
@@ -297,14 +301,14 @@ function validateSlo({ doc, issues }: Context): { slo: Objective[]; placed: Plac
     if (o.ok) {
       slo.push(o.value);
       placed.push({ index: i, metric: o.value.metric });
-    } else issues.push({ path: ["slo", i], message: o.message, valid: o.valid });
+    } else issues.push({ path: ["slo", i], message: o.message, valid: o.valid, given: o.given });
   });
   return { slo, placed };
 }
 
 /** null when the scenario configures no detection, undefined when it does but wrongly. */
 function validateDetectionSection(
-  { doc, dir, issues, section, checkRules }: Context,
+  { doc, dir, issues, section, spelled, checkRules }: Context,
   targetNames: string[],
   probes: ProbeSpec[],
   faults: FaultSpec[],
@@ -313,7 +317,7 @@ function validateDetectionSection(
   if (doc.detection === undefined) return null;
   return validateDetection(
     doc.detection,
-    { dir, targetNames, probeNames: probes.map((p) => p.name), faults, loadDurationMs: load?.durationMs, checkRules },
+    { dir, targetNames, probeNames: probes.map((p) => p.name), faults, loadDurationMs: load?.durationMs, spelled, checkRules },
     issues,
     section,
   );
@@ -340,7 +344,7 @@ function validateChecks({ doc, issues, section }: Context, targets: Record<strin
 function validateReport({ doc, issues, section }: Context) {
   const report = section(reportSchema, doc.report ?? {}, ["report"]);
   report?.formats.forEach((f, i) => {
-    if (!resolveFormat(f)) issues.push({ path: ["report", "formats", i], message: `unknown report format ${quote(f)}`, valid: FORMAT_NAMES });
+    if (!resolveFormat(f)) issues.push({ path: ["report", "formats", i], message: `unknown report format ${quote(f)}`, valid: FORMAT_NAMES, given: f });
   });
   return report;
 }

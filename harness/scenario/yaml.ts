@@ -2,10 +2,10 @@
 // problem pointed at its FILE:LINE:COL.
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
 import { ScenarioError, type Issue, type Located } from "../contracts/errors.ts";
+import { syntaxProblem, TOO_DEEP } from "./yaml-syntax.ts";
 
 export const MAX_BYTES = 1_000_000;
 const MAX_ALIASES = 100;
-const TOO_DEEP = "the YAML is nested too deeply";
 
 /** YAML with positions: the plain data, and how to point an issue's path at its line and column. */
 export function readYaml(text: string, shownAs: string): { raw: unknown; locate(issue: Issue): Located } {
@@ -14,27 +14,27 @@ export function readYaml(text: string, shownAs: string): { raw: unknown; locate(
   let raw: unknown;
   try {
     doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false, strict: true, logLevel: "error" });
-    if (doc.errors.length) {
-      const located = doc.errors.map((e) => {
-        const pos = lc.linePos(e.pos[0]);
-        return { file: shownAs, line: pos.line, col: pos.col, path: [], message: yamlMessage(e.message) };
-      });
-      // The parser reports running out of stack once per level it unwinds: one line says it.
-      const firstTooDeep = located.findIndex((l) => l.message === TOO_DEEP);
-      throw new ScenarioError(located.filter((l, i) => l.message !== TOO_DEEP || i === firstTooDeep));
-    }
+    // Only the first syntax error: the parser's recovery from it makes up the ones after (an unquoted
+    // bracket in a flow mapping gives one per token to the end of the file).
+    const first = doc.errors[0];
+    if (first) throw new ScenarioError([{ file: shownAs, path: [], ...syntaxProblem(text, lc, first) }]);
     raw = doc.toJS({ maxAliasCount: MAX_ALIASES });
   } catch (e) {
     if (e instanceof ScenarioError) throw e;
-    const message =
-      e instanceof RangeError
-        ? TOO_DEEP
-        : /alias/i.test((e as Error).message)
-          ? `too many YAML aliases (more than ${MAX_ALIASES}): refusing a possible alias bomb`
-          : `invalid YAML: ${(e as Error).message}`;
-    throw new ScenarioError([{ file: shownAs, line: 1, col: 1, path: [], message }]);
+    throw new ScenarioError([{ file: shownAs, path: [], ...thrownProblem(e as Error, text, lc) }]);
   }
   return { raw, locate: (issue) => locate(doc, lc, shownAs, issue) };
+}
+
+/** What building the data threw; only an unknown alias can be placed, by its name. */
+function thrownProblem(e: Error, text: string, lc: LineCounter): { line: number; col: number; message: string } {
+  if (e instanceof RangeError) return { line: 1, col: 1, message: TOO_DEEP };
+  if (/excessive alias count/i.test(e.message)) {
+    return { line: 1, col: 1, message: `too many YAML aliases (more than ${MAX_ALIASES}): refusing a possible alias bomb` };
+  }
+  const alias = /^Unresolved alias.*: \*?(\S+)$/.exec(e.message)?.[1];
+  if (alias) return { ...lc.linePos(Math.max(0, text.indexOf(`*${alias}`))), message: `\`*${alias}\` names no anchor: set \`&${alias}\` on a value above it` };
+  return { line: 1, col: 1, message: `invalid YAML: ${e.message}` };
 }
 
 function locate(doc: Document, lc: LineCounter, file: string, issue: Issue): Located {
@@ -59,11 +59,5 @@ function locate(doc: Document, lc: LineCounter, file: string, issue: Issue): Loc
   }
   const { line, col } = lc.linePos(best?.range?.[0] ?? 0);
   return { ...issue, file, line, col };
-}
-
-function yamlMessage(message: string): string {
-  if (/maximum call stack/i.test(message)) return TOO_DEEP;
-  // yaml's messages end with a copy of the source line; the location is already given.
-  return `invalid YAML: ${message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "")}`;
 }
 

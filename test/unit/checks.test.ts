@@ -77,7 +77,7 @@ describe("checks: and volumes: in the scenario", () => {
     ).toEqual([
       'inline.yaml:4:61: targets.store.volumes.Data: key "Data" must be lowercase letters, digits and dashes, starting with a letter (≤ 31 chars)',
       "inline.yaml:4:80: targets.store.volumes.logs: must be an absolute path inside the container, such as /data",
-      'inline.yaml:7:13: checks[0].kind: unknown check kind "acked-write" (valid: acked-writes)',
+      'inline.yaml:7:13: checks[0].kind: unknown check kind "acked-write", did you mean `acked-writes`? (valid: acked-writes)',
       'inline.yaml:8:35: checks[1].target: unknown target "db" (valid: store)',
       "inline.yaml:8:45: checks[1].rate: must be > 0",
       'inline.yaml:8:54: checks[1].path: must start with "/"',

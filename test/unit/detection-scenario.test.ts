@@ -54,11 +54,11 @@ describe("detection and heal in the scenario", () => {
     expect(messages(() => loadScenario(join(root, "test", "invalid", "detection-mistakes.yaml")))).toEqual([
       'test/invalid/detection-mistakes.yaml:5:59: targets.api.balancer: "nginx" is not allowed (valid: haproxy)',
       'test/invalid/detection-mistakes.yaml:5:75: targets.api.metrics: must be a path like /metrics, or "none"',
-      'test/invalid/detection-mistakes.yaml:13:16: detection.expect[0].alert: no alert or detector is named "ApiDwn" (valid: ApiDown, ApiErrors, ApiReplicaUnreachable, e2)',
+      'test/invalid/detection-mistakes.yaml:13:16: detection.expect[0].alert: no alert or detector is named "ApiDwn", did you mean `ApiDown`? (valid: ApiDown, ApiErrors, ApiReplicaUnreachable, e2)',
       "test/invalid/detection-mistakes.yaml:13:44: detection.expect[0].within: 10s after faults[0] (at 15s) ends after the load (20s)",
       'test/invalid/detection-mistakes.yaml:14:30: detection.expect[1].for: no fault of kind latency is scheduled in faults',
       'test/invalid/detection-mistakes.yaml:15:16: detection.quietBefore: expected true or false, got "yes"',
-      'test/invalid/detection-mistakes.yaml:17:25: detection.detectors[0].kind: unknown detector kind "thresold" (valid: threshold, ksigma, ewma, cusum)',
+      'test/invalid/detection-mistakes.yaml:17:25: detection.detectors[0].kind: unknown detector kind "thresold", did you mean `threshold`? (valid: threshold, ksigma, ewma, cusum)',
       "test/invalid/detection-mistakes.yaml:18:7: detection.detectors[1].target: is required for cpu (valid: api, db)",
       'test/invalid/detection-mistakes.yaml:19:39: detection.detectors[2].signal: unknown signal "errors" (valid: error_rate, requests, p50, p90, p95, p99, max, cpu, memory, restarts, network)',
       'test/invalid/detection-mistakes.yaml:20:55: detection.detectors[3].minSigma: "5%" is not a duration like 250ms, 5s, 2m or 1h',
@@ -119,7 +119,7 @@ describe("detection and heal in the scenario", () => {
       "inline.yaml:10:42: detection.detectors[0].query: needs a Prometheus: give detection.prometheus (rules, or the url of yours)",
     ]);
     expect(inline(BASE + "detection:\n  detectors:\n    - { name: d, kind: threshold, signal: error_rate, op: '>', value: 0.1 }\nheal:\n  - { on: D, action: restart, target: api }\n")).toEqual([
-      'inline.yaml:12:11: heal[0].on: no alert or detector is named "D" (valid: d)',
+      'inline.yaml:12:11: heal[0].on: no alert or detector is named "D", did you mean `d`? (valid: d)',
     ]);
   });
 });

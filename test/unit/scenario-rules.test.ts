@@ -67,7 +67,7 @@ describe("probes and the hypothesis window", () => {
           "  - { name: default, target: api }\nsteadyState: { window: 1s, stableFor: 3s }\n",
       ),
     ).toEqual([
-      "inline.yaml:8:41: probes[1].every: 1.05s is longer than steadyState.window (1s): windows without a probe outcome break the hypothesis, so nothing would ever recover; lower every to 1s or raise steadyState.window to 1.1s",
+      "inline.yaml:8:41: probes[1].every: 1050ms is longer than steadyState.window (1s): windows without a probe outcome break the hypothesis, so nothing would ever recover; lower every to 1s or raise steadyState.window to 1.1s",
     ]);
   });
 

@@ -57,13 +57,13 @@ describe("scenario parsing", () => {
     expect(messages(() => loadScenario(join(root, "test", "invalid", "many-mistakes.yaml")))).toEqual([
       'test/invalid/many-mistakes.yaml:8:14: targets.api.restart: "sometimes" is not allowed (valid: no, on-failure, always)',
       "test/invalid/many-mistakes.yaml:9:15: targets.api.replicas: must be ≥ 1",
-      'test/invalid/many-mistakes.yaml:11:11: load.target: unknown target "apii" (valid: api)',
+      'test/invalid/many-mistakes.yaml:11:11: load.target: unknown target "apii", did you mean `api`? (valid: api)',
       "test/invalid/many-mistakes.yaml:12:13: load.duration: 30 is not a duration like 250ms, 5s, 2m or 1h",
-      'test/invalid/many-mistakes.yaml:13:3: load.conections: unknown key "conections" (valid: engine, model, target, path, method, headers, body, requests, connections, rate, stages, duration, warmup, timeout, script)',
+      'test/invalid/many-mistakes.yaml:13:3: load.conections: unknown key "conections", did you mean `connections`? (valid: engine, model, target, path, method, headers, body, requests, connections, rate, stages, duration, warmup, timeout, script)',
       'test/invalid/many-mistakes.yaml:15:29: probes[0].target: unknown target "db" (valid: api)',
       'test/invalid/many-mistakes.yaml:15:39: probes[0].path: must start with "/"',
       'test/invalid/many-mistakes.yaml:17:14: steadyState.errorRate: "1" is not a percentage like 99.5%',
-      'test/invalid/many-mistakes.yaml:19:13: faults[0].kind: unknown fault kind "crsh" (valid: crash, pause, restart, stop, latency, bandwidth, slow-close, timeout, reset-peer, slicer, limit-data, blackhole, http-error, http-abort, http-delay, loss, reject, partition, bandwidth-tc, cpu-throttle, memory-limit, cpu-burn, memory-hog, disk-fill, kill-process)',
+      'test/invalid/many-mistakes.yaml:19:13: faults[0].kind: unknown fault kind "crsh", did you mean `crash`? (valid: crash, pause, restart, stop, latency, bandwidth, slow-close, timeout, reset-peer, slicer, limit-data, blackhole, http-error, http-abort, http-delay, loss, reject, partition, bandwidth-tc, cpu-throttle, memory-limit, cpu-burn, memory-hog, disk-fill, kill-process)',
       "test/invalid/many-mistakes.yaml:21:41: faults[2].duration: crash is instantaneous: remove duration",
       "test/invalid/many-mistakes.yaml:22:5: faults[3].duration: is required: pause lasts for a duration (e.g. duration: 3s)",
       'test/invalid/many-mistakes.yaml:24:5: slo[0]: availability needs a percentage like 99.5%, not "97"',
@@ -81,7 +81,7 @@ describe("scenario parsing", () => {
       "test/invalid/wrong-types.yaml:8:15: targets.api.env.A: a list is not a string, number or boolean",
       'test/invalid/wrong-types.yaml:12:21: targets.db.health.path: must start with "/"',
       'test/invalid/wrong-types.yaml:12:39: targets.db.health.timeout: "soon" is not a duration like 250ms, 5s, 2m or 1h',
-      'test/invalid/wrong-types.yaml:16:11: load.method: "FETCH" is not allowed (valid: GET, POST, PUT, PATCH, DELETE, HEAD)',
+      'test/invalid/wrong-types.yaml:16:11: load.method: "FETCH" is not allowed, did you mean `PATCH`? (valid: GET, POST, PUT, PATCH, DELETE, HEAD)',
       "test/invalid/wrong-types.yaml:17:9: load.rate: must be > 0",
       "test/invalid/wrong-types.yaml:19:61: faults[0].select: give count or percent, not both",
       'test/invalid/wrong-types.yaml:23:12: faults[1].grace: "forever" is not a duration like 250ms, 5s, 2m or 1h',
@@ -91,7 +91,7 @@ describe("scenario parsing", () => {
 
   it("reports YAML syntax errors with their position", () => {
     expect(messages(() => loadScenario(join(root, "test", "invalid", "yaml-syntax.yaml")))).toEqual([
-      "test/invalid/yaml-syntax.yaml:5:1: invalid YAML: Flow map in block collection must be sufficiently indented and end with a }",
+      "test/invalid/yaml-syntax.yaml:4:8: `{` is never closed: add the `}` that ends it",
     ]);
   });
 
@@ -104,7 +104,7 @@ describe("scenario parsing", () => {
 
   it("names unknown top-level keys with the valid ones", () => {
     expect(inline(BASE + "fualts: []\n")).toEqual([
-      'inline.yaml:6:1: fualts: unknown key "fualts" (valid: version, name, description, targets, load, probes, journeys, steadyState, faults, slo, errorBudget, abortWhen, report, detection, heal, checks, variants)',
+      'inline.yaml:6:1: fualts: unknown key "fualts", did you mean `faults`? (valid: version, name, description, targets, load, probes, journeys, steadyState, faults, slo, errorBudget, abortWhen, report, detection, heal, checks, variants)',
     ]);
   });
 
@@ -131,7 +131,7 @@ describe("scenario parsing", () => {
   it("refuses YAML alias bombs and duplicate keys", () => {
     const bomb = ["version: 1", "a: &a [x, x, x, x, x, x, x, x, x, x]", ...Array.from({ length: 8 }, (_, i) => `${"bcdefghi"[i]}: &${"bcdefghi"[i]} [${Array(10).fill(i ? `*${"bcdefghi"[i - 1]}` : "*a").join(", ")}]`)].join("\n");
     expect(inline(bomb)).toEqual(["inline.yaml:1:1: too many YAML aliases (more than 100): refusing a possible alias bomb"]);
-    expect(inline(BASE + "name: again\n")).toEqual(["inline.yaml:6:1: invalid YAML: Map keys must be unique"]);
+    expect(inline(BASE + "name: again\n")).toEqual(["inline.yaml:6:1: key `name` is given twice in the same mapping"]);
   });
 
   it("refuses request paths with a line break, a space, a tab or a non-ASCII character: engines write them raw", () => {

@@ -27,6 +27,8 @@ describe("SLO grammar", () => {
     ["availability >= 97", 'availability needs a percentage like 99.5%, not "97"'],
     ["p99 < fast", 'p99 needs a duration like 250ms, 5s, 2m or 1h, not "fast"'],
     ["p99 == 300ms", 'unknown operator "=="'],
+    // The operator as written: `=<` was cut to `=`, with `<` taken as part of the value.
+    ["p99 =< 300ms", 'unknown operator "=<"'],
     ["p99", '"p99" is not "METRIC OP VALUE" such as "p99 < 300ms"'],
   ])("rejects %j with a clear message", (text, message) => {
     const r = parseObjective(text, sloUnits);
@@ -43,6 +45,7 @@ describe("SLO grammar", () => {
     expect(parseComparison("< 1%", "ratio")).toEqual({ ok: true, value: { op: "<", value: 0.01 } });
     expect(parseComparison("<= 500ms", "duration")).toEqual({ ok: true, value: { op: "<=", value: 500 } });
     expect(parseComparison("1%", "ratio")).toMatchObject({ ok: false, message: 'expected "OP VALUE" such as "< 1%"' });
+    expect(parseComparison("=< 1%", "ratio")).toMatchObject({ ok: false, message: 'unknown operator "=<"', given: "=<" });
   });
 
   it("compares", () => {

@@ -20,7 +20,7 @@ export function validateCheck(
   const valid = Object.keys(checkKindSpecs);
   const known = typeof kindName === "string" && Object.hasOwn(checkKindSpecs, kindName);
   if (kindName === undefined) issues.push({ path: [...path, "kind"], message: "is required", valid });
-  else if (!known) issues.push({ path: [...path, "kind"], message: `unknown check kind ${JSON.stringify(kindName)}`, valid });
+  else if (!known) issues.push({ path: [...path, "kind"], message: `unknown check kind ${JSON.stringify(kindName)}`, valid, given: kindName });
   if (!known) return undefined;
   const kind = (checkKindSpecs as Record<string, CheckKindSpec<any>>)[kindName as string]!;
   const check = section(kind.params, value, path);

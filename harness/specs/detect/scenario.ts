@@ -8,10 +8,9 @@ import { z } from "zod";
 import { faultKinds } from "../faults/registry.ts";
 import type { Issue } from "../../contracts/errors.ts";
 import { duration, name, obj, positiveDuration } from "../fields.ts";
-import type { Path } from "../../contracts/issues.ts";
+import type { Path, Spelled } from "../../contracts/issues.ts";
 import { isMapping, splitKeys, type Section } from "../plugin.ts";
 import { isLoopbackUrl } from "../urls.ts";
-import { formatDuration } from "../../contracts/units.ts";
 import type { PlacedObjective } from "../slo/error-budget.ts";
 import { splitMetric } from "../slo/metrics.ts";
 import type { DetectorKindSpec } from "./detector.ts";
@@ -62,6 +61,8 @@ export interface DetectionContext {
   probeNames: string[];
   faults: readonly { kind: string; atMs: number; index: number }[];
   loadDurationMs: number | undefined;
+  /** A duration as the user wrote it, for messages. */
+  spelled: Spelled;
   /** Checks rule files beyond reading them (promtool), when the caller has one. */
   checkRules?: RuleChecker;
 }
@@ -127,10 +128,10 @@ export function validateDetection(raw: unknown, ctx: DetectionContext, issues: I
     const e = section(expectSchema, value, path);
     if (!e) return;
     if (known && !known.includes(e.alert)) {
-      issues.push({ path: [...path, "alert"], message: `no alert or detector is named "${e.alert}"`, valid: known });
+      issues.push({ path: [...path, "alert"], message: `no alert or detector is named "${e.alert}"`, valid: known, given: e.alert });
     }
     const kinds = ["any", ...faultKinds];
-    if (!kinds.includes(e.for)) issues.push({ path: [...path, "for"], message: `unknown fault kind "${e.for}"`, valid: kinds });
+    if (!kinds.includes(e.for)) issues.push({ path: [...path, "for"], message: `unknown fault kind "${e.for}"`, valid: kinds, given: e.for });
     const matching = ctx.faults.filter((f) => e.for === "any" || f.kind === e.for);
     if (kinds.includes(e.for) && matching.length === 0) {
       issues.push({ path: [...path, "for"], message: `no fault of kind ${e.for} is scheduled in faults` });
@@ -139,7 +140,7 @@ export function validateDetection(raw: unknown, ctx: DetectionContext, issues: I
     if (late && ctx.loadDurationMs !== undefined) {
       issues.push({
         path: [...path, "within"],
-        message: `${formatDuration(e.within)} after faults[${late.index}] (at ${formatDuration(late.atMs)}) ends after the load (${formatDuration(ctx.loadDurationMs)})`,
+        message: `${ctx.spelled([...path, "within"], e.within)} after faults[${late.index}] (at ${ctx.spelled(["faults", late.index, "at"], late.atMs)}) ends after the load (${ctx.spelled(["load", "duration"], ctx.loadDurationMs)})`,
       });
     }
     expects.push({ index: i, alert: e.alert, for: e.for, withinMs: e.within });
@@ -223,7 +224,7 @@ function validateDetector(
   const kind =
     typeof value.kind === "string" && Object.hasOwn(detectorSpecs, value.kind) ? (detectorSpecs as Record<string, DetectorKindSpec<any>>)[value.kind] : undefined;
   if (value.kind === undefined) issues.push({ path: [...path, "kind"], message: "is required", valid: detectorKinds });
-  else if (!kind) issues.push({ path: [...path, "kind"], message: `unknown detector kind ${quote(String(value.kind))}`, valid: detectorKinds });
+  else if (!kind) issues.push({ path: [...path, "kind"], message: `unknown detector kind ${quote(String(value.kind))}`, valid: detectorKinds, given: value.kind });
 
   let info: SignalInfo | undefined;
   if (base?.signal !== undefined && base.query !== undefined) {
@@ -232,7 +233,7 @@ function validateDetector(
     issues.push({ path, message: "give signal (what the harness measures) or query (PromQL)", valid: signalNames });
   } else if (base?.signal !== undefined) {
     info = Object.hasOwn(signals, base.signal) ? (signals as Record<string, SignalInfo>)[base.signal] : undefined;
-    if (!info) issues.push({ path: [...path, "signal"], message: `unknown signal ${quote(base.signal)}`, valid: signalNames });
+    if (!info) issues.push({ path: [...path, "signal"], message: `unknown signal ${quote(base.signal)}`, valid: signalNames, given: base.signal });
   } else if (base?.query !== undefined) {
     info = QUERY_SIGNAL;
     if (!hasPrometheus) issues.push({ path: [...path, "query"], message: "needs a Prometheus: give detection.prometheus (rules, or the url of yours)" });
@@ -241,12 +242,12 @@ function validateDetector(
     const sources = ["load", ...ctx.probeNames];
     if (info.scope === "user") {
       if (base.target !== undefined) issues.push({ path: [...path, "target"], message: `${base.signal} is measured on a source (load or a probe), not a target: use source`, atKey: true });
-      if (base.source !== undefined && !sources.includes(base.source)) issues.push({ path: [...path, "source"], message: `unknown source "${base.source}"`, valid: sources });
+      if (base.source !== undefined && !sources.includes(base.source)) issues.push({ path: [...path, "source"], message: `unknown source "${base.source}"`, valid: sources, given: base.source });
       if (base.every % BUCKET_MS !== 0) issues.push({ path: [...path, "every"], message: `must be a multiple of ${BUCKET_MS}ms for ${base.signal}` });
     } else if (info.scope === "container") {
       if (base.source !== undefined) issues.push({ path: [...path, "source"], message: `${base.signal} is measured on a target: use target`, atKey: true });
       if (base.target === undefined) issues.push({ path: [...path, "target"], message: `is required for ${base.signal}`, valid: ctx.targetNames });
-      else if (!ctx.targetNames.includes(base.target)) issues.push({ path: [...path, "target"], message: `unknown target "${base.target}"`, valid: ctx.targetNames });
+      else if (!ctx.targetNames.includes(base.target)) issues.push({ path: [...path, "target"], message: `unknown target "${base.target}"`, valid: ctx.targetNames, given: base.target });
     } else {
       for (const key of ["source", "target"] as const) {
         if (base[key] !== undefined) issues.push({ path: [...path, key], message: "does not apply to a query", atKey: true });

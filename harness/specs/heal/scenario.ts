@@ -45,17 +45,17 @@ export function validateHeal(raw: readonly unknown[], ctx: HealContext, issues: 
     const action =
       typeof value.action === "string" && Object.hasOwn(healActionSpecs, value.action) ? (healActionSpecs as Record<string, HealActionSpec<any>>)[value.action] : undefined;
     if (value.action === undefined) issues.push({ path: [...path, "action"], message: "is required", valid: healActionNames });
-    else if (!action) issues.push({ path: [...path, "action"], message: `unknown action ${JSON.stringify(value.action)}`, valid: healActionNames });
+    else if (!action) issues.push({ path: [...path, "action"], message: `unknown action ${JSON.stringify(value.action)}`, valid: healActionNames, given: value.action });
     const params = action ? section(action.params, paramsRaw, path, BASE_KEYS) : undefined;
     if (!base || !action || !params) return;
 
     const target = ctx.targets[base.target];
-    if (!target) issues.push({ path: [...path, "target"], message: `unknown target "${base.target}"`, valid: Object.keys(ctx.targets) });
+    if (!target) issues.push({ path: [...path, "target"], message: `unknown target "${base.target}"`, valid: Object.keys(ctx.targets), given: base.target });
     else if (action.needsBalancer && !target.balancer) {
       issues.push({ path: [...path, "action"], message: `${action.action} needs a balancer in front of ${base.target} (targets.${base.target}.balancer: haproxy): without one, new replicas get no traffic` });
     }
     if (ctx.triggers && !ctx.triggers.includes(base.on)) {
-      issues.push({ path: [...path, "on"], message: `no alert or detector is named "${base.on}"`, valid: ctx.triggers });
+      issues.push({ path: [...path, "on"], message: `no alert or detector is named "${base.on}"`, valid: ctx.triggers, given: base.on });
     }
     const max = (params as { max?: number }).max;
     if (target && max !== undefined && max <= target.replicas) {

@@ -87,7 +87,7 @@ export function checkJourneys(raw: unknown, targetNames: readonly string[], dir:
       for (const [key, value] of Object.entries(step)) {
         if (typeof value !== "string") continue;
         for (const m of value.matchAll(TEMPLATE)) {
-          if (!targetNames.includes(m[1]!)) issues.push({ path: [...at, "steps", k, key], message: `unknown target "${m[1]}" in {{targets.${m[1]}}}`, valid: targetNames });
+          if (!targetNames.includes(m[1]!)) issues.push({ path: [...at, "steps", k, key], message: `unknown target "${m[1]}" in {{targets.${m[1]}}}`, valid: targetNames, given: m[1]! });
         }
         if (key === "goto" && !LOOPBACK_URL.test(value)) {
           issues.push({ path: [...at, "steps", k, key], message: "journeys only visit the run's targets: start the URL with {{targets.NAME}} (or http://127.0.0.1:PORT)" });

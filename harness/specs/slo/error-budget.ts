@@ -3,9 +3,9 @@
 // the share of that period's budget the run consumed; without, the period is the run itself and the figure
 // is the burn rate (100 % = failing exactly as fast as the objective allows over any period).
 import type { Issue } from "../../contracts/errors.ts";
+import type { Spelled } from "../../contracts/issues.ts";
 import { obj, positiveDuration } from "../fields.ts";
 import type { Section } from "../plugin.ts";
-import { formatDuration } from "../../contracts/units.ts";
 import { splitMetric } from "./metrics.ts";
 
 export interface ErrorBudget {
@@ -27,6 +27,7 @@ export function validateErrorBudget(
   loadDurationMs: number | undefined,
   issues: Issue[],
   section: Section,
+  spelled: Spelled,
 ): ErrorBudget | undefined {
   const burns = slo.filter((o) => splitMetric(o.metric).metric === "error_budget_burn");
   if (burns.length && !slo.some((o) => o.metric === "availability")) {
@@ -41,7 +42,7 @@ export function validateErrorBudget(
   if (loadDurationMs !== undefined && b.period < loadDurationMs) {
     issues.push({
       path: ["errorBudget", "period"],
-      message: `${formatDuration(b.period)} is shorter than the load (${formatDuration(loadDurationMs)}): the period is the availability objective's window, such as 30d`,
+      message: `${spelled(["errorBudget", "period"], b.period)} is shorter than the load (${spelled(["load", "duration"], loadDurationMs)}): the period is the availability objective's window, such as 30d`,
     });
   }
   return { periodMs: b.period };

@@ -19,10 +19,13 @@ export interface Objective extends Comparison {
   unit: Unit;
 }
 
-export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string; valid?: readonly string[] };
+/** A failure names the valid choices, and the user's unknown name among them (`given`) when there is one. */
+export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string; valid?: readonly string[]; given?: string };
 
-const COMPARISON = /^\s*(<=|>=|<|>)\s*(\S+)\s*$/;
-const OBJECTIVE = /^\s*([A-Za-z_][\w.]*)\s*(<=|>=|<|>|==|=|!=)?\s*(.*?)\s*$/;
+// Any run of comparison characters is taken as the operator, so that an unknown one (`=<`) is named as
+// written rather than cut to a prefix (`=`) with the rest read as the value.
+const COMPARISON = /^\s*([<>=!]+)\s*(\S+)\s*$/;
+const OBJECTIVE = /^\s*([A-Za-z_][\w.]*)\s*([<>=!]+)?\s*(.*?)\s*$/;
 
 const UNIT_HINT: Record<Unit, string> = {
   ratio: "a percentage like 99.5%",
@@ -51,9 +54,10 @@ export function parseValue(text: string, unit: Unit): number | undefined {
 export function parseComparison(text: string, unit: Unit): Parsed<Comparison> {
   const m = COMPARISON.exec(text);
   if (!m) return { ok: false, message: `expected "OP VALUE" such as "< ${example(unit)}"`, valid: OPS };
+  if (!isOp(m[1]!)) return unknownOp(m[1]!);
   const value = parseValue(m[2]!, unit);
   if (value === undefined) return { ok: false, message: `${quote(m[2]!)} is not ${UNIT_HINT[unit]}` };
-  return { ok: true, value: { op: m[1] as Op, value } };
+  return { ok: true, value: { op: m[1], value } };
 }
 
 /** Parses `METRIC OP VALUE` against a table of known metrics and their units. */
@@ -65,11 +69,17 @@ export function parseObjective(text: string, units: Readonly<Record<string, Unit
   const [, metric, op, rest] = m as unknown as [string, string, string, string];
   // Own keys only: a metric named like an Object method ("constructor") is unknown, not a function.
   const unit = Object.hasOwn(units, metric) ? units[metric] : undefined;
-  if (!unit) return { ok: false, message: `unknown metric "${metric}"`, valid: known };
-  if (!(OPS as readonly string[]).includes(op)) return { ok: false, message: `unknown operator "${op}"`, valid: OPS };
+  if (!unit) return { ok: false, message: `unknown metric "${metric}"`, valid: known, given: metric };
+  if (!isOp(op)) return unknownOp(op);
   const value = parseValue(rest, unit);
   if (value === undefined) return { ok: false, message: `${metric} needs ${UNIT_HINT[unit]}, not ${quote(rest)}` };
-  return { ok: true, value: { text: `${metric} ${op} ${rest}`, metric, op: op as Op, value, unit } };
+  return { ok: true, value: { text: `${metric} ${op} ${rest}`, metric, op, value, unit } };
+}
+
+const isOp = (text: string): text is Op => (OPS as readonly string[]).includes(text);
+
+function unknownOp(op: string): Parsed<never> {
+  return { ok: false, message: `unknown operator ${quote(op)}`, valid: OPS, given: op };
 }
 
 export function holds(measured: number, c: Comparison): boolean {
