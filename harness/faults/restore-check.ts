@@ -15,7 +15,7 @@ import { fillName } from "./disk-fill.ts";
 import { faultTag } from "./fault.ts";
 import { shmFile } from "./memory-hog.ts";
 import { isKnownRevert } from "./netns-argv.ts";
-import { processStartTime } from "./restore.ts";
+import { isRunning } from "./restore.ts";
 
 /**
  * Apply the step; skip it (moot: what it would restore went with the container or the process, and
@@ -92,8 +92,10 @@ function tagIn(name: string, runId: string): string | undefined {
 }
 
 function checkKill(c: Bound, pid: number, startTime: string): StepCheck {
-  // Ended already (helpers end when the harness does); the pid may be another process's by now.
-  if (processStartTime(pid) !== startTime) return "moot";
+  // Ended already (helpers end when the harness does); the pid may be another process's by now. An ended
+  // helper that nobody reaped (its parent, the harness, is gone, and the init that adopted it may not reap)
+  // stays a zombie: out of every cgroup, it cannot pass the check below, and there is nothing to end.
+  if (!isRunning(pid, startTime)) return "moot";
   if (c.pid && isHelperOf(pid, c)) return "apply";
   return { refused: `process ${pid} is not a helper in the cgroups of ${c.name}` };
 }

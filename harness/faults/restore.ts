@@ -115,8 +115,17 @@ export function processStartTime(pid: number): string | undefined {
   }
 }
 
+/**
+ * The process started at `startTime` still runs: not ended, nor merely awaiting its reaping (a zombie: its
+ * parent, or the init that adopted it, has not collected it yet). A zombie has left its cgroups and holds
+ * its pid until reaped, so that no other process can take it meanwhile; there is nothing left to end.
+ */
+export function isRunning(pid: number, startTime: string): boolean {
+  return processStartTime(pid) === startTime && !isZombie(pid);
+}
+
 async function killHelper(pid: number, startTime: string): Promise<void> {
-  if (processStartTime(pid) !== startTime) return; // ended already, or the pid now belongs to another process
+  if (!isRunning(pid, startTime)) return; // ended already, or the pid now belongs to another process
   try {
     process.kill(pid, "SIGKILL");
   } catch (e) {
@@ -124,7 +133,7 @@ async function killHelper(pid: number, startTime: string): Promise<void> {
     throw e;
   }
   const deadline = Date.now() + KILL_WAIT_MS;
-  while (processStartTime(pid) === startTime && !isZombie(pid) && Date.now() < deadline) await sleep(10);
+  while (isRunning(pid, startTime) && Date.now() < deadline) await sleep(10);
 }
 
 function isZombie(pid: number): boolean {

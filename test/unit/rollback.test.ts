@@ -159,6 +159,26 @@ describe("undo log replay: helpers, network undos, another run's log", () => {
     }
   });
 
+  it("skips a helper that ended but was never reaped (a zombie, out of every cgroup): not refused, and the replay succeeds", async () => {
+    const d = dir();
+    // `sh` starts a short `sleep`, then becomes a long one, which never reaps it: as a helper is left when
+    // the harness that started it is SIGKILLed under an init that does not reap.
+    const parent = spawn("sh", ["-c", "sleep 0.2 & echo $!; exec sleep 60"], { stdio: ["ignore", "pipe", "ignore"] });
+    try {
+      const [out] = (await once(parent.stdout!, "data")) as [Buffer];
+      const pid = Number(out.toString().trim());
+      const state = () => readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.charAt(0);
+      for (let i = 0; i < 200 && state() !== "Z"; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(state()).toBe("Z");
+      const step = { op: "kill", container: STOPPED, pid, startTime: processStartTime(pid)! };
+      writeFileSync(join(d, "undo.json"), JSON.stringify({ runId: RUN, entries: [{ id: "faults[0]", label: "burn", at: 1, steps: [step] }] }));
+      expect(await replayUndoLog(fakeDocker(d).docker, d, radius)).toEqual({ undone: ["burn"], refused: [], errors: [] });
+      expect(processStartTime(parent.pid!)).toBeDefined();
+    } finally {
+      parent.kill("SIGKILL");
+    }
+  });
+
   it("accepts exactly the network undos the faults build, nothing like them", () => {
     const built = [iptablesArgv(lossSpec(8080, 0.3)), iptablesArgv(rejectSpec(8080)), iptablesArgv(dropFromSpec("172.18.0.3")), tbfArgv("eth1", 1_000_000)];
     for (const b of built) expect(isKnownRevert(b.revert, b.check)).toBe(true);
