@@ -48,4 +48,9 @@ describe("did you mean", () => {
     expect(type).toBe("inline.yaml:7:13: faults[0].kind: expected a string, got a mapping");
     expect(unknown).toMatch(/^inline\.yaml:7:13: faults\[0\]\.kind: unknown fault kind \{"toString":1\} \(valid: crash, /);
   });
+
+  it("a detector kind given as a mapping is a type error, never a crash", () => {
+    const errors = inline(BASE + "detection:\n  detectors:\n    - { name: d, kind: { toString: 1 }, signal: error_rate, op: \">\", value: 5% }\n");
+    expect(errors).toEqual(["inline.yaml:8:24: detection.detectors[0].kind: expected a string, got a mapping"]);
+  });
 });

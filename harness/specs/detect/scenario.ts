@@ -8,7 +8,7 @@ import { z } from "zod";
 import { faultKinds } from "../faults/registry.ts";
 import type { Issue } from "../../contracts/errors.ts";
 import { duration, name, obj, positiveDuration } from "../fields.ts";
-import type { Path, Spelled } from "../../contracts/issues.ts";
+import { describeInput, type Path, type Spelled } from "../../contracts/issues.ts";
 import { isMapping, splitKeys, type Section } from "../plugin.ts";
 import { isLoopbackUrl } from "../urls.ts";
 import type { PlacedObjective } from "../slo/error-budget.ts";
@@ -224,7 +224,7 @@ function validateDetector(
   const kind =
     typeof value.kind === "string" && Object.hasOwn(detectorSpecs, value.kind) ? (detectorSpecs as Record<string, DetectorKindSpec<any>>)[value.kind] : undefined;
   if (value.kind === undefined) issues.push({ path: [...path, "kind"], message: "is required", valid: detectorKinds });
-  else if (!kind) issues.push({ path: [...path, "kind"], message: `unknown detector kind ${quote(String(value.kind))}`, valid: detectorKinds, given: value.kind });
+  else if (!kind && typeof value.kind === "string") issues.push({ path: [...path, "kind"], message: `unknown detector kind ${describeInput(value.kind)}`, valid: detectorKinds, given: value.kind });
 
   let info: SignalInfo | undefined;
   if (base?.signal !== undefined && base.query !== undefined) {
