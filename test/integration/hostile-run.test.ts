@@ -5,9 +5,12 @@ import { HTML_STRINGS, shellStrings } from "../fuzz/scenarios.ts";
 import { leftovers, readJournal, ROOT, runCli, tempDir, writeScenario } from "./helpers.ts";
 
 const api = join(ROOT, "fixtures", "api");
+// A path is "/" and visible ASCII (validation refuses the rest): spaces and line breaks are percent-encoded,
+// every shell metacharacter stays.
+const inPath = (s: string) => s.replace(/[^\x21-\x7e]/g, (c) => encodeURIComponent(c));
 
 describe("hostile strings in a real run (real Docker)", () => {
-  it("shell metacharacters in the free-text fields (env, command, health check, paths, headers, bodies, fault paths) reach targets and requests as data: nothing runs", async () => {
+  it("shell metacharacters in the free-text fields (env, command, health check, paths, headers, bodies, fault paths; spaces in paths percent-encoded) reach targets and requests as data: nothing runs", async () => {
     const dir = tempDir("shell-run");
     const marker = join(dir, "executed");
     const evil = shellStrings(marker);
@@ -23,23 +26,23 @@ describe("hostile strings in a real run (real Docker)", () => {
           command: ["/usr/bin/node", "/app/server.js", ...evil],
           // Docker's exec form (CMD): the extra arguments reach node as argv, no shell reads them.
           healthcheck: { test: ["CMD", "/usr/bin/node", "-e", "process.exit(0)", ...evil], interval: "500ms" },
-          health: { path: `/healthz?${evil[0]}` },
+          health: { path: `/healthz?${inPath(evil[0]!)}` },
         },
       },
       load: {
         requests: [
           // Header values are one line (validation refuses a line break): the others go there.
-          { target: "api", path: `/work?${evil.join("&")}`, method: "POST", headers: { "x-evil": evil.filter((s) => !s.includes("\n")).join(" ") }, body: evil.join(" ") },
-          { target: "api", path: `/healthz?${evil[2]}`, body: { evil } },
+          { target: "api", path: `/work?${inPath(evil.join("&"))}`, method: "POST", headers: { "x-evil": evil.filter((s) => !s.includes("\n")).join(" ") }, body: evil.join(" ") },
+          { target: "api", path: `/healthz?${inPath(evil[2]!)}`, body: { evil } },
         ],
         connections: 2,
         rate: 50,
         duration: "3s",
       },
-      probes: evil.map((s, i) => ({ name: `p${i}`, target: "api", path: `/healthz?${s}`, every: "500ms" })),
+      probes: evil.map((s, i) => ({ name: `p${i}`, target: "api", path: `/healthz?${inPath(s)}`, every: "500ms" })),
       // Matches no request of the load: the fault proxy takes the path as data.
-      faults: [{ kind: "http-error", target: "api", at: "500ms", duration: "500ms", path: `/nowhere?${evil[3]}` }],
-      checks: [{ kind: "acked-writes", target: "api", path: `/kv/${evil[1]}`, rate: 5 }],
+      faults: [{ kind: "http-error", target: "api", at: "500ms", duration: "500ms", path: `/nowhere?${inPath(evil[3]!)}` }],
+      checks: [{ kind: "acked-writes", target: "api", path: `/kv/${inPath(evil[1]!)}`, rate: 5 }],
     });
     const r = await runCli(["run", file, "--out", join(dir, "run"), "--no-progress"]);
     expect(r.code, r.stdout + r.stderr).toBe(0);
