@@ -3,10 +3,10 @@
 import { escapeHtml as esc } from "./escape.ts";
 import { badge, htmlDocument, htmlTable } from "./html/document.ts";
 import { mdTable } from "./markdown.ts";
-import { formatDuration } from "../harness/contracts/units.ts";
 import { table } from "./text-table.ts";
 import type { JudgeConfig } from "../harness/canary/config.ts";
 import type { Judgement, MetricResult } from "../harness/canary/judge.ts";
+import { marginText, metricValueText, pValueText } from "../harness/canary/values.ts";
 
 export interface SideInfo {
   path: string;
@@ -23,16 +23,10 @@ export interface Comparison {
   judgement: Judgement;
 }
 
-const WORD = { pass: "PASS", marginal: "MARGINAL", fail: "FAIL" } as const;
-const RESULT = { pass: "pass", high: "HIGH", low: "LOW", nodata: "no data" } as const;
+const WORD = { pass: "PASS", fail: "FAIL", inconclusive: "INCONCLUSIVE" } as const;
+const RESULT = { pass: "pass", high: "HIGH", low: "LOW", inconclusive: "inconclusive", nodata: "no data" } as const;
 
-function value(m: MetricResult, v: number | null, signed = false): string {
-  if (v === null) return "—";
-  const sign = signed && v > 0 ? "+" : "";
-  if (m.metric === "error_rate") return signed ? `${sign}${(v * 100).toFixed(2)} pts` : `${(v * 100).toFixed(3)}%`;
-  if (m.metric === "throughput") return `${sign}${(Math.round(v * 10) / 10).toString()}/s`;
-  return `${sign}${formatDuration(Math.round(v * 100) / 100)}`;
-}
+const value = (m: MetricResult, v: number | null, signed = false) => metricValueText(m.metric, v, signed);
 
 export function metricCells(m: MetricResult): string[] {
   const n = (side: MetricResult["baseline"]) => (m.method === "proportions" ? ` of ${side.n}` : ` (n=${side.n})`);
@@ -42,16 +36,18 @@ export function metricCells(m: MetricResult): string[] {
     `${value(m, m.canary.value)}${n(m.canary)}`,
     value(m, m.shift, true),
     m.ci ? `[${value(m, m.ci[0], true)}, ${value(m, m.ci[1], true)}]` : "—",
+    marginText(m.metric, m.direction, m.marginValue),
+    `${pValueText(m.pValue)} / ${pValueText(m.adjustedP)}`,
     RESULT[m.classification],
     m.reason,
   ];
 }
 
-const HEAD = (confidence: number) => ["metric", "baseline", "canary", "shift", `${Math.round(confidence * 100)}% CI`, "result", "why"];
+const HEAD = (confidence: number) => ["metric", "baseline", "canary", "shift", `${Math.round(confidence * 100)}% CI`, "margin", "p / Holm p", "result", "why"];
 
 function headline(c: Comparison): string {
   const j = c.judgement;
-  return `canary ${WORD[j.verdict]}: score ${j.score === null ? "—" : Math.round(j.score * 10) / 10} (pass ≥ ${c.config.thresholds.pass}, marginal ≥ ${c.config.thresholds.marginal})`;
+  return `canary ${WORD[j.verdict]}: ${j.because}`;
 }
 
 export function comparisonText(c: Comparison): string {
@@ -69,7 +65,7 @@ export function comparisonText(c: Comparison): string {
 
 export function comparisonMarkdown(c: Comparison): string {
   const j = c.judgement;
-  const icon = j.verdict === "pass" ? "✅" : j.verdict === "marginal" ? "⚠️" : "❌";
+  const icon = j.verdict === "pass" ? "✅" : j.verdict === "inconclusive" ? "⚠️" : "❌";
   const out = [`## ${icon} ${headline(c)}`, "", `Baseline \`${c.baseline.path}\` (${c.baseline.trials} trial(s)), canary \`${c.canary.path}\` (${c.canary.trials} trial(s)).`];
   if (j.reasons.length) out.push("", ...j.reasons.map((r) => `- ${r}`));
   out.push("", mdTable(HEAD(j.confidence), j.metrics.map((m) => metricCells(m))), "", "`*` critical: its failure fails the canary whatever the score.");
@@ -87,7 +83,7 @@ export function comparisonSection(c: Comparison): string {
       HEAD(j.confidence),
       j.metrics.map((m) => {
         const cells = metricCells(m);
-        return [...cells.slice(0, 5), { html: badge(cells[5]!, m.classification) }, cells[6]!];
+        return [...cells.slice(0, 7), { html: badge(cells[7]!, m.classification) }, cells[8]!];
       }),
       "comparison",
     ),

@@ -1,5 +1,5 @@
 // `steadystate compare BASELINE CANARY`: reads both run folders (one run or many trials each), judges the
-// canary, and says which exit code the verdict maps to (0 pass, 1 fail, marginal as configured).
+// canary, and says which exit code the verdict maps to (0 pass, 1 fail, 4 inconclusive).
 import { writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { chosenFormats } from "./write.ts";
@@ -25,13 +25,8 @@ export function compareFolders(baselinePath: string, canaryPath: string, config:
   return { schemaVersion: 1, kind: "comparison", baseline: info(baseline), canary: info(canary), config, judgement: judge(config, { baseline, canary }) };
 }
 
-/** The exit code of a marginal verdict under this judge configuration. */
-export const marginalExitCode = (config: JudgeConfig): number => (config.marginal === "pass" ? 0 : 1);
-
-export function comparisonExitCode(c: Comparison): number {
-  const v = c.judgement.verdict;
-  return v === "pass" ? 0 : v === "marginal" ? marginalExitCode(c.config) : 1;
-}
+/** 0 pass, 1 fail, 4 inconclusive. */
+export const comparisonExitCode = (c: Comparison): number => ({ pass: 0, fail: 1, inconclusive: 4 })[c.judgement.verdict];
 
 /** A comparison's files by form (it has no JUnit form). */
 export const COMPARISON_FILES = { json: "compare.json", markdown: "compare.md", html: "compare.html" } as const;

@@ -1,15 +1,19 @@
-// The canary judge: each configured metric is classified as Kayenta's MannWhitneyClassifier does (High when
-// the confidence interval of canary − baseline lies above `margin` × |shift| and the effect exceeds the
-// tolerance, Low likewise below, else Pass), error rates as two proportions; then the score
-// (100 × passed / counted) and the verdict (critical failures fail outright; then pass / marginal / fail).
-import { mean, median } from "simple-statistics";
-import type { Direction, JudgeConfig, MetricSpec } from "./config.ts";
+// The canary judge. Each configured metric gets an estimate of canary − baseline, its confidence interval and
+// the p-value of "no change" (Mann-Whitney with the Hodges-Lehmann shift, or two proportions), all from one
+// test so they cannot disagree; Holm's method adjusts the p-values over the metrics. A metric passes when its
+// interval rules out a change beyond its practical margin, fails (high or low) when its interval lies beyond
+// the margin and its adjusted p is below the family-wise level, and is inconclusive otherwise. The verdict
+// follows from the metrics' outcomes, weights, groups and critical flags (see `verdictOf`).
+import { median } from "simple-statistics";
+import { effectiveMargin, type Direction, type JudgeConfig, type MetricSpec } from "./config.ts";
+import { holm } from "./holm.ts";
 import { canShowShift, mannWhitney } from "./mann-whitney.ts";
 import { compareProportions } from "./proportions.ts";
 import { failedProportion, faultValues, windowValues, type Side } from "./samples.ts";
+import { marginText, metricValueText, pValueText } from "./values.ts";
 
-export type Classification = "pass" | "high" | "low" | "nodata";
-export type JudgeVerdict = "pass" | "marginal" | "fail";
+export type Classification = "pass" | "high" | "low" | "inconclusive" | "nodata";
+export type JudgeVerdict = "pass" | "fail" | "inconclusive";
 
 export interface SideSummary {
   /** Number of samples (windows, faults) or of requests for a proportion. */
@@ -25,99 +29,191 @@ export interface MetricResult extends MetricSpec {
   /** Hodges-Lehmann shift, or the difference of proportions (canary − baseline). */
   shift: number | null;
   ci: [number, number] | null;
+  /** The practical margin in the metric's unit: max(margin × |baseline|, floor). */
+  marginValue: number | null;
+  /** Two-sided p of "no change", and Holm's adjustment of it over the metrics with a p. */
   pValue: number | null;
-  /** Mean ratio canary / baseline (Mann-Whitney) or difference of proportions. */
-  effect: number | null;
+  adjustedP: number | null;
   classification: Classification;
-  /** Whether the metric counts towards the score. */
+  /** Whether the metric counts towards the score (it had samples on both sides). */
   counted: boolean;
+  /** Inconclusive metrics: about how many more samples a side would decide it (null when nothing can be said). */
+  moreSamples: number | null;
   reason: string;
 }
 
 export interface Judgement {
   confidence: number;
+  familyLevel: number;
   metrics: MetricResult[];
+  /** Weighted share of passed metrics (inconclusive ones counted as not passed), 0..100. */
   score: number | null;
+  /** The score if every inconclusive metric passed. */
+  scoreUpper: number | null;
   verdict: JudgeVerdict;
+  /** Why, in one line a release engineer can paste after the verdict ("critical mttr is inconclusive"). */
+  because: string;
   reasons: string[];
 }
 
-const bad = (direction: Direction, up: boolean) => direction === "either" || direction === (up ? "increase" : "decrease");
 /** A confidence or share as the judge writes it: 95%, 99.5%. */
 export const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
 
-export function classifySamples(spec: MetricSpec, config: JudgeConfig, baseline: number[], canary: number[]): Omit<MetricResult, keyof MetricSpec | "method"> {
-  const summary = (v: number[]): SideSummary => ({ n: v.length, value: v.length ? median(v) : null });
-  const base = { baseline: summary(baseline), canary: summary(canary), shift: null, ci: null, pValue: null, effect: null };
-  if (!baseline.length || !canary.length) return { ...base, classification: "nodata", counted: false, reason: "no samples on one side" };
-  if (!canShowShift(baseline.length, canary.length, config.confidence)) {
-    return { ...base, classification: "nodata", counted: false, reason: `too few samples (${baseline.length} and ${canary.length}) to show a shift at ${pct(config.confidence)}` };
-  }
-  const sortedB = [...baseline].sort((a, b) => a - b);
-  const sortedC = [...canary].sort((a, b) => a - b);
-  if (sortedB.length === sortedC.length && sortedB.every((v, i) => v === sortedC[i])) {
-    return { ...base, effect: 1, classification: "pass", counted: true, reason: "identical samples" };
-  }
-  if (new Set([...baseline, ...canary]).size === 1) return { ...base, effect: 1, classification: "pass", counted: true, reason: "every value equal" };
-
-  const mw = mannWhitney(baseline, canary, config.confidence);
-  const mb = mean(baseline);
-  const ratio = mb === 0 ? (mean(canary) === 0 ? 1 : Infinity) : mean(canary) / mb;
-  const bound = config.margin * Math.abs(mw.shift);
-  const result = { ...base, shift: mw.shift, ci: mw.ci, pValue: mw.pValue, effect: ratio, counted: true };
-  if (bad(spec.direction, true) && mw.ci[0] > bound && ratio > 1 + spec.tolerance) {
-    return { ...result, classification: "high", reason: `higher: mean ×${ratio.toFixed(2)} (tolerated ×${(1 + spec.tolerance).toFixed(2)})` };
-  }
-  if (bad(spec.direction, false) && mw.ci[1] < -bound && ratio < 1 - spec.tolerance) {
-    return { ...result, classification: "low", reason: `lower: mean ×${ratio.toFixed(2)} (tolerated ×${(1 - spec.tolerance).toFixed(2)})` };
-  }
-  const significant = mw.ci[0] > bound || mw.ci[1] < -bound;
-  return { ...result, classification: "pass", reason: significant ? `within tolerance (mean ×${ratio.toFixed(2)})` : "no significant shift" };
+/** What one test says of a metric, before the family's adjustment. */
+interface Estimate {
+  method: MetricResult["method"];
+  baseline: SideSummary;
+  canary: SideSummary;
+  shift: number | null;
+  ci: [number, number] | null;
+  pValue: number | null;
+  marginValue: number | null;
+  /** Set when the metric is decided or left out before any test: no data, too few samples, identical sides. */
+  outcome?: { classification: Classification; reason: string; moreSamples?: number | null };
+  note?: string;
 }
 
-function classifyProportion(spec: MetricSpec, config: JudgeConfig, sides: { baseline: Side; canary: Side }): MetricResult {
+const upBad = (d: Direction) => d !== "decrease";
+const downBad = (d: Direction) => d !== "increase";
+
+/** Samples a side from which complete separation reaches the confidence (the least that can show anything). */
+function leastSamples(confidence: number): number {
+  for (let n = 2; n < 1_000; n++) if (canShowShift(n, n, confidence)) return n;
+  return 1_000;
+}
+
+function estimateSamples(spec: MetricSpec, config: JudgeConfig, baseline: number[], canary: number[]): Estimate {
+  const summary = (v: number[]): SideSummary => ({ n: v.length, value: v.length ? median(v) : null });
+  const base = { method: "mann-whitney" as const, baseline: summary(baseline), canary: summary(canary), shift: null, ci: null, pValue: null, marginValue: null };
+  if (!baseline.length || !canary.length) return { ...base, outcome: { classification: "nodata", reason: "no samples on one side" } };
+  const marginValue = effectiveMargin(spec, median(baseline));
+  if (!canShowShift(baseline.length, canary.length, config.confidence)) {
+    const least = leastSamples(config.confidence);
+    const more = Math.max(0, least - Math.min(baseline.length, canary.length));
+    const reason = `too few samples (${baseline.length} and ${canary.length}) to show a change at ${pct(config.confidence)}: at least ${least} a side`;
+    return { ...base, marginValue, outcome: { classification: "inconclusive", reason, moreSamples: more } };
+  }
+  const sortedB = [...baseline].sort((x, y) => x - y);
+  const sortedC = [...canary].sort((x, y) => x - y);
+  if (sortedB.length === sortedC.length && sortedB.every((v, i) => v === sortedC[i])) return { ...base, shift: 0, ci: [0, 0], pValue: 1, marginValue, outcome: { classification: "pass", reason: "identical samples" } };
+  if (new Set([...baseline, ...canary]).size === 1) return { ...base, shift: 0, ci: [0, 0], pValue: 1, marginValue, outcome: { classification: "pass", reason: "every value equal" } };
+  const mw = mannWhitney(baseline, canary, config.confidence);
+  return { ...base, shift: mw.shift, ci: mw.ci, pValue: mw.pValue, marginValue };
+}
+
+function estimateProportion(spec: MetricSpec, config: JudgeConfig, sides: { baseline: Side; canary: Side }): Estimate {
   const b = failedProportion(sides.baseline, spec.phase!);
   const c = failedProportion(sides.canary, spec.phase!);
   const summary = (p: { count: number; total: number }): SideSummary => ({ n: p.total, value: p.total ? p.count / p.total : null });
-  const base = { ...spec, method: "proportions" as const, baseline: summary(b), canary: summary(c), pValue: null };
-  if (!b.total || !c.total) return { ...base, shift: null, ci: null, effect: null, classification: "nodata", counted: false, reason: "no requests on one side" };
+  const base = { method: "proportions" as const, baseline: summary(b), canary: summary(c), shift: null, ci: null, pValue: null, marginValue: null };
+  if (!b.total || !c.total) return { ...base, outcome: { classification: "nodata", reason: "no requests on one side" } };
   const d = compareProportions(b, c, config.confidence);
-  const bound = config.margin * Math.abs(d.difference);
-  const result = { ...base, shift: d.difference, ci: d.ci, effect: d.difference, counted: true };
-  const points = (x: number) => `${(x * 100).toFixed(2)} points`;
-  if (bad(spec.direction, true) && d.ci[0] > bound && d.difference > spec.tolerance) {
-    return { ...result, classification: "high", reason: `higher by ${points(d.difference)} (tolerated ${points(spec.tolerance)})` };
-  }
-  if (bad(spec.direction, false) && d.ci[1] < -bound && -d.difference > spec.tolerance) {
-    return { ...result, classification: "low", reason: `lower by ${points(-d.difference)} (tolerated ${points(spec.tolerance)})` };
-  }
-  return { ...result, classification: "pass", reason: d.ci[0] > bound || d.ci[1] < -bound ? `within tolerance (${points(d.difference)})` : "no significant difference" };
+  return { ...base, shift: d.difference, ci: d.ci, pValue: d.pValue, marginValue: effectiveMargin(spec, d.baseline) };
 }
 
-export function classifyMetric(spec: MetricSpec, config: JudgeConfig, sides: { baseline: Side; canary: Side }): MetricResult {
-  if (spec.metric === "error_rate") return classifyProportion(spec, config, sides);
+export function estimateMetric(spec: MetricSpec, config: JudgeConfig, sides: { baseline: Side; canary: Side }): Estimate {
+  if (spec.metric === "error_rate") return estimateProportion(spec, config, sides);
   if (spec.metric === "mttr" || spec.metric === "mttd") {
     const b = faultValues(sides.baseline, spec.metric);
     const c = faultValues(sides.canary, spec.metric);
-    const r = { ...spec, method: "mann-whitney" as const, ...classifySamples(spec, config, b.values, c.values) };
-    if (!b.never && !c.never) return r;
+    const e = estimateSamples(spec, config, b.values, c.values);
+    if (!b.never && !c.never) return e;
     const what = spec.metric === "mttr" ? "never recovered" : "never detected";
-    return { ...r, reason: `${r.reason}; ${what}: baseline ${b.never}, canary ${c.never} (counted as the time watched)` };
+    return { ...e, note: `${what}: baseline ${b.never}, canary ${c.never} (counted as the time watched)` };
   }
-  return { ...spec, method: "mann-whitney", ...classifySamples(spec, config, windowValues(sides.baseline, spec.metric, spec.phase!), windowValues(sides.canary, spec.metric, spec.phase!)) };
+  return estimateSamples(spec, config, windowValues(sides.baseline, spec.metric, spec.phase!), windowValues(sides.canary, spec.metric, spec.phase!));
+}
+
+/**
+ * More samples a side that would likely decide an inconclusive metric: the interval's half-width shrinks as
+ * 1/√n, and it must shrink below the distance from the estimate to the margin it straddles.
+ */
+function samplesToDecide(spec: MetricSpec, e: Estimate): number | null {
+  const n = Math.min(e.baseline.n, e.canary.n);
+  const [lo, hi] = e.ci!;
+  const s = e.shift!;
+  const m = e.marginValue!;
+  const distance = spec.direction === "either" ? Math.abs(m - Math.abs(s)) : spec.direction === "increase" ? Math.abs(m - s) : Math.abs(m + s);
+  if (distance === 0 || !Number.isFinite(hi - lo)) return null;
+  const needed = n * ((hi - lo) / 2 / distance) ** 2;
+  return Math.max(1, Math.ceil(needed - n));
+}
+
+function classify(spec: MetricSpec, config: JudgeConfig, e: Estimate, adjustedP: number | null): Pick<MetricResult, "classification" | "reason" | "moreSamples"> {
+  const [lo, hi] = e.ci!;
+  const m = e.marginValue!;
+  const show = (v: number) => metricValueText(spec.metric, v, true);
+  const interval = `interval [${show(lo)}, ${show(hi)}]`;
+  const margin = marginText(spec.metric, spec.direction, m);
+  const significant = adjustedP !== null && adjustedP < config.familyLevel;
+  const adjusted = `Holm p ${pValueText(adjustedP)}`;
+  if (upBad(spec.direction) && lo > m) {
+    if (significant) return { classification: "high", reason: `higher: ${interval} above the margin ${margin}, ${adjusted} < ${pct(config.familyLevel)}`, moreSamples: null };
+  } else if (downBad(spec.direction) && hi < -m) {
+    if (significant) return { classification: "low", reason: `lower: ${interval} below the margin ${margin}, ${adjusted} < ${pct(config.familyLevel)}`, moreSamples: null };
+  } else if ((!upBad(spec.direction) || hi <= m) && (!downBad(spec.direction) || lo >= -m)) {
+    return { classification: "pass", reason: `${interval} within the margin ${margin}`, moreSamples: null };
+  }
+  if ((upBad(spec.direction) && lo > m) || (downBad(spec.direction) && hi < -m)) {
+    return { classification: "inconclusive", reason: `${interval} beyond the margin ${margin}, but ${adjusted} ≥ ${pct(config.familyLevel)} over the metrics compared`, moreSamples: samplesToDecide(spec, e) };
+  }
+  const more = samplesToDecide(spec, e);
+  const hint = more === null ? "" : `; about ${more} more sample(s) a side would decide it`;
+  return { classification: "inconclusive", reason: `${interval} reaches past the margin ${margin}${hint}`, moreSamples: more };
+}
+
+export function classifyMetrics(config: JudgeConfig, sides: { baseline: Side; canary: Side }): MetricResult[] {
+  const estimates = config.metrics.map((spec) => ({ spec, e: estimateMetric(spec, config, sides) }));
+  const tested = estimates.filter(({ e }) => e.pValue !== null && e.outcome === undefined);
+  const adjusted = new Map(holm(tested.map(({ e }) => e.pValue!)).map((p, i) => [tested[i]!.spec.name, p]));
+  return estimates.map(({ spec, e }) => {
+    const adjustedP = adjusted.get(spec.name) ?? (e.pValue === null ? null : e.pValue);
+    const decided = e.outcome ?? classify(spec, config, e, adjustedP);
+    const reason = e.note ? `${decided.reason}; ${e.note}` : decided.reason;
+    const { outcome: _o, note: _n, ...numbers } = e;
+    return { ...spec, ...numbers, adjustedP, classification: decided.classification, counted: decided.classification !== "nodata", moreSamples: decided.moreSamples ?? null, reason };
+  });
+}
+
+/** Weighted score over groups: each group's weighted share of metrics in `passing`, weighed by the group's weight. */
+function weightedScore(config: JudgeConfig, metrics: MetricResult[], passing: (m: MetricResult) => boolean): number | null {
+  let total = 0;
+  let sum = 0;
+  for (const [group, weight] of Object.entries(config.groups)) {
+    const inGroup = metrics.filter((m) => m.group === group && m.counted);
+    const all = inGroup.reduce((s, m) => s + m.weight, 0);
+    if (!all) continue;
+    total += weight;
+    sum += (weight * inGroup.filter(passing).reduce((s, m) => s + m.weight, 0)) / all;
+  }
+  return total ? (100 * sum) / total : null;
+}
+
+/**
+ * The verdict: inconclusive when no metric was measured on both sides; fail when a critical metric failed,
+ * or when the score would stay below `thresholds.marginal` even if every inconclusive metric passed; pass when
+ * the score (inconclusive metrics counted as not passed) reaches `thresholds.pass` and no critical metric is
+ * inconclusive; inconclusive otherwise (a marginal score included).
+ */
+export function verdictOf(config: JudgeConfig, metrics: MetricResult[]): Omit<Judgement, "confidence" | "familyLevel" | "metrics"> {
+  const score = weightedScore(config, metrics, (m) => m.classification === "pass");
+  const scoreUpper = weightedScore(config, metrics, (m) => m.classification === "pass" || m.classification === "inconclusive");
+  const failed = metrics.filter((m) => m.classification === "high" || m.classification === "low");
+  const open = metrics.filter((m) => m.classification === "inconclusive");
+  const reasons = [...failed, ...open].map((m) => `${m.name}${m.critical ? " (critical)" : ""}: ${m.reason}`);
+  const round = (s: number) => Math.round(s * 10) / 10;
+  const { pass, marginal } = config.thresholds;
+  if (score === null || scoreUpper === null) return { score, scoreUpper, verdict: "inconclusive", because: "no metric was measured on both sides", reasons };
+  const criticalFail = failed.find((m) => m.critical);
+  if (criticalFail) return { score, scoreUpper, verdict: "fail", because: `critical ${criticalFail.name} ${criticalFail.classification === "high" ? "higher" : "lower"} than the baseline beyond its margin`, reasons };
+  if (scoreUpper < marginal) return { score, scoreUpper, verdict: "fail", because: `score ${round(score)} and at most ${round(scoreUpper)} if every open metric passed, below ${marginal} (${failed.map((m) => m.name).join(", ")} failed)`, reasons };
+  const criticalOpen = open.find((m) => m.critical);
+  if (score >= pass && !criticalOpen) return { score, scoreUpper, verdict: "pass", because: `score ${round(score)} ≥ ${pass}${open.length ? `, ${open.length} metric(s) inconclusive` : ""}`, reasons };
+  const why = criticalOpen ? `critical ${criticalOpen.name} is inconclusive` : open.length ? `score ${round(score)} < ${pass} while ${open.map((m) => m.name).join(", ")} ${open.length > 1 ? "are" : "is"} inconclusive` : `score ${round(score)} between ${marginal} and ${pass}`;
+  return { score, scoreUpper, verdict: "inconclusive", because: `${why}`, reasons };
 }
 
 export function judge(config: JudgeConfig, sides: { baseline: Side; canary: Side }): Judgement {
-  const metrics = config.metrics.map((m) => classifyMetric(m, config, sides));
-  const counted = metrics.filter((m) => m.counted);
-  const failed = counted.filter((m) => m.classification === "high" || m.classification === "low");
-  const score = counted.length ? (100 * (counted.length - failed.length)) / counted.length : null;
-  const reasons = failed.map((m) => `${m.name}${m.critical ? " (critical)" : ""}: ${m.reason}`);
-  let verdict: JudgeVerdict;
-  if (failed.some((m) => m.critical)) verdict = "fail";
-  else if (score === null) {
-    verdict = "fail";
-    reasons.push("no metric had enough samples on both sides to be compared");
-  } else verdict = score >= config.thresholds.pass ? "pass" : score >= config.thresholds.marginal ? "marginal" : "fail";
-  return { confidence: config.confidence, metrics, score, verdict, reasons };
+  const metrics = classifyMetrics(config, sides);
+  return { confidence: config.confidence, familyLevel: config.familyLevel, metrics, ...verdictOf(config, metrics) };
 }

@@ -4,7 +4,7 @@
 import type { VariantName } from "../scenario/schema.ts";
 import type { Scenario } from "../scenario/scenario.ts";
 import { requireVariants } from "../run/ab.ts";
-import { COMPARISON_FILES, comparisonForms, marginalExitCode } from "../../reports/comparison.ts";
+import { COMPARISON_FILES, comparisonForms } from "../../reports/comparison.ts";
 import type { JudgeConfig } from "../canary/config.ts";
 import { pct } from "../canary/judge.ts";
 
@@ -33,7 +33,7 @@ export function renderAbPlan(s: Scenario, repeat: number, config: JudgeConfig, f
     "",
     `A/B: baseline and canary alternate (baseline 1, canary 1, …), ${repeat} trial(s) each, then the judge compares them`,
     ...sides,
-    `judge: ${config.metrics.map((m) => `${m.name}${m.critical ? " *" : ""}`).join(", ")} at ${pct(config.confidence)}; pass ≥ ${config.thresholds.pass}, marginal ≥ ${config.thresholds.marginal} (exit ${marginalExitCode(config)})`,
+    `judge: ${config.metrics.map((m) => `${m.name}${m.critical ? " *" : ""}`).join(", ")} at ${pct(config.confidence)}, family-wise level ${pct(config.familyLevel)} (Holm); pass ≥ ${config.thresholds.pass}, fail below ${config.thresholds.marginal}, inconclusive between (exit 4)`,
     `writes: baseline/, canary/, ${files.join(", ")}`,
   ].join("\n") + "\n";
 }

@@ -199,10 +199,10 @@ function addReportCommand(program: Command, setExit: SetExit): void {
 function addCompareCommand(program: Command, setExit: SetExit): void {
   program
     .command("compare")
-    .description("judge a canary against a baseline (Mann-Whitney U, Kayenta-style score); exit 0 pass, 1 fail, marginal as configured")
+    .description("judge a canary against a baseline (Mann-Whitney U, proportions, Holm); exit 0 pass, 1 fail, 4 inconclusive")
     .argument("<baseline>", "run folder of the baseline (one run or repeated trials)")
     .argument("<canary>", "run folder of the canary")
-    .option("--config <judge.yaml>", "metrics, tolerances, critical metrics and thresholds (default: see docs/canary.md)")
+    .option("--config <judge.yaml>", "metrics, margins, critical metrics, weights and thresholds (default: see docs/canary.md)")
     .option("-o, --out <dir>", "also write compare.json there, and the --report formats")
     .addOption(new Option("--report <formats>", "formats beside compare.json in --out: markdown (compare.md), html (compare.html)").argParser(parseFormats("--report")).default(["markdown", "html"], "md,html"))
     .option("--json", "print the comparison as JSON instead of a table")

@@ -1,4 +1,4 @@
-// `run --ab` on real containers: the same api on both sides passes, the sides alternate, the files are written.
+// `run --ab` on real containers: the same api on both sides never fails, the sides alternate, the files are written.
 // Whether the judge catches bad canaries (+30% latency, +2 points of errors, 2× slower recovery) on real
 // containers is measured by `npm run calibrate -- --bad N`, with the false-fail rate; the judge's rules are
 // unit-tested on recorded and simulated samples.
@@ -18,11 +18,13 @@ async function ab(scenario: string, repeat: number) {
 }
 
 describe("canary judge calibration (real Docker)", () => {
-  it("A/A: the same api on both sides passes (exit 0), trials alternate baseline and canary", async () => {
+  it("A/A: the same api on both sides never fails (exit 0 or 4), trials alternate baseline and canary", async () => {
     const { out, r, c } = await ab("ab-steady", 2);
-    expect(r.code, r.stdout + r.stderr).toBe(0);
-    expect(c.judgement.verdict).toBe("pass");
-    expect(r.stdout).toMatch(/^canary PASS: score 100 /m);
+    // The same image on both sides never fails; with two short trials a side a metric may still be
+    // inconclusive (exit 4), which is what the data support.
+    expect(c.judgement.verdict, r.stdout).not.toBe("fail");
+    expect(r.code, r.stdout + r.stderr).toBe(c.judgement.verdict === "pass" ? 0 : 4);
+    expect(r.stdout).toMatch(/^canary (PASS|INCONCLUSIVE): /m);
     // ABAB: each trial starts after the other side's previous one ended.
     const started = (side: string, k: number) => readJournal(join(out, side, `trial-${k}`)).startedAt;
     expect(started("baseline", 1)).toBeLessThan(started("canary", 1));

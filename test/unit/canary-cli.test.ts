@@ -33,32 +33,31 @@ describe("steadystate compare", SLOW, () => {
   const dir = mkdtempSync(join(tmpdir(), "steadystate-cli-compare-"));
   const baseline = trialsFolder(join(dir, "baseline"), [{ seed: 10 }, { seed: 11 }]);
   const canary = trialsFolder(join(dir, "canary"), [{ seed: 20, latencyMs: 26 }, { seed: 21, latencyMs: 26 }]);
-  /** Two of four metrics fail on the slower canary: score 50, marginal with these thresholds. */
-  const judgeFile = (marginal: string) => {
+  /** Each metric its own group: p50 and p99 fail on the slower canary, throughput and errors pass: score 50. */
+  const judgeFile = (marginal: number) => {
     const file = join(dir, `judge-${marginal}.yaml`);
     writeFileSync(
       file,
       [
-        "thresholds: { pass: 95, marginal: 50 }",
-        `marginal: ${marginal}`,
+        `thresholds: { pass: 95, marginal: ${marginal} }`,
         "metrics:",
-        "  - { metric: p50, tolerance: 10% }",
-        "  - { metric: p99, tolerance: 10% }",
-        "  - { metric: throughput, tolerance: 10% }",
-        "  - { metric: error_rate, tolerance: 1% }",
+        "  - { metric: p50, margin: 10% }",
+        "  - { metric: p99, margin: 10% }",
+        "  - { metric: throughput, margin: 10% }",
+        "  - { metric: error_rate, floor: 1% }",
         "",
       ].join("\n"),
     );
     return file;
   };
 
-  it("exits 1 on a marginal verdict by default and 0 with `marginal: pass`", async () => {
-    const failing = await cli(["compare", baseline, canary, "--config", judgeFile("fail")]);
-    expect(failing.stdout).toMatch(/^canary MARGINAL: score 50 \(pass ≥ 95, marginal ≥ 50\)\n/);
-    expect(failing.code).toBe(1);
-    const passing = await cli(["compare", baseline, canary, "--config", judgeFile("pass")]);
-    expect(passing.stdout).toMatch(/^canary MARGINAL: score 50 /);
-    expect(passing.code).toBe(0);
+  it("exits 4 on a score between the thresholds (inconclusive) and 1 below the marginal threshold", async () => {
+    const between = await cli(["compare", baseline, canary, "--config", judgeFile(50)]);
+    expect(between.stdout).toMatch(/^canary INCONCLUSIVE: score 50 between 50 and 95\n/);
+    expect(between.code).toBe(4);
+    const below = await cli(["compare", baseline, canary, "--config", judgeFile(75)]);
+    expect(below.stdout).toMatch(/^canary FAIL: score 50 and at most 50 if every open metric passed, below 75 \(p50 \(steady\), p99 \(steady\) failed\)\n/);
+    expect(below.code).toBe(1);
   });
 
   it("does not crash when each side's throughput is constant and they differ (capped at 200/s against 150/s)", async () => {
@@ -67,7 +66,9 @@ describe("steadystate compare", SLOW, () => {
     expect(r.stderr).toBe("");
     const throughput = JSON.parse(r.stdout).judgement.metrics.find((m: { name: string }) => m.name === "throughput (steady)");
     expect(throughput).toMatchObject({ classification: "low", shift: -50, ci: [-50, -50] });
-    expect(r.code).toBe(1);
+    // One non-critical metric of the four with data on both sides fails: score 75, between the thresholds.
+    expect(JSON.parse(r.stdout).judgement.because).toBe("score 75 between 75 and 95");
+    expect(r.code).toBe(4);
   });
 });
 
@@ -99,7 +100,7 @@ describe("steadystate run --ab --dry-run", SLOW, () => {
       "A/B: baseline and canary alternate (baseline 1, canary 1, …), 3 trial(s) each, then the judge compares them",
       "  baseline: the scenario's targets as they are",
       "  canary: api: env LATENCY_MS (values not shown)",
-      "judge: p50 (steady), p99 (steady), p99 (faults), throughput (steady), error_rate (steady) *, error_rate (faults) *, mttr *, mttd at 98%; pass ≥ 95, marginal ≥ 75 (exit 1)",
+      "judge: p50 (steady), p99 (steady), p99 (faults), throughput (steady), error_rate (steady) *, error_rate (faults) *, mttr *, mttd at 95%, family-wise level 5% (Holm); pass ≥ 95, fail below 75, inconclusive between (exit 4)",
       "writes: baseline/, canary/, compare.json, compare.md",
     ]);
     expect(r.stdout).not.toContain("65");

@@ -26,11 +26,10 @@ function abFolder(): string {
   return dir;
 }
 
-/** The metrics that make the slower canary score 50: two of four fail, neither critical. */
-const halfFailing = (marginal: JudgeConfig["marginal"]): JudgeConfig => ({
+/** The metrics that make the slower canary score 50: latency (p50, p99) fails, throughput and errors pass. */
+const halfFailing = (marginal: number): JudgeConfig => ({
   ...config,
-  thresholds: { pass: 95, marginal: 50 },
-  marginal,
+  thresholds: { pass: 95, marginal },
   metrics: config.metrics.filter((m) => ["p50 (steady)", "p99 (steady)", "throughput (steady)", "error_rate (faults)"].includes(m.name)),
 });
 
@@ -71,21 +70,15 @@ describe("comparison reports", () => {
 describe("exit code of a comparison", () => {
   const dir = abFolder();
 
-  it("maps a marginal verdict to 1 by default and to 0 with `marginal: pass`", () => {
-    const failing = compareFolders(join(dir, "baseline"), join(dir, "canary"), halfFailing("fail"));
-    expect(failing.judgement).toMatchObject({ verdict: "marginal", score: 50 });
-    expect(comparisonExitCode(failing)).toBe(1);
-    const passing = compareFolders(join(dir, "baseline"), join(dir, "canary"), halfFailing("pass"));
-    expect(passing.judgement.verdict).toBe("marginal");
-    expect(comparisonExitCode(passing)).toBe(0);
-  });
-
-  it("maps pass to 0 and fail to 1 whatever `marginal` says", () => {
-    const same = compareFolders(join(dir, "baseline"), join(dir, "baseline"), { ...config, marginal: "pass" });
+  it("maps inconclusive to 4, fail to 1 and pass to 0", () => {
+    const between = compareFolders(join(dir, "baseline"), join(dir, "canary"), halfFailing(50));
+    expect(between.judgement).toMatchObject({ verdict: "inconclusive", score: 50 });
+    expect(comparisonExitCode(between)).toBe(4);
+    const below = compareFolders(join(dir, "baseline"), join(dir, "canary"), halfFailing(75));
+    expect(below.judgement).toMatchObject({ verdict: "fail", score: 50 });
+    expect(comparisonExitCode(below)).toBe(1);
+    const same = compareFolders(join(dir, "baseline"), join(dir, "baseline"), config);
     expect(same.judgement.verdict).toBe("pass");
     expect(comparisonExitCode(same)).toBe(0);
-    const slower = compareFolders(join(dir, "baseline"), join(dir, "canary"), { ...config, marginal: "pass" });
-    expect(slower.judgement.verdict).toBe("fail");
-    expect(comparisonExitCode(slower)).toBe(1);
   });
 });
