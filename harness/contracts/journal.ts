@@ -391,3 +391,6 @@ export interface ResourceSample {
 }
 
 export const LOAD_SOURCE = "load";
+/** The recorder's and the journal's source names (timeline and windows) of a probe and a browser journey. */
+export const probeSource = (name: string) => `probe:${name}`;
+export const journeySource = (name: string) => `journey:${name}`;

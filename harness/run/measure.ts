@@ -7,20 +7,24 @@ import { locateRecovery } from "./recovery.ts";
 import { LOAD_SOURCE } from "../contracts/journal.ts";
 import { describeHypothesis, type HypothesisSpec } from "../specs/hypothesis.ts";
 
-export const probeSource = (name: string) => `probe:${name}`;
-export const journeySource = (name: string) => `journey:${name}`;
+export { journeySource, probeSource } from "../contracts/journal.ts";
 
 type Measured = Pick<Journal, "metrics" | "hypothesis" | "timeline" | "bucketMs" | "windows"> & { faults: FaultRecord[] };
 
 export function measure(rec: Recorder, h: HypothesisSpec, faults: FaultRecord[], loadStartedAt: number): Measured {
-  const sources = rec.hypothesisSources();
+  const judged = rec.hypothesisSources();
   const load = rec.totals(LOAD_SOURCE);
   const total = load.ok + load.failed;
   const loadMs = rec.closedAt - loadStartedAt;
 
+  // Windows carry every source (the canary judge compares any of them, journeys kept out of the hypothesis
+  // included); whether the hypothesis held is judged on its own sources.
+  const sources = rec.sources();
   const windows = sources.map((s) => rec.alignedWindows(s));
   const windowCount = windows[0]?.length ?? 0;
-  const held = Array.from({ length: windowCount }, (_, k) => windows.every((w, i) => !violation(h, w[k]!, rec.isSparse(sources[i]!))));
+  const held = Array.from({ length: windowCount }, (_, k) =>
+    judged.every((s) => !violation(h, windows[sources.indexOf(s)]![k]!, rec.isSparse(s))),
+  );
   const firstInjection = Math.min(...faults.map((f) => f.injectedAt ?? Infinity));
   const beforeCount = Number.isFinite(firstInjection)
     ? Math.min(windowCount, Math.floor((firstInjection - loadStartedAt) / h.windowMs))
@@ -56,7 +60,7 @@ export function measure(rec: Recorder, h: HypothesisSpec, faults: FaultRecord[],
     },
     faults: faults.map((f) => {
       if (f.injectedAt === null || f.error) return f;
-      const r = locateRecovery(rec, sources, h, f.injectedAt);
+      const r = locateRecovery(rec, judged, h, f.injectedAt);
       return { ...f, ...r, recovered: r.recoveredAt !== null };
     }),
     bucketMs: rec.bucketMs,

@@ -2,7 +2,7 @@
 // measure (journal metrics) and evaluateSlos (objectives), each value worked out by hand below.
 import { describe, expect, it } from "vitest";
 import { Recorder } from "../../harness/metrics/recorder.ts";
-import { measure, probeSource } from "../../harness/run/measure.ts";
+import { journeySource, measure, probeSource } from "../../harness/run/measure.ts";
 import { evaluateSlos } from "../../harness/slo/evaluate.ts";
 import { parseObjective, type Objective } from "../../harness/specs/slo/grammar.ts";
 import { sloUnits } from "../../harness/specs/slo/metrics.ts";
@@ -99,5 +99,21 @@ describe("measuring a run from its outcomes", () => {
       ["max <= 1.99", 1.99, true],
       ["max < 1.99", 1.99, false],
     ]);
+  });
+});
+
+describe("the windows' series", () => {
+  it("carry every source, a journey kept out of the hypothesis too, whose failures leave `held` as it was", () => {
+    const rec = new Recorder(START, { windowMs: WINDOW_MS });
+    rec.addSource(LOAD_SOURCE);
+    rec.addSource(journeySource("checkout"), { sparse: true, inHypothesis: false });
+    for (let at = START; at < START + 3_000; at += 10) rec.record(LOAD_SOURCE, at, true, 2);
+    // The journey fails in the first window and takes 800 ms in the second.
+    rec.record(journeySource("checkout"), START + 500, false, 900, "timeout");
+    rec.record(journeySource("checkout"), START + 1_500, true, 800);
+    rec.close(START + 3_000);
+    const m = measure(rec, { windowMs: WINDOW_MS, stableForMs: 2_000, errorRate: { op: "<", value: 0.01 } }, [], START);
+    expect(m.windows!.map((w) => w.held)).toEqual([true, true, true]);
+    expect(m.windows!.map((w) => w.series["journey:checkout"])).toEqual([expect.objectContaining({ ok: 0, failed: 1 }), expect.objectContaining({ ok: 1, failed: 0, max: 800 }), undefined]);
   });
 });
