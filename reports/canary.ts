@@ -4,7 +4,7 @@ import { escapeHtml as esc } from "./escape.ts";
 import { badge, htmlDocument, htmlTable } from "./html/document.ts";
 import { mdTable } from "./markdown.ts";
 import { table } from "./text-table.ts";
-import type { JudgeConfig } from "../harness/canary/config.ts";
+import { unitOf, type JudgeConfig, type JudgeMetric, type MetricUnit } from "../harness/canary/config.ts";
 import type { Judgement, MetricResult } from "../harness/canary/judge.ts";
 import { marginText, metricValueText, pValueText } from "../harness/canary/values.ts";
 
@@ -26,7 +26,9 @@ export interface Comparison {
 const WORD = { pass: "PASS", fail: "FAIL", inconclusive: "INCONCLUSIVE" } as const;
 const RESULT = { pass: "pass", high: "HIGH", low: "LOW", inconclusive: "inconclusive", nodata: "no data" } as const;
 
-const value = (m: MetricResult, v: number | null, signed = false) => metricValueText(m.metric, v, signed);
+/** The row's unit; a compare.json written before rows had one names its built-in metric instead. */
+const unitOfRow = (m: MetricResult): MetricUnit => m.unit ?? unitOf((m as MetricResult & { metric: JudgeMetric }).metric);
+const value = (m: MetricResult, v: number | null, signed = false) => metricValueText(unitOfRow(m), v, signed);
 
 export function metricCells(m: MetricResult): string[] {
   const n = (side: MetricResult["baseline"]) => (m.method === "proportions" ? ` of ${side.n}` : ` (n=${side.n})`);
@@ -36,7 +38,7 @@ export function metricCells(m: MetricResult): string[] {
     `${value(m, m.canary.value)}${n(m.canary)}`,
     value(m, m.shift, true),
     m.ci ? `[${value(m, m.ci[0], true)}, ${value(m, m.ci[1], true)}]` : "—",
-    marginText(m.metric, m.direction, m.marginValue),
+    marginText(unitOfRow(m), m.direction, m.marginValue),
     `${pValueText(m.pValue)} / ${pValueText(m.adjustedP)}`,
     RESULT[m.classification],
     m.reason,

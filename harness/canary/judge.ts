@@ -5,7 +5,8 @@
 // the margin and its adjusted p is below the family-wise level, and is inconclusive otherwise. The verdict
 // follows from the metrics' outcomes, weights, groups and critical flags (see `verdictOf`).
 import { median } from "simple-statistics";
-import { effectiveMargin, type Direction, type JudgeConfig, type MetricSpec } from "./config.ts";
+import { otherValues } from "./any-metric.ts";
+import { effectiveMargin, type Direction, type JudgeConfig, type JudgeMetric, type MetricSpec } from "./config.ts";
 import { holm } from "./holm.ts";
 import { canShowShift, mannWhitney } from "./mann-whitney.ts";
 import { compareProportions } from "./proportions.ts";
@@ -112,16 +113,30 @@ function estimateProportion(spec: MetricSpec, config: JudgeConfig, sides: { base
 }
 
 export function estimateMetric(spec: MetricSpec, config: JudgeConfig, sides: { baseline: Side; canary: Side }): Estimate {
-  if (spec.metric === "error_rate") return estimateProportion(spec, config, sides);
-  if (spec.metric === "mttr" || spec.metric === "mttd") {
-    const b = faultValues(sides.baseline, spec.metric);
-    const c = faultValues(sides.canary, spec.metric);
+  const source = spec.source;
+  if (source.kind !== "metric") return estimateOther({ ...spec, source }, config, sides);
+  const metric: JudgeMetric = source.metric;
+  if (metric === "error_rate") return estimateProportion(spec, config, sides);
+  if (metric === "mttr" || metric === "mttd") {
+    const b = faultValues(sides.baseline, metric);
+    const c = faultValues(sides.canary, metric);
     const e = estimateSamples(spec, config, b.values, c.values);
     if (!b.never && !c.never) return e;
-    const what = spec.metric === "mttr" ? "never recovered" : "never detected";
+    const what = metric === "mttr" ? "never recovered" : "never detected";
     return { ...e, note: `${what}: baseline ${b.never}, canary ${c.never} (counted as the time watched)` };
   }
-  return estimateSamples(spec, config, windowValues(sides.baseline, spec.metric, spec.phase!), windowValues(sides.canary, spec.metric, spec.phase!));
+  return estimateSamples(spec, config, windowValues(sides.baseline, metric, spec.phase!), windowValues(sides.canary, metric, spec.phase!));
+}
+
+/** Any other metric (a query, a probe's or journey's latency, a target's resources): Mann-Whitney on its samples, or why it has none. */
+function estimateOther(spec: MetricSpec & { source: Exclude<MetricSpec["source"], { kind: "metric" }> }, config: JudgeConfig, sides: { baseline: Side; canary: Side }): Estimate {
+  const b = otherValues(sides.baseline, spec);
+  const c = otherValues(sides.canary, spec);
+  const e = estimateSamples(spec, config, "values" in b ? b.values : [], "values" in c ? c.values : []);
+  const missing = "nodata" in b ? b.nodata : "nodata" in c ? c.nodata : undefined;
+  if (missing !== undefined) return { ...e, outcome: { classification: "nodata", reason: missing } };
+  const notes = [b, c].map((x) => ("note" in x ? x.note : undefined)).filter((n) => n !== undefined);
+  return notes.length ? { ...e, note: notes.join("; ") } : e;
 }
 
 /**
@@ -142,9 +157,9 @@ function samplesToDecide(spec: MetricSpec, e: Estimate): number | null {
 function classify(spec: MetricSpec, config: JudgeConfig, e: Estimate, adjustedP: number | null): Pick<MetricResult, "classification" | "reason" | "moreSamples"> {
   const [lo, hi] = e.ci!;
   const m = e.marginValue!;
-  const show = (v: number) => metricValueText(spec.metric, v, true);
+  const show = (v: number) => metricValueText(spec.unit, v, true);
   const interval = `interval [${show(lo)}, ${show(hi)}]`;
-  const margin = marginText(spec.metric, spec.direction, m);
+  const margin = marginText(spec.unit, spec.direction, m);
   const significant = adjustedP !== null && adjustedP < config.familyLevel;
   const adjusted = `Holm p ${pValueText(adjustedP)}`;
   if (upBad(spec.direction) && lo > m) {

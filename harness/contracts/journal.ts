@@ -1,5 +1,6 @@
 // The journal: everything a run measured, as plain versioned JSON (documented in docs/journal.md).
 // It is the only thing reports, SLO evaluation and later comparisons read.
+import type { QuerySeries } from "./query-series.ts";
 
 export const JOURNAL_SCHEMA_VERSION = 1;
 
@@ -266,6 +267,11 @@ export interface Journal {
   /** Actions of the healer. */
   heal: HealRecord[];
   detection: DetectionSummary | null;
+  /**
+   * Prometheus queries evaluated over the load for the canary judge (`run --ab` with query metrics in its
+   * judge file), by the metric's name; absent otherwise. Validated when read (contracts/query-series.ts).
+   */
+  queries?: Record<string, QuerySeries>;
 }
 
 /** Whether anything in the run could detect a fault (alerts or detectors configured). */

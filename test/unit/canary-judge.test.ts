@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadJudgeConfig } from "../../harness/canary/config.ts";
+import { loadJudgeConfig, type MetricSpec } from "../../harness/canary/config.ts";
 import { judge } from "../../harness/canary/judge.ts";
 import type { Side } from "../../harness/canary/samples.ts";
 import { ScenarioError } from "../../harness/contracts/errors.ts";
@@ -137,11 +137,12 @@ describe("canary judge", () => {
     expect(judge(only(four, { pass: 95, marginal: 50 }), latency)).toMatchObject({ verdict: "inconclusive", because: "score 50 between 50 and 95" });
     // Kayenta's groups: latency weighing 3, throughput and errors 1 each, bring the score to 40.
     const grouped = only(four);
-    grouped.metrics = grouped.metrics.map((m) => ({ ...m, group: m.metric === "p50" || m.metric === "p99" ? "latency" : m.metric === "throughput" ? "throughput" : "errors" }));
+    const metric = (m: MetricSpec) => (m.source.kind === "metric" ? m.source.metric : undefined);
+    grouped.metrics = grouped.metrics.map((m) => ({ ...m, group: metric(m) === "p50" || metric(m) === "p99" ? "latency" : metric(m) === "throughput" ? "throughput" : "errors" }));
     expect(judge({ ...grouped, groups: { latency: 3, throughput: 1, errors: 1 } }, latency).score).toBeCloseTo(40, 9);
     // A metric's weight counts within its group: p50 weighing 3 of 4 in one group with throughput passes 1 of 4.
     const weighted = { ...only(["p50 (steady)", "throughput (steady)"]) };
-    weighted.metrics = weighted.metrics.map((m) => ({ ...m, weight: m.metric === "p50" ? 3 : 1 }));
+    weighted.metrics = weighted.metrics.map((m) => ({ ...m, weight: metric(m) === "p50" ? 3 : 1 }));
     expect(judge(weighted, latency).score).toBe(25);
   });
 
