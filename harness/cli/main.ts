@@ -7,7 +7,7 @@ import { join, resolve } from "node:path";
 import { reporters, trialsReporters } from "../../reports/registry.ts";
 import { rerender } from "../../reports/rerender.ts";
 import { appendStepSummary, chosenFormats } from "../../reports/write.ts";
-import { requireVariants, runAb } from "../run/ab.ts";
+import { requireJudgeSources, requireVariants, runAb } from "../run/ab.ts";
 import { renderAbPlan } from "./ab-plan.ts";
 import { compareFolders, comparisonExitCode, writeComparison } from "../../reports/comparison.ts";
 import { loadJudgeConfig, type JudgeConfig } from "../canary/config.ts";
@@ -120,7 +120,10 @@ function addRunCommand(program: Command, setExit: SetExit): void {
       // Everything a real run would refuse is refused by a dry run too.
       if (opts.config && !opts.ab) throw new UsageError("--config is for --ab (or `steadystate compare`)");
       const judgeConfig = opts.ab ? loadJudgeConfig(opts.config) : undefined;
-      if (opts.ab) requireVariants(scenario);
+      if (opts.ab) {
+        requireVariants(scenario);
+        requireJudgeSources(scenario, judgeConfig!);
+      }
       const formats = opts.report ?? scenario.report.formats;
       if (opts.dryRun) {
         print(renderDryRun(scenario) + (judgeConfig ? renderAbPlan(scenario, opts.repeat ?? 1, judgeConfig, formats) : ""));

@@ -16,6 +16,8 @@ import { runDetectors } from "./live.ts";
 import { pollAlerts } from "./poll.ts";
 import type { ScrapeTarget } from "./prometheus-config.ts";
 import { startLocalStack, type LocalStack } from "./prometheus.ts";
+import { queryLoad, type RangeQuery } from "./query-range.ts";
+import type { QuerySeries } from "../contracts/query-series.ts";
 import { startWebhook } from "./webhook.ts";
 import type { TargetsContext } from "../docker/context.ts";
 export interface WatchContext {
@@ -143,6 +145,21 @@ export class Watch {
       prometheusUrl: this.prometheusUrl(),
       alertmanagerUrl: this.stack?.alertmanagerUrl ?? (this.scenario.detection?.prometheus?.mode === "external" ? this.scenario.detection.prometheus.alertmanagerUrl : null),
     };
+  }
+
+  /**
+   * The queries evaluated over the load (for the canary judge), from the run's Prometheus or the user's: to be
+   * called before the teardown stops the run's own. The run's is given one scrape interval after the load's
+   * end to scrape its last samples. Without a Prometheus, each query says so.
+   */
+  async queryLoad(queries: readonly RangeQuery[], load: { start: number; end: number }): Promise<Record<string, QuerySeries>> {
+    const url = this.prometheusUrl();
+    if (url === null) {
+      const error = "the run had no Prometheus to query: give the scenario detection.prometheus (the run's own, or the url of yours)";
+      return Object.fromEntries(queries.map((q) => [q.name, { query: q.query, stepMs: q.stepMs, series: 0, points: [], nonFinite: 0, error }]));
+    }
+    const p = this.scenario.detection?.prometheus;
+    return queryLoad(url, queries, load, p?.mode === "local" ? p.scrapeIntervalMs : 0, this.ctx.signal);
   }
 
   private prometheusUrl(): string | null {

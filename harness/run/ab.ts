@@ -11,7 +11,8 @@ import type { Aggregate, Trial } from "../trials/aggregate.ts";
 import { assertNoTrials, trialDir } from "../trials/folder.ts";
 import { endsSeries, finishTrials, runTrial, type TrialsOptions } from "./repeat.ts";
 import { compareFolders, writeComparison } from "../../reports/comparison.ts";
-import type { JudgeConfig } from "../canary/config.ts";
+import { judgeQueries, type JudgeConfig } from "../canary/config.ts";
+import type { RangeQuery } from "../detect/query-range.ts";
 import type { Comparison } from "../../reports/canary.ts";
 
 /** The scenario with one variant's target overrides applied (env merged, build/image replaced). */
@@ -53,8 +54,39 @@ export function requireVariants(s: Scenario): NonNullable<Scenario["variants"]> 
   return s.variants;
 }
 
+/**
+ * What the judge compares must exist in the scenario: a Prometheus for its queries, and the probes,
+ * journeys and targets it names. Checked before anything starts (dry runs too), rather than found missing
+ * after every trial.
+ */
+export function requireJudgeSources(s: Scenario, config: JudgeConfig): void {
+  const problems: string[] = [];
+  const p = s.detection?.prometheus;
+  const hasPrometheus = p?.mode === "local" || (p?.mode === "external" && p.url !== null);
+  const known = { probe: s.probes.map((x) => x.name), journey: s.journeys.map((x) => x.name), target: Object.keys(s.targets) };
+  for (const m of config.metrics) {
+    const src = m.source;
+    if (src.kind === "query" && !hasPrometheus) {
+      problems.push(`${m.name} is a Prometheus query and the scenario has no Prometheus to ask: give it detection.prometheus (the run's own, or the url of yours)`);
+    }
+    const named = src.kind === "probe" ? ["probe", src.probe] : src.kind === "journey" ? ["journey", src.journey] : src.kind === "resource" ? ["target", src.target] : undefined;
+    if (named) {
+      const [kind, name] = named as [keyof typeof known, string];
+      if (!known[kind].includes(name)) problems.push(`${m.name}: the scenario has no ${kind} ${name} (valid: ${known[kind].join(", ") || "none"})`);
+    }
+  }
+  if (problems.length) throw new UsageError(`${s.file}: the judge compares what this scenario cannot give:\n${problems.map((x) => `  ${x}`).join("\n")}`);
+}
+
+/** The judge's Prometheus queries as the trials evaluate them: one point per step, by default the hypothesis window. */
+export function trialQueries(s: Scenario, config: JudgeConfig): RangeQuery[] {
+  return judgeQueries(config).map((q) => ({ name: q.name, query: q.query, stepMs: q.stepMs ?? s.steadyState.windowMs }));
+}
+
 export async function runAb(s: Scenario, outDir: string, repeat: number, config: JudgeConfig, opts: TrialsOptions): Promise<AbResult> {
   requireVariants(s);
+  requireJudgeSources(s, config);
+  const queries = trialQueries(s, config);
   const dir = resolve(outDir);
   assertNoTrials(dir);
   const names = ["baseline", "canary"] as const;
@@ -64,7 +96,7 @@ export async function runAb(s: Scenario, outDir: string, repeat: number, config:
   for (let k = 1; k <= repeat && !stopped; k++) {
     for (const name of names) {
       mkdirSync(join(dir, name), { recursive: true });
-      const r = await runTrial(scenarios[name], join(dir, name), k, repeat, opts, name);
+      const r = await runTrial(scenarios[name], join(dir, name), k, repeat, queries.length ? { ...opts, queries } : opts, name);
       trials[name].push({ dir: trialDir(k), journal: r.journal });
       if (endsSeries(r)) {
         stopped = true;

@@ -39,6 +39,8 @@ import { writeReports } from "../../reports/write.ts";
 import { LOAD_SOURCE } from "../contracts/journal.ts";
 import type { TargetsContext } from "../docker/context.ts";
 import type { RestoreStep } from "../contracts/restore-steps.ts";
+import type { QuerySeries } from "../contracts/query-series.ts";
+import type { RangeQuery } from "../detect/query-range.ts";
 export interface LiveStats {
   elapsedMs: number;
   totalMs: number;
@@ -65,6 +67,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   progress: Progress;
   docker?: Docker;
+  /** Prometheus queries to evaluate over the load before the teardown, into the journal's `queries` (the canary judge's). */
+  queries?: readonly RangeQuery[];
 }
 
 export interface RunResult {
@@ -110,6 +114,7 @@ interface RunState {
   loadStartedAt: number | null;
   loadEndedAt: number | null;
   tripped?: Trip;
+  queries?: Record<string, QuerySeries>;
 }
 
 /** What is up when the measured phase starts: the targets, their monitoring, Chromium for the journeys. */
@@ -151,6 +156,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
   } finally {
     await state.watch?.endLoad().catch(() => undefined);
     await state.faults?.stop().catch(() => undefined);
+    state.queries = await queryLoad(ctx, state).catch(() => undefined);
     opts.progress.phase("undoing faults and removing containers");
     undoFailures = await teardown.unwind();
     stopListening();
@@ -394,6 +400,23 @@ async function verifyChecks({ scenario, opts, stopAll }: RunContext, up: Started
   await checks.verify(ready, stopAll.signal);
 }
 
+/**
+ * The judge's Prometheus queries over the load, asked while the run's own Prometheus still runs (before the
+ * teardown stops it). Not after an interruption (nothing of the run is compared then), nor without a load.
+ */
+async function queryLoad({ opts, event, interrupted }: RunContext, state: RunState): Promise<Record<string, QuerySeries> | undefined> {
+  const queries = opts.queries ?? [];
+  const { watch, loadStartedAt, loadEndedAt } = state;
+  if (!queries.length || !watch || loadStartedAt === null || loadEndedAt === null || interrupted()) return undefined;
+  opts.progress.phase(`evaluating ${queries.length} Prometheus ${queries.length > 1 ? "queries" : "query"} over the load`);
+  const series = await watch.queryLoad(queries, { start: loadStartedAt, end: loadEndedAt });
+  for (const [name, q] of Object.entries(series)) {
+    if (q.error) event("watch-failed", `query ${name}: ${q.error}`);
+    else event("watch", `query ${name}: ${q.series} series, ${q.points.length} point(s) every ${q.stepMs}ms${q.nonFinite ? `, ${q.nonFinite} not a number` : ""}`);
+  }
+  return series;
+}
+
 /** The journal of whatever the run reached. */
 function runJournal({ scenario, opts, runId, startedAt, events, interrupted }: RunContext, state: RunState, undoFailures: UndoFailure[], error: unknown): Journal {
   return buildJournal({
@@ -415,6 +438,7 @@ function runJournal({ scenario, opts, runId, startedAt, events, interrupted }: R
     stopped: state.tripped,
     interrupted: interrupted() ? String(opts.signal?.reason ?? "interrupted") : undefined,
     ...(state.watch ? { watch: state.watch.results() } : {}),
+    ...(state.queries ? { queries: state.queries } : {}),
   });
 }
 

@@ -7,6 +7,7 @@ import type Docker from "dockerode";
 import { writeTrialsReports } from "../../reports/write.ts";
 import { runScenario, type Progress, type RunResult } from "./orchestrator.ts";
 import type { Scenario } from "../scenario/scenario.ts";
+import type { RangeQuery } from "../detect/query-range.ts";
 import { splitMetric } from "../specs/slo/metrics.ts";
 import { aggregateTrials, type Aggregate, type Trial } from "../trials/aggregate.ts";
 import { assertNoTrials, trialDir } from "../trials/folder.ts";
@@ -17,6 +18,8 @@ export interface TrialsOptions {
   /** Progress of one trial; `label` says which ("trial 2/5", "canary trial 2/5"). */
   progress(label: string): Progress;
   docker?: Docker;
+  /** Prometheus queries each trial evaluates over its load (run --ab: the judge's). */
+  queries?: readonly RangeQuery[];
 }
 
 export interface TrialsResult {
@@ -37,6 +40,7 @@ export function runTrial(scenario: Scenario, dir: string, k: number, n: number, 
     ...(opts.formats ? { formats: opts.formats } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
     ...(opts.docker ? { docker: opts.docker } : {}),
+    ...(opts.queries ? { queries: opts.queries } : {}),
     progress: opts.progress(`${variant ? `${variant} ` : ""}trial ${k}/${n}`),
   });
 }

@@ -16,6 +16,7 @@ import { markNotJudged } from "./not-judged.ts";
 import { detectionParts, detectionReasons } from "../detect/journal.ts";
 import type { WatchResults } from "../detect/watch.ts";
 import type { UndoFailure } from "../contracts/teardown.ts";
+import type { QuerySeries } from "../contracts/query-series.ts";
 import { PACKAGE_VERSION } from "../host/package-files.ts";
 
 export const VERSION: string = PACKAGE_VERSION;
@@ -42,6 +43,8 @@ export interface JournalInput {
   interrupted: string | undefined;
   /** What monitoring, alerting, detectors and the healer recorded (absent when the run stopped before). */
   watch?: WatchResults;
+  /** The judge's Prometheus queries evaluated over the load (run --ab with query metrics). */
+  queries?: Record<string, QuerySeries>;
 }
 
 export const EXIT_CODES: Record<Verdict, number> = { pass: 0, fail: 1, error: 3, interrupted: 130 };
@@ -71,6 +74,7 @@ export function buildJournal(input: JournalInput): Journal {
     targets: Object.fromEntries(Object.entries(input.targets?.reports ?? {}).map(([k, replicas]) => [k, { replicas }])),
     files: runFiles(input),
     ...detectionParts(s, measured.faults, measured.timeline, input.loadEndedAt, input.watch),
+    ...(input.queries ? { queries: input.queries } : {}),
   };
   completeMetrics(journal, input);
   const cause = earlyEnd(input);

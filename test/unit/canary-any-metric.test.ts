@@ -10,6 +10,8 @@ import type { Side } from "../../harness/canary/samples.ts";
 import { ScenarioError, UsageError } from "../../harness/contracts/errors.ts";
 import type { Journal } from "../../harness/contracts/journal.ts";
 import type { QuerySeries } from "../../harness/contracts/query-series.ts";
+import { loadScenario } from "../../harness/scenario/parse.ts";
+import { requireJudgeSources, trialQueries } from "../../harness/run/ab.ts";
 import { makeJournal, type FixtureOptions } from "../fixtures/journal.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "steadystate-any-metric-"));
@@ -230,5 +232,25 @@ describe("any metric: judge.yaml", () => {
       "test/invalid/judge-any.yaml:12:33: metrics[10].target: must be lowercase letters, digits and dashes, starting with a letter (≤ 31 chars)",
       "test/invalid/judge-any.yaml:13:45: metrics[11].floor: 1.5 is not a size like 512B, 64KB, 1.5MB (decimal), 64MiB or 64m (binary), or a whole number of bytes",
     ]);
+  });
+
+  it("run --ab refuses, before anything starts, a judge whose queries have no Prometheus or whose names the scenario lacks", () => {
+    const s = loadScenario(join(import.meta.dirname, "..", "scenarios", "ab-latency.yaml"));
+    const c = config(P99_ROW, "{ probe: health, stat: p99 }", "{ journey: checkout, stat: p99 }", "{ resource: cpu, target: db }", "{ resource: memory, target: api }");
+    expect(() => requireJudgeSources(s, c)).toThrow(
+      new UsageError(
+        [
+          `${s.file}: the judge compares what this scenario cannot give:`,
+          "  checkout-p99 (steady) is a Prometheus query and the scenario has no Prometheus to ask: give it detection.prometheus (the run's own, or the url of yours)",
+          "  probe health p99 (steady): the scenario has no probe health (valid: none)",
+          "  journey checkout p99 (steady): the scenario has no journey checkout (valid: none)",
+          "  cpu db (steady): the scenario has no target db (valid: api)",
+        ].join("\n"),
+      ),
+    );
+    // With the run's own Prometheus, each trial evaluates the query at the hypothesis window (1s) unless it gives a step.
+    const watched = { ...s, detection: { prometheus: { mode: "local" as const, rules: [], scrapeIntervalMs: 1_000, evaluationIntervalMs: 1_000 }, expect: [], quietBefore: false, settleMs: 0, detectors: [], ruleAlerts: [] } };
+    expect(() => requireJudgeSources(watched, config(P99_ROW))).not.toThrow();
+    expect(trialQueries(watched, config(P99_ROW))).toEqual([{ name: "checkout-p99", query: P99, stepMs: 1_000 }]);
   });
 });
