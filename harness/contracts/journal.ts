@@ -260,7 +260,7 @@ export interface Journal {
   bucketMs: number;
   /** Per-bucket counts and latency quantiles, per source ("load", "probe:NAME", "journey:NAME"). */
   timeline: TimelineRow[];
-  /** The hypothesis windows (aligned, complete), with exact per-window quantiles per source; the canary judge's samples. */
+  /** The hypothesis windows (aligned, complete), with per-window quantiles and latency histograms per source; the canary judge's samples. */
   windows?: WindowRow[];
   events: RunEvent[];
   targets: Record<string, { replicas: { name: string; restarts: number; status: string; exitCode: number | null; log: string }[] }>;
