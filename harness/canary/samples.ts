@@ -11,7 +11,8 @@ export interface Side {
   journals: { file: string; journal: Journal }[];
 }
 
-function phaseWindows(file: string, j: Journal, phase: Phase): WindowRow[] {
+/** The windows of a journal in the phase: before the first fault (steady) or from it on (faults). */
+export function phaseWindows(file: string, j: Journal, phase: Phase): WindowRow[] {
   if (!j.windows) throw new UsageError(`${file}: the journal has no per-window series (it was written by an older steadystate); run it again`);
   const injected = j.faults.map((f) => f.injectedAt).filter((at): at is number => at !== null);
   const firstFault = injected.length ? Math.min(...injected) : Infinity;
