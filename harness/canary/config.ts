@@ -12,8 +12,13 @@ import { readLocatedYaml, type Validate } from "../scenario/parse.ts";
 /** Per-window metrics of the load (compared with Mann-Whitney on one value per window). */
 export const LATENCY_METRICS = ["p50", "p90", "p95", "p99", "max", "mean"] as const;
 export const WINDOW_METRICS = [...LATENCY_METRICS, "throughput"] as const;
-/** Compared as one proportion per side (failed / all requests of the phase). */
-export const PROPORTION_METRICS = ["error_rate"] as const;
+/**
+ * The share of requests slower than the baseline's p95 / p99 of the phase (from the windows' latency
+ * histograms), compared as proportions: a canary with wider tails at the same median has more of them.
+ */
+export const TAIL_METRICS = ["tail_p95", "tail_p99"] as const;
+/** Compared as one proportion per side: failed / all requests of the phase, or the tails' shares. */
+export const PROPORTION_METRICS = ["error_rate", ...TAIL_METRICS] as const;
 /** One value per fault per trial (compared with Mann-Whitney). */
 export const FAULT_METRICS = ["mttr", "mttd"] as const;
 export const JUDGE_METRICS = [...WINDOW_METRICS, ...PROPORTION_METRICS, ...FAULT_METRICS] as const;
@@ -52,6 +57,8 @@ const metricSchema = obj({
   margin: ratio.optional(),
   /** The margin's absolute floor, in the metric's unit (`p99 within 5% or 2ms`). */
   floor: z.unknown().optional(),
+  /** Tail metrics: a request counts when slower than the baseline's quantile by more than this. */
+  above: ratio.optional(),
   critical: z.boolean().default(false),
   weight: z.number().positive().finite().default(1),
   group: z.string().regex(/^[a-z][a-z0-9_-]{0,30}$/, "must be lowercase letters, digits, _ and -, starting with a letter").optional(),
@@ -82,6 +89,8 @@ export interface MetricSpec {
   margin: number;
   /** Absolute floor of the margin, in the metric's unit (ms, per second, share). */
   floor: number;
+  /** Tail metrics: the threshold is the baseline's quantile × (1 + above); 0 for other metrics. */
+  above: number;
   critical: boolean;
   weight: number;
   group: string;
@@ -101,7 +110,10 @@ type RawMetric = z.input<typeof metricSchema>;
 
 /**
  * The defaults. Latency may grow 10% in steady state (20% under faults, where it is noisier), with a floor of
- * 1 ms so that a 1 ms step of a fast service is not a regression; throughput may drop 10%; errors may grow by
+ * 1 ms so that a 1 ms step of a fast service is not a regression; the share of requests more than 10% slower
+ * than the baseline's p95 may grow by 2.5 points, and than its p99 by 0.5 points (the 10% keeps a shift the
+ * latency margins allow from counting as a wider tail): a normal distribution twice as wide at the same
+ * median puts about 4 and 1.4 points more there; throughput may drop 10%; errors may grow by
  * 1 point in steady state and 5 points under faults, where the share of failed requests is set by the length
  * of the outage, and Docker's restart timing alone moves that length by a few hundred ms from trial to
  * trial; MTTR and MTTD may grow 20% (at least 500 ms, Docker's restart jitter). Errors and MTTR are critical:
@@ -111,6 +123,8 @@ export const DEFAULT_METRICS: RawMetric[] = [
   { metric: "p50", phase: "steady", margin: "10%", floor: "1ms" },
   { metric: "p99", phase: "steady", margin: "10%", floor: "1ms" },
   { metric: "p99", phase: "faults", margin: "20%", floor: "1ms" },
+  { metric: "tail_p95", phase: "steady", floor: "2.5%" },
+  { metric: "tail_p99", phase: "steady", floor: "0.5%" },
   { metric: "throughput", phase: "steady", margin: "10%" },
   { metric: "error_rate", phase: "steady", floor: "1%", critical: true },
   { metric: "error_rate", phase: "faults", floor: "5%", critical: true },
@@ -135,11 +149,13 @@ function validateMetric(value: unknown, i: number, issues: Issue[]): MetricSpec 
   const unit = unitOf(m.metric);
   const floor = m.floor === undefined ? 0 : parseFloor(m.floor, unit);
   if (floor === undefined) return void issues.push({ path: ["metrics", i, "floor"], message: `${JSON.stringify(m.floor)} is not ${FLOOR_HINT[unit]}` });
+  const tail = (TAIL_METRICS as readonly string[]).includes(m.metric);
+  if (m.above !== undefined && !tail) return void issues.push({ path: ["metrics", i, "above"], message: `is for ${TAIL_METRICS.join(" and ")} only` });
   const margin = m.margin ?? defaultMargin(m.metric);
   if (margin === 0 && floor === 0) return void issues.push({ path: ["metrics", i], message: "has no margin: give `margin` (relative) or `floor` (absolute) above 0, or every change would matter" });
   const phase = perWindow ? (m.phase ?? "steady") : null;
   const name = phase ? `${m.metric} (${phase})` : m.metric;
-  return { name, metric: m.metric, phase, direction: m.direction ?? defaultDirection(m.metric), margin, floor, critical: m.critical, weight: m.weight, group: m.group ?? DEFAULT_GROUP };
+  return { name, metric: m.metric, phase, direction: m.direction ?? defaultDirection(m.metric), margin, floor, above: tail ? (m.above ?? 0.1) : 0, critical: m.critical, weight: m.weight, group: m.group ?? DEFAULT_GROUP };
 }
 
 const validateJudge: Validate<JudgeConfig> = (raw) => {

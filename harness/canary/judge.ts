@@ -5,11 +5,12 @@
 // the margin and its adjusted p is below the family-wise level, and is inconclusive otherwise. The verdict
 // follows from the metrics' outcomes, weights, groups and critical flags (see `verdictOf`).
 import { median } from "simple-statistics";
-import { effectiveMargin, type Direction, type JudgeConfig, type MetricSpec } from "./config.ts";
+import { effectiveMargin, unitOf, type Direction, type JudgeConfig, type MetricSpec } from "./config.ts";
 import { holm } from "./holm.ts";
 import { canShowShift, mannWhitney } from "./mann-whitney.ts";
-import { compareProportions } from "./proportions.ts";
+import { compareProportions, type Proportion } from "./proportions.ts";
 import { failedProportion, faultValues, windowValues, type Side } from "./samples.ts";
+import { hasHistograms, tailProportions } from "./tails.ts";
 import { marginText, metricValueText, pValueText } from "./values.ts";
 
 export type Classification = "pass" | "high" | "low" | "inconclusive" | "nodata";
@@ -101,18 +102,30 @@ function estimateSamples(spec: MetricSpec, config: JudgeConfig, baseline: number
   return { ...base, shift: mw.shift, ci: mw.ci, pValue: mw.pValue, marginValue };
 }
 
+/** The two proportions a metric compares, or why there are none. */
+function proportionsOf(spec: MetricSpec, sides: { baseline: Side; canary: Side }): { baseline: Proportion; canary: Proportion; note?: string } | string {
+  const phase = spec.phase!;
+  if (spec.metric === "error_rate") return { baseline: failedProportion(sides.baseline, phase), canary: failedProportion(sides.canary, phase) };
+  if (!hasHistograms(sides.baseline, phase) || !hasHistograms(sides.canary, phase)) return "no latency histograms in the journals (written by an older steadystate)";
+  const t = tailProportions(sides.baseline, sides.canary, phase, spec.metric === "tail_p95" ? 0.95 : 0.99, spec.above);
+  if (t.thresholdMs === null) return "no successful requests on the baseline";
+  return { baseline: t.baseline, canary: t.canary, note: `share slower than ${metricValueText("p99", t.thresholdMs)}, the baseline's ${spec.metric.slice(5)} + ${pct(spec.above)}` };
+}
+
 function estimateProportion(spec: MetricSpec, config: JudgeConfig, sides: { baseline: Side; canary: Side }): Estimate {
-  const b = failedProportion(sides.baseline, spec.phase!);
-  const c = failedProportion(sides.canary, spec.phase!);
-  const summary = (p: { count: number; total: number }): SideSummary => ({ n: p.total, value: p.total ? p.count / p.total : null });
-  const base = { method: "proportions" as const, baseline: summary(b), canary: summary(c), shift: null, ci: null, pValue: null, marginValue: null };
+  const pair = proportionsOf(spec, sides);
+  const summary = (p: Proportion): SideSummary => ({ n: p.total, value: p.total ? p.count / p.total : null });
+  const empty = { method: "proportions" as const, baseline: { n: 0, value: null }, canary: { n: 0, value: null }, shift: null, ci: null, pValue: null, marginValue: null };
+  if (typeof pair === "string") return { ...empty, outcome: { classification: "nodata", reason: pair } };
+  const { baseline: b, canary: c } = pair;
+  const base = { ...empty, baseline: summary(b), canary: summary(c) };
   if (!b.total || !c.total) return { ...base, outcome: { classification: "nodata", reason: "no requests on one side" } };
   const d = compareProportions(b, c, config.confidence);
-  return { ...base, shift: d.difference, ci: d.ci, pValue: d.pValue, marginValue: effectiveMargin(spec, d.baseline) };
+  return { ...base, shift: d.difference, ci: d.ci, pValue: d.pValue, marginValue: effectiveMargin(spec, d.baseline), ...(pair.note ? { note: pair.note } : {}) };
 }
 
 export function estimateMetric(spec: MetricSpec, config: JudgeConfig, sides: { baseline: Side; canary: Side }): Estimate {
-  if (spec.metric === "error_rate") return estimateProportion(spec, config, sides);
+  if (unitOf(spec.metric) === "share") return estimateProportion(spec, config, sides);
   if (spec.metric === "mttr" || spec.metric === "mttd") {
     const b = faultValues(sides.baseline, spec.metric);
     const c = faultValues(sides.canary, spec.metric);

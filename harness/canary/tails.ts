@@ -38,6 +38,11 @@ export function mergeHistograms(histograms: readonly DecodedHistogram[]): Decode
  * trials. A window with successes but no histogram (a journal from an older steadystate), or a malformed one,
  * is a UsageError naming the file and the field.
  */
+/** Whether every window of the phase with successes carries a histogram (journals of older versions do not). */
+export function hasHistograms(side: Side, phase: Phase, source: string = LOAD_SOURCE): boolean {
+  return side.journals.every(({ file, journal }) => phaseWindows(file, journal, phase).every((w) => !(w.series[source]?.ok ?? 0) || w.series[source]!.histogram !== undefined));
+}
+
 export function pooledHistogram(side: Side, phase: Phase, source: string = LOAD_SOURCE): DecodedHistogram {
   const parts: DecodedHistogram[] = [];
   for (const { file, journal } of side.journals) {
@@ -98,14 +103,15 @@ export interface TailProportions {
 }
 
 /**
- * The share of each side's requests above the baseline's pooled q-quantile (q = 0.99: its p99), in the
- * phase. The baseline's share is about 1 − q by construction; a canary with the same distribution has about
+ * The share of each side's requests above the baseline's pooled q-quantile (q = 0.99: its p99) × (1 + above),
+ * in the phase. The baseline's share is about 1 − q by construction; a canary with the same distribution has about
  * the same, and one with wider tails more.
  */
-export function tailProportions(baseline: Side, canary: Side, phase: Phase, q: number, source: string = LOAD_SOURCE): TailProportions {
+export function tailProportions(baseline: Side, canary: Side, phase: Phase, q: number, above = 0, source: string = LOAD_SOURCE): TailProportions {
   const b = pooledHistogram(baseline, phase, source);
   const c = pooledHistogram(canary, phase, source);
-  const thresholdMs = quantileOf(b, q) ?? null;
+  const quantile = quantileOf(b, q);
+  const thresholdMs = quantile === undefined ? null : quantile * (1 + above);
   if (thresholdMs === null) return { thresholdMs, baseline: { count: 0, total: b.total }, canary: { count: 0, total: c.total } };
   return { thresholdMs, baseline: shareAbove(b, thresholdMs), canary: shareAbove(c, thresholdMs) };
 }

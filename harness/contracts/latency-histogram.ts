@@ -12,6 +12,8 @@
 // string of comma-separated integers read from `start` on: a positive n is the count of the next bucket, a
 // negative −k skips k empty buckets ("3,1,-4,2": 3 in `start`, 1 in start+1, 2 in start+6). A string, so that
 // the journal's indentation does not cost a line per bucket.
+// Hand-written: HdrHistogram (harness/metrics/histogram.ts) keeps the run's own quantiles, but its compressed
+// form is an opaque base64 blob that a reader can neither check field by field nor merge across resolutions.
 import { formatPath, UsageError } from "./errors.ts";
 
 /** As written in the journal. */

@@ -66,8 +66,8 @@ describe("steadystate compare", SLOW, () => {
     expect(r.stderr).toBe("");
     const throughput = JSON.parse(r.stdout).judgement.metrics.find((m: { name: string }) => m.name === "throughput (steady)");
     expect(throughput).toMatchObject({ classification: "low", shift: -50, ci: [-50, -50] });
-    // One non-critical metric of the four with data on both sides fails: score 75, between the thresholds.
-    expect(JSON.parse(r.stdout).judgement.because).toBe("score 75 between 75 and 95");
+    // One non-critical metric of the six with data on both sides fails: score 83.3, between the thresholds.
+    expect(JSON.parse(r.stdout).judgement.because).toBe("score 83.3 between 75 and 95");
     expect(r.code).toBe(4);
   });
 });
@@ -100,7 +100,7 @@ describe("steadystate run --ab --dry-run", SLOW, () => {
       "A/B: baseline and canary alternate (baseline 1, canary 1, …), 3 trial(s) each, then the judge compares them",
       "  baseline: the scenario's targets as they are",
       "  canary: api: env LATENCY_MS (values not shown)",
-      "judge: p50 (steady), p99 (steady), p99 (faults), throughput (steady), error_rate (steady) *, error_rate (faults) *, mttr *, mttd at 95%, family-wise level 5% (Holm); pass ≥ 95, fail below 75, inconclusive between (exit 4)",
+      "judge: p50 (steady), p99 (steady), p99 (faults), tail_p95 (steady), tail_p99 (steady), throughput (steady), error_rate (steady) *, error_rate (faults) *, mttr *, mttd at 95%, family-wise level 5% (Holm); pass ≥ 95, fail below 75, inconclusive between (exit 4)",
       "writes: baseline/, canary/, compare.json, compare.md",
     ]);
     expect(r.stdout).not.toContain("65");

@@ -82,6 +82,19 @@ describe("canary judge", () => {
     expect(row(few, "mttr")).toMatchObject({ classification: "inconclusive", counted: true, moreSamples: 2, reason: "too few samples (2 and 2) to show a change at 95%: at least 4 a side" });
   });
 
+  it("fails a canary whose latency spreads twice as wide at the same median on its tails, not on its median", () => {
+    const j = judge(config, {
+      baseline: side("baseline", trials(2, (k) => ({ seed: 10 + k }))),
+      canary: side("canary", trials(2, (k) => ({ seed: 20 + k, spread: 2 }))),
+    });
+    expect(row(j, "p50 (steady)").classification).toBe("pass");
+    for (const name of ["tail_p95 (steady)", "tail_p99 (steady)"]) expect(row(j, name)).toMatchObject({ method: "proportions", classification: "high" });
+    expect(row(j, "tail_p99 (steady)").reason).toMatch(/; share slower than [\d.]+ms, the baseline's p99 \+ 10%$/);
+    // The same spread on both sides: the tails pass.
+    const same = judge(config, { baseline: side("baseline", trials(2, (k) => ({ seed: 10 + k, spread: 2 }))), canary: side("canary", trials(2, (k) => ({ seed: 20 + k, spread: 2 }))) });
+    for (const name of ["tail_p95 (steady)", "tail_p99 (steady)"]) expect(row(same, name).classification).toBe("pass");
+  });
+
   it("counts a fault that never recovered with the time it was watched: worst rank, no rule of its own", () => {
     const never = [{ kind: "crash" as const, atMs: 10_000, outageMs: null }, { kind: "crash" as const, atMs: 20_000, outageMs: null }];
     const j = judge(config, {
@@ -176,6 +189,8 @@ describe("judge configuration", () => {
       ["p50 (steady)", "increase", 0.1, 1, false, "all"],
       ["p99 (steady)", "increase", 0.1, 1, false, "all"],
       ["p99 (faults)", "increase", 0.2, 1, false, "all"],
+      ["tail_p95 (steady)", "increase", 0, 0.025, false, "all"],
+      ["tail_p99 (steady)", "increase", 0, 0.005, false, "all"],
       ["throughput (steady)", "decrease", 0.1, 0, false, "all"],
       ["error_rate (steady)", "increase", 0, 0.01, true, "all"],
       ["error_rate (faults)", "increase", 0, 0.05, true, "all"],
@@ -196,7 +211,7 @@ describe("judge configuration", () => {
     expect(message.split("\n")).toEqual([
       "test/invalid/judge.yaml:1:35: thresholds.marginal: must not be above pass (90)",
       "test/invalid/judge.yaml:2:9: margin: is now set per metric (`margin` and `floor` under `metrics`)",
-      'test/invalid/judge.yaml:6:15: metrics[1].metric: "latency" is not allowed (valid: p50, p90, p95, p99, max, mean, throughput, error_rate, mttr, mttd)',
+      'test/invalid/judge.yaml:6:15: metrics[1].metric: "latency" is not allowed (valid: p50, p90, p95, p99, max, mean, throughput, error_rate, tail_p95, tail_p99, mttr, mttd)',
       "test/invalid/judge.yaml:7:44: metrics[2].phase: mttr has one value per fault: remove phase",
       "test/invalid/judge.yaml:8:31: metrics[3].tolerance: is now `margin` (relative to the baseline) and `floor` (absolute)",
       'test/invalid/judge.yaml:9:27: metrics[4].floor: "fast" is not a duration like "2ms" or "1.5s"',
