@@ -256,3 +256,61 @@ describe("proportions: Wilson and Newcombe's hybrid score interval (Newcombe 199
     expect(d.ci[1]).toBeCloseTo(hi, 4);
   });
 });
+
+describe("proportions: the p-value inverts the same interval", () => {
+  // Independent reference: the same interval written in R, and uniroot on z to 1e-15:
+  //   wilson <- function(x, n, z) { p <- x/n; den <- 1 + z^2/n; ce <- (p + z^2/(2*n))/den
+  //     h <- z*sqrt(p*(1-p)/n + z^2/(4*n^2))/den; c(max(0, ce - h), min(1, ce + h)) }
+  //   newcombe <- function(c1, n1, c2, n2, z) { p1 <- c1/n1; p2 <- c2/n2; w1 <- wilson(c1, n1, z)
+  //     w2 <- wilson(c2, n2, z); d <- p1 - p2
+  //     c(d - sqrt((p1 - w1[1])^2 + (w2[2] - p2)^2), d + sqrt((w1[2] - p1)^2 + (p2 - w2[1])^2)) }
+  //   pval <- function(c1, n1, c2, n2) { d <- c1/n1 - c2/n2; if (d == 0) return(1)
+  //     f <- function(z) { ci <- newcombe(c1, n1, c2, n2, z); if (d > 0) ci[1] else -ci[2] }
+  //     2 * pnorm(-uniroot(f, c(0, 100), tol = 1e-15)$root) }
+  it.each([
+    [56, 70, 48, 80, 0.008133140358606801],
+    [9, 10, 3, 10, 0.004963401417510247],
+    [5, 56, 0, 29, 0.11755573067257469],
+    [10, 10, 0, 20, 4.5078195587426259e-9],
+    [30, 1000, 12, 1000, 0.0061040908656628404],
+    [12, 1000, 30, 1000, 0.0061040908656628404],
+    [3, 3, 0, 3, 0.0071192198194486838],
+    [0, 20, 5, 25, 0.046525332552809023],
+  ])("pval(%i, %i, %i, %i) = %f; the interval at confidence 1 − p has a bound at 0", (c1, n1, c2, n2, p) => {
+    const baseline = { count: c2, total: n2 };
+    const canary = { count: c1, total: n1 };
+    const d = compareProportions(baseline, canary, 0.95);
+    expect(Math.abs(d.pValue - p)).toBeLessThanOrEqual(1e-9 * p);
+    const at = compareProportions(baseline, canary, 1 - d.pValue);
+    const bound = c1 / n1 > c2 / n2 ? at.ci[0] : at.ci[1];
+    expect(Math.abs(bound)).toBeLessThan(1e-9);
+    // Just below that confidence the interval excludes 0, just above it holds 0.
+    const below = compareProportions(baseline, canary, 1 - d.pValue * 1.001).ci;
+    const above = compareProportions(baseline, canary, 1 - d.pValue * 0.999).ci;
+    expect(below[0] > 0 || below[1] < 0).toBe(true);
+    expect(above[0] > 0 || above[1] < 0).toBe(false);
+  });
+
+  it("equal proportions, both 0 included, have p = 1", () => {
+    expect(compareProportions({ count: 0, total: 50 }, { count: 0, total: 80 }).pValue).toBe(1);
+    expect(compareProportions({ count: 3, total: 30 }, { count: 6, total: 60 }).pValue).toBe(1);
+    expect(compareProportions({ count: 7, total: 7 }, { count: 2, total: 2 }).pValue).toBe(1);
+  });
+
+  it("is below 1 − confidence exactly when the interval excludes 0", () => {
+    for (const confidence of [0.8, 0.9, 0.95, 0.98, 0.99]) {
+      for (let c1 = 0; c1 <= 12; c1++) {
+        for (let c2 = 0; c2 <= 12; c2 += 3) {
+          const d = compareProportions({ count: c2, total: 12 }, { count: c1, total: 15 }, confidence);
+          expect(d.pValue < 1 - confidence, `${c1}/15 − ${c2}/12 at ${confidence}`).toBe(d.ci[0] > 0 || d.ci[1] < 0);
+        }
+      }
+    }
+  });
+
+  it("tells a million requests without an error from a million with errors only", () => {
+    const d = compareProportions({ count: 0, total: 1e6 }, { count: 1e6, total: 1e6 });
+    expect(d.pValue).toBe(0);
+    expect(d.ci[0]).toBeGreaterThan(0.99);
+  });
+});
