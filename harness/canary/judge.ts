@@ -7,7 +7,7 @@
 import { median } from "simple-statistics";
 import { effectiveMargin, unitOf, type Direction, type JudgeConfig, type MetricSpec } from "./config.ts";
 import { holm } from "./holm.ts";
-import { canShowShift, mannWhitney } from "./mann-whitney.ts";
+import { canShowShift, chosenMethod, mannWhitney, type MannWhitneyMethod } from "./mann-whitney.ts";
 import { compareProportions, type Proportion } from "./proportions.ts";
 import { failedProportion, faultValues, windowValues, type Side } from "./samples.ts";
 import { hasHistograms, tailProportions } from "./tails.ts";
@@ -24,7 +24,8 @@ export interface SideSummary {
 }
 
 export interface MetricResult extends MetricSpec {
-  method: "mann-whitney" | "proportions";
+  /** Mann-Whitney with the normal approximation or (small samples without ties) the exact distribution, or two proportions. */
+  method: "mann-whitney" | "mann-whitney-exact" | "proportions";
   baseline: SideSummary;
   canary: SideSummary;
   /** Hodges-Lehmann shift, or the difference of proportions (canary − baseline). */
@@ -78,8 +79,8 @@ const upBad = (d: Direction) => d !== "decrease";
 const downBad = (d: Direction) => d !== "increase";
 
 /** Samples a side from which complete separation reaches the confidence (the least that can show anything). */
-function leastSamples(confidence: number): number {
-  for (let n = 2; n < 1_000; n++) if (canShowShift(n, n, confidence)) return n;
+function leastSamples(confidence: number, method: MannWhitneyMethod): number {
+  for (let n = 2; n < 1_000; n++) if (canShowShift(n, n, confidence, method)) return n;
   return 1_000;
 }
 
@@ -88,8 +89,10 @@ function estimateSamples(spec: MetricSpec, config: JudgeConfig, baseline: number
   const base = { method: "mann-whitney" as const, baseline: summary(baseline), canary: summary(canary), shift: null, ci: null, pValue: null, marginValue: null };
   if (!baseline.length || !canary.length) return { ...base, outcome: { classification: "nodata", reason: "no samples on one side" } };
   const marginValue = effectiveMargin(spec, median(baseline));
-  if (!canShowShift(baseline.length, canary.length, config.confidence)) {
-    const least = leastSamples(config.confidence);
+  const exact = config.exact === "auto" ? ("auto" as const) : false;
+  const method = chosenMethod(baseline, canary, exact);
+  if (!canShowShift(baseline.length, canary.length, config.confidence, method)) {
+    const least = leastSamples(config.confidence, method);
     const more = Math.max(0, least - Math.min(baseline.length, canary.length));
     const reason = `too few samples (${baseline.length} and ${canary.length}) to show a change at ${pct(config.confidence)}: at least ${least} a side`;
     return { ...base, marginValue, outcome: { classification: "inconclusive", reason, moreSamples: more } };
@@ -98,8 +101,8 @@ function estimateSamples(spec: MetricSpec, config: JudgeConfig, baseline: number
   const sortedC = [...canary].sort((x, y) => x - y);
   if (sortedB.length === sortedC.length && sortedB.every((v, i) => v === sortedC[i])) return { ...base, shift: 0, ci: [0, 0], pValue: 1, marginValue, outcome: { classification: "pass", reason: "identical samples" } };
   if (new Set([...baseline, ...canary]).size === 1) return { ...base, shift: 0, ci: [0, 0], pValue: 1, marginValue, outcome: { classification: "pass", reason: "every value equal" } };
-  const mw = mannWhitney(baseline, canary, config.confidence);
-  return { ...base, shift: mw.shift, ci: mw.ci, pValue: mw.pValue, marginValue };
+  const mw = mannWhitney(baseline, canary, config.confidence, { exact });
+  return { ...base, method: mw.method === "exact" ? "mann-whitney-exact" : "mann-whitney", shift: mw.shift, ci: mw.ci, pValue: mw.pValue, marginValue };
 }
 
 /** The two proportions a metric compares, or why there are none. */

@@ -128,6 +128,12 @@ function checkSamples(baseline: number[], canary: number[], confidence: number):
   if (!(confidence > 0 && confidence < 1)) throw new RangeError(`the confidence must be strictly between 0 and 1, not ${confidence}`);
 }
 
+/** The method `mannWhitney` uses for these samples with this `exact` option (ties force the normal one, as in R). */
+export function chosenMethod(baseline: readonly number[], canary: readonly number[], exact: MannWhitneyOptions["exact"] = false): MannWhitneyMethod {
+  if (!exact || new Set([...baseline, ...canary]).size < baseline.length + canary.length) return "normal";
+  return exact === true || (baseline.length < EXACT_BELOW && canary.length < EXACT_BELOW) ? "exact" : "normal";
+}
+
 export function mannWhitney(baseline: number[], canary: number[], confidence = 0.98, options: MannWhitneyOptions = {}): MannWhitneyResult {
   checkSamples(baseline, canary, confidence);
   const correct = options.correct ?? true;
