@@ -117,7 +117,7 @@ describe("forest plot of a comparison", () => {
     expect(rows.at(-1)).toContain('<g class="forest-row nodata" data-metric="mttd">');
     expect(rows.at(-1)).toContain(">no data</text>");
     expect(rows[0]).toContain('<g class="forest-row high" data-metric="p50 (steady)">');
-    expect(rows[3]).toContain('<g class="forest-row pass" data-metric="throughput (steady)">');
+    expect(rows[5]).toContain('<g class="forest-row pass" data-metric="throughput (steady)">');
     expect(svgOf(html)).toContain("(canary − baseline) ÷ the row&#39;s margin: the margin is at ±1");
   });
 
