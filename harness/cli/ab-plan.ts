@@ -7,6 +7,7 @@ import { requireVariants } from "../run/ab.ts";
 import { COMPARISON_FILES, comparisonForms, marginalExitCode } from "../../reports/comparison.ts";
 import type { JudgeConfig } from "../canary/config.ts";
 import { pct } from "../canary/judge.ts";
+import { MIN_PAIRS, plannedPair, practicalMargin, SEQUENTIAL_ALPHA, SEQUENTIAL_EXIT_CODES } from "../canary/sequential.ts";
 
 type Override = NonNullable<Scenario["variants"]>[VariantName][string];
 
@@ -22,18 +23,44 @@ function overrideText(o: Override): string {
   return parts.join(", ") || "nothing";
 }
 
-export function renderAbPlan(s: Scenario, repeat: number, config: JudgeConfig, formats: readonly string[]): string {
+/** A metric's practical margin as the sequential judge reads it: `+10%`, `+1 pt`, `max(±10%, 5 ms)`. */
+function marginText(m: JudgeConfig["metrics"][number]): string {
+  const { margin, floor } = practicalMargin(m);
+  const side = m.direction === "either" ? "±" : m.direction === "increase" ? "+" : "\u2212";
+  const unit = m.metric === "error_rate" ? " pts" : m.metric === "throughput" ? "/s" : " ms";
+  const floorText = m.metric === "error_rate" ? `${side}${Math.round(floor * 10_000) / 100}${unit}` : `${side}${floor}${unit}`;
+  if (m.metric === "error_rate" || margin === 0) return floorText;
+  const rel = `${side}${Math.round(margin * 1000) / 10}%`;
+  return floor > 0 ? `max(${rel}, ${floorText})` : rel;
+}
+
+function sequentialPlan(pairs: number, config: JudgeConfig, alpha: number): string[] {
+  const n = config.metrics.length;
+  return [
+    `A/B, sequential: baseline and canary alternate in pairs (baseline 1, canary 1, …) until the data decide, at most ${pairs} pairs`,
+    `  after each pair from pair ${MIN_PAIRS}, each metric's confidence sequence of canary − baseline (tuned for pair ${plannedPair(pairs)}) passes inside its margin or fails beyond it`,
+    `  α ${pct(alpha)} split over the metrics the first pair measures (at most ${n}: ≥ ${pct(alpha / n)} each)`,
+    `  stops when every metric has decided or a critical metric fails; exit ${SEQUENTIAL_EXIT_CODES.pass} pass, ${SEQUENTIAL_EXIT_CODES.fail} fail, ${SEQUENTIAL_EXIT_CODES.inconclusive} inconclusive`,
+    `  margins: ${config.metrics.map((m) => `${m.name}${m.critical ? " *" : ""} ${marginText(m)}`).join(", ")}`,
+  ];
+}
+
+/** The plan of an A/B run: `pairs` trials a side (the most, when `sequential` is given). */
+export function renderAbPlan(s: Scenario, pairs: number, config: JudgeConfig, formats: readonly string[], sequential?: { alpha?: number }): string {
   const variants = requireVariants(s);
   const sides = (["baseline", "canary"] as const).map((name) => {
     const targets = Object.entries(variants[name]);
     return `  ${name}: ${targets.length ? targets.map(([target, o]) => `${target}: ${overrideText(o)}`).join("; ") : "the scenario's targets as they are"}`;
   });
   const files = comparisonForms(formats).map((f) => COMPARISON_FILES[f]);
+  const head = sequential
+    ? sequentialPlan(pairs, config, sequential.alpha ?? SEQUENTIAL_ALPHA)
+    : [`A/B: baseline and canary alternate (baseline 1, canary 1, …), ${pairs} trial(s) each, then the judge compares them`];
   return [
     "",
-    `A/B: baseline and canary alternate (baseline 1, canary 1, …), ${repeat} trial(s) each, then the judge compares them`,
+    ...head,
     ...sides,
-    `judge: ${config.metrics.map((m) => `${m.name}${m.critical ? " *" : ""}`).join(", ")} at ${pct(config.confidence)}; pass ≥ ${config.thresholds.pass}, marginal ≥ ${config.thresholds.marginal} (exit ${marginalExitCode(config)})`,
-    `writes: baseline/, canary/, ${files.join(", ")}`,
+    `judge${sequential ? " (fixed sample, on the trials run)" : ""}: ${config.metrics.map((m) => `${m.name}${m.critical ? " *" : ""}`).join(", ")} at ${pct(config.confidence)}; pass ≥ ${config.thresholds.pass}, marginal ≥ ${config.thresholds.marginal}${sequential ? "" : ` (exit ${marginalExitCode(config)})`}`,
+    `writes: baseline/, canary/, ${files.join(", ")}${sequential ? " (with the sequential judgement in compare.json)" : ""}`,
   ].join("\n") + "\n";
 }

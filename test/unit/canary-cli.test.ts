@@ -105,3 +105,28 @@ describe("steadystate run --ab --dry-run", SLOW, () => {
     expect(r.stdout).not.toContain("65");
   });
 });
+
+describe("steadystate run --ab --sequential", SLOW, () => {
+  it("refuses --sequential without --ab, and --repeat with --max-trials naming both (exit 2, before the scenario is read)", async () => {
+    const alone = await cli(["run", "test/scenarios/ab-steady.yaml", "--sequential"]);
+    expect(alone.stderr).toBe("--sequential is for --ab: it decides between the scenario's variants pair by pair\n");
+    expect(alone.code).toBe(2);
+    const both = await cli(["run", "no-such-file.yaml", "--ab", "--sequential", "--repeat", "3", "--max-trials", "6"]);
+    expect(both.stderr).toBe("--repeat and --max-trials together: --repeat runs a fixed number of trials, --max-trials caps a --sequential run; give one\n");
+    expect(both.code).toBe(2);
+  });
+
+  it("shows the sequential plan: most pairs, α split, stopping rules, margins", async () => {
+    const r = await cli(["run", "test/scenarios/ab-steady.yaml", "--ab", "--sequential", "--max-trials", "8", "--dry-run"]);
+    expect(r.code).toBe(0);
+    const plan = r.stdout.slice(r.stdout.indexOf("\nA/B, sequential: "));
+    expect(plan.split("\n").slice(1, 6)).toEqual([
+      "A/B, sequential: baseline and canary alternate in pairs (baseline 1, canary 1, …) until the data decide, at most 8 pairs",
+      "  after each pair from pair 2, each metric's confidence sequence of canary − baseline (tuned for pair 4) passes inside its margin or fails beyond it",
+      "  α 5% split over the metrics the first pair measures (at most 8: ≥ 0.6% each)",
+      "  stops when every metric has decided or a critical metric fails; exit 0 pass, 1 fail, 4 inconclusive",
+      "  margins: p50 (steady) +10%, p99 (steady) +10%, p99 (faults) +20%, throughput (steady) −10%, error_rate (steady) * +1 pts, error_rate (faults) * +5 pts, mttr * +20%, mttd +20%",
+    ]);
+    expect(plan).toContain("writes: baseline/, canary/, compare.json, compare.md (with the sequential judgement in compare.json)");
+  });
+});
