@@ -119,6 +119,14 @@ export const tHalfWidth = (t: number, sd: number, rho2: number, alpha: number): 
   return b === Infinity ? Infinity : (b * sd) / Math.sqrt(t);
 };
 
+/** The first pair at which a sequence at `alpha`, tuned for at most `maxPairs`, can be bounded. */
+export function firstBoundedPair(maxPairs: number, alpha: number): number {
+  const rho2 = rho2For(plannedPair(maxPairs), alpha);
+  let t = MIN_PAIRS;
+  while (tBoundary(t, rho2, alpha) === Infinity) t++;
+  return t;
+}
+
 export interface Interval {
   t: number;
   mean: number;
@@ -338,7 +346,7 @@ export function analyseSequential(config: JudgeConfig, pairs: readonly Pair[], o
     : allDecided
       ? `every metric decided by pair ${Math.max(...withData.map((m) => m.decidedAt!))}`
       : withData.length
-        ? `undecided after ${pairs.length} of ${options.maxPairs} pairs: ${withData.filter((m) => m.decision === "undecided").map((m) => m.name).join(", ")}`
+        ? `still undecided: ${withData.filter((m) => m.decision === "undecided").map((m) => m.name).join(", ")}`
         : "no metric had a value on both sides of the first pair";
   return {
     method: "normal-mixture confidence sequence (Howard et al. 2021; Waudby-Smith et al. 2021), variance mixed out (Lai 1976)",

@@ -7,7 +7,7 @@ import { requireVariants } from "../run/ab.ts";
 import { COMPARISON_FILES, comparisonForms, marginalExitCode } from "../../reports/comparison.ts";
 import type { JudgeConfig } from "../canary/config.ts";
 import { pct } from "../canary/judge.ts";
-import { MIN_PAIRS, plannedPair, practicalMargin, SEQUENTIAL_ALPHA, SEQUENTIAL_EXIT_CODES } from "../canary/sequential.ts";
+import { firstBoundedPair, MIN_PAIRS, plannedPair, practicalMargin, SEQUENTIAL_ALPHA, SEQUENTIAL_EXIT_CODES } from "../canary/sequential.ts";
 
 type Override = NonNullable<Scenario["variants"]>[VariantName][string];
 
@@ -39,7 +39,7 @@ function sequentialPlan(pairs: number, config: JudgeConfig, alpha: number): stri
   return [
     `A/B, sequential: baseline and canary alternate in pairs (baseline 1, canary 1, …) until the data decide, at most ${pairs} pairs`,
     `  after each pair from pair ${MIN_PAIRS}, each metric's confidence sequence of canary − baseline (tuned for pair ${plannedPair(pairs)}) passes inside its margin or fails beyond it`,
-    `  α ${pct(alpha)} split over the metrics the first pair measures (at most ${n}: ≥ ${pct(alpha / n)} each)`,
+    `  α ${pct(alpha)} split over the metrics the first pair measures (at most ${n}: ≥ ${pct(alpha / n)} each); bounded from pair ${firstBoundedPair(pairs, alpha)} (one metric) to ${firstBoundedPair(pairs, alpha / n)} (${n})`,
     `  stops when every metric has decided or a critical metric fails; exit ${SEQUENTIAL_EXIT_CODES.pass} pass, ${SEQUENTIAL_EXIT_CODES.fail} fail, ${SEQUENTIAL_EXIT_CODES.inconclusive} inconclusive`,
     `  margins: ${config.metrics.map((m) => `${m.name}${m.critical ? " *" : ""} ${marginText(m)}`).join(", ")}`,
   ];

@@ -12,7 +12,7 @@ import { renderAbPlan } from "./ab-plan.ts";
 import { compareFolders, comparisonExitCode, writeComparison } from "../../reports/comparison.ts";
 import { loadJudgeConfig, type JudgeConfig } from "../canary/config.ts";
 import { comparisonMarkdown, comparisonText } from "../../reports/canary.ts";
-import { pairLine, SEQUENTIAL_EXIT_CODES, sequentialText } from "../canary/sequential.ts";
+import { firstBoundedPair, pairLine, SEQUENTIAL_ALPHA, SEQUENTIAL_EXIT_CODES, sequentialText } from "../canary/sequential.ts";
 import { newRunId, runScenario } from "../run/orchestrator.ts";
 import { readRunFolder } from "../trials/folder.ts";
 import { runTrials, type TrialsOptions } from "../run/repeat.ts";
@@ -150,7 +150,9 @@ const DEFAULT_MAX_TRIALS = 10;
 
 function parseMaxTrials(value: string): number {
   const n = parseCount("--max-trials")(value);
-  if (n < 2) throw new UsageError(`--max-trials: "${value}" is too few: a confidence sequence needs two pairs at least`);
+  // One metric at the family's whole α is the most favourable case; below its first bounded pair nothing can decide.
+  const first = firstBoundedPair(n, SEQUENTIAL_ALPHA);
+  if (n < first) throw new UsageError(`--max-trials: ${n} pairs cannot decide anything (a confidence sequence is bounded from pair ${first} at the earliest); give ${first} or more`);
   return n;
 }
 

@@ -11,6 +11,7 @@ import {
   confidenceInterval,
   continues,
   decide,
+  firstBoundedPair,
   minusLambertWm1,
   pairLine,
   plannedPair,
@@ -59,6 +60,8 @@ describe("the boundary", () => {
     expect(tBoundary(2, rho2, 0.05)).toBe(Infinity);
     expect(tBoundary(1, rho2, 0.05)).toBe(Infinity);
     expect(tBoundary(4, rho2, 0.05)).toBeLessThan(Infinity);
+    expect(firstBoundedPair(10, 0.05)).toBe(4);
+    expect(firstBoundedPair(10, 0.05 / 4)).toBe(5);
     const ratio = (t: number) => tHalfWidth(t, 1, rho2, 0.05) / asymptoticHalfWidth(t, 1, rho2, 0.05);
     expect(ratio(20)).toBeGreaterThan(ratio(200));
     expect(ratio(10_000)).toBeCloseTo(1, 3);
@@ -201,7 +204,7 @@ describe("the sequential judgement of journals", () => {
     const config: JudgeConfig = { ...STEADY, metrics: [{ ...STEADY.metrics[0]!, tolerance: 0 }] };
     const r = run(config, pairs(3, { latencyMs: 20 }, { latencyMs: 20 }));
     expect(r).toMatchObject({ verdict: "inconclusive", stopped: false, pairs: 3, maxPairs: 3 });
-    expect(r.reason).toBe("undecided after 3 of 3 pairs: p50 (steady)");
+    expect(r.reason).toBe("still undecided: p50 (steady)");
     expect(r.metrics[0]!.pairsUsed).toBe(3);
   });
 
