@@ -174,11 +174,8 @@ export interface Pair {
   canary: TrialJournal;
 }
 
-const single = (label: string, j: TrialJournal): Side => ({ label, journals: [j] });
-
-/** What one trial says of a metric: the median of its samples, or its failed share; null without data. */
-export function trialValue(spec: Pick<MetricSpec, "metric" | "phase">, trial: TrialJournal): { value: number; requests?: number } | null {
-  const side = single("trial", trial);
+/** A side's value of a metric, as the judge summarises a side: the median of its samples, or its failed share. */
+function sideValue(spec: Pick<MetricSpec, "metric" | "phase">, side: Side): { value: number; requests?: number } | null {
   if (spec.metric === "error_rate") {
     const p = failedProportion(side, spec.phase!);
     return p.total ? { value: p.count / p.total, requests: p.total } : null;
@@ -187,16 +184,12 @@ export function trialValue(spec: Pick<MetricSpec, "metric" | "phase">, trial: Tr
   return values.length ? { value: median(values) } : null;
 }
 
-/** The baseline's value over all its trials so far (as the judge summarises a side): the median of the pooled samples, or the pooled share. */
-export function pooledBaseline(spec: Pick<MetricSpec, "metric" | "phase">, trials: readonly TrialJournal[]): number | null {
-  const side: Side = { label: "baseline", journals: [...trials] };
-  if (spec.metric === "error_rate") {
-    const p = failedProportion(side, spec.phase!);
-    return p.total ? p.count / p.total : null;
-  }
-  const values = spec.metric === "mttr" || spec.metric === "mttd" ? faultValues(side, spec.metric).values : windowValues(side, spec.metric, spec.phase!);
-  return values.length ? median(values) : null;
-}
+/** What one trial says of a metric (and, for a share, of how many requests); null without data. */
+export const trialValue = (spec: Pick<MetricSpec, "metric" | "phase">, trial: TrialJournal) => sideValue(spec, { label: "trial", journals: [trial] });
+
+/** The baseline's value over all its trials so far, pooled. */
+export const pooledBaseline = (spec: Pick<MetricSpec, "metric" | "phase">, trials: readonly TrialJournal[]): number | null =>
+  sideValue(spec, { label: "baseline", journals: [...trials] })?.value ?? null;
 
 export interface SequentialStep {
   /** The pair this step follows (1-based). */
