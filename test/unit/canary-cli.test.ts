@@ -106,3 +106,31 @@ describe("steadystate run --ab --dry-run", SLOW, () => {
     expect(r.stdout).not.toContain("65");
   });
 });
+
+describe("steadystate run --ab --sequential", SLOW, () => {
+  it("refuses --sequential without --ab, --repeat with --max-trials naming both, and too few pairs to decide (exit 2)", async () => {
+    const alone = await cli(["run", "test/scenarios/ab-steady.yaml", "--sequential"]);
+    expect(alone.stderr).toBe("--sequential is for --ab: it decides between the scenario's variants pair by pair\n");
+    expect(alone.code).toBe(2);
+    const both = await cli(["run", "no-such-file.yaml", "--ab", "--sequential", "--repeat", "3", "--max-trials", "6"]);
+    expect(both.stderr).toBe("--repeat and --max-trials together: --repeat runs a fixed number of trials, --max-trials caps a --sequential run; give one\n");
+    expect(both.code).toBe(2);
+    const few = await cli(["run", "test/scenarios/ab-steady.yaml", "--ab", "--sequential", "--max-trials", "3"]);
+    expect(few.stderr).toBe("--max-trials: 3 pairs cannot decide anything (a confidence sequence is bounded from pair 4 at the earliest); give 4 or more\n");
+    expect(few.code).toBe(2);
+  });
+
+  it("shows the sequential plan: most pairs, α split, stopping rules, margins", async () => {
+    const r = await cli(["run", "test/scenarios/ab-steady.yaml", "--ab", "--sequential", "--max-trials", "8", "--dry-run"]);
+    expect(r.code).toBe(0);
+    const plan = r.stdout.slice(r.stdout.indexOf("\nA/B, sequential: "));
+    expect(plan.split("\n").slice(1, 6)).toEqual([
+      "A/B, sequential: baseline and canary alternate in pairs (baseline 1, canary 1, …) until the data decide, at most 8 pairs",
+      "  after each pair from pair 2, each metric's confidence sequence of canary − baseline (tuned for pair 4) passes inside its margin or fails beyond it",
+      "  α 5% split over the metrics the first pair measures (at most 10: ≥ 0.5% each); bounded from pair 4 (one metric) to 5 (10)",
+      "  stops when every metric has decided or a critical metric fails; exit 0 pass, 1 fail, 4 inconclusive",
+      "  margins: p50 (steady) max(+10%, +1ms), p99 (steady) max(+10%, +1ms), p99 (faults) max(+20%, +1ms), tail_p95 (steady) +2.50 pts, tail_p99 (steady) +0.50 pts, throughput (steady) -10%, error_rate (steady) * +1.00 pts, error_rate (faults) * +5.00 pts, mttr * max(+20%, +500ms), mttd max(+20%, +500ms)",
+    ]);
+    expect(plan).toContain("writes: baseline/, canary/, compare.json, compare.md (with the sequential judgement in compare.json)");
+  });
+});
