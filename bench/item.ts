@@ -4,7 +4,7 @@ import type Docker from "dockerode";
 import type { Op } from "../harness/specs/slo/grammar.ts";
 import type { Teardown } from "../harness/contracts/teardown.ts";
 
-export type FigureUnit = "ratio" | "ms" | "s" | "MB" | "bytes" | "req/s";
+export type FigureUnit = "ratio" | "ms" | "s" | "MB" | "bytes" | "req/s" | "pairs";
 
 export interface Figure {
   name: string;
@@ -43,5 +43,7 @@ export interface BenchItem {
   /** The item's number in the benchmark list (fixed: README and results.json refer to it). */
   id: number;
   title: string;
+  /** Computed, not measured on containers: the bench warms no images for it. */
+  simulated?: boolean;
   run(ctx: BenchContext): Promise<BenchResult>;
 }

@@ -8,5 +8,6 @@ import { proxyPassthrough } from "./proxy-passthrough.ts";
 import { recorderMemory } from "./recorder-memory.ts";
 import { reportRendering } from "./report-rendering.ts";
 import { runOverhead } from "./run-overhead.ts";
+import { sequentialAb } from "./sequential.ts";
 
-export const benchItems: readonly BenchItem[] = [loadOverhead, proxyPassthrough, accuracy, recorderMemory, reportRendering, runOverhead, openModel].sort((a, b) => a.id - b.id);
+export const benchItems: readonly BenchItem[] = [loadOverhead, proxyPassthrough, accuracy, recorderMemory, reportRendering, runOverhead, openModel, sequentialAb].sort((a, b) => a.id - b.id);

@@ -4,7 +4,7 @@ import { table } from "../reports/text-table.ts";
 import { machineText, type Machine } from "./machine.ts";
 import type { BenchResults, ItemResult } from "./results.ts";
 
-const SUFFIX: Record<FigureUnit, string> = { ratio: "", ms: " ms", s: " s", MB: " MB", bytes: " B", "req/s": " req/s" };
+const SUFFIX: Record<FigureUnit, string> = { ratio: "", ms: " ms", s: " s", MB: " MB", bytes: " B", "req/s": " req/s", pairs: " pairs" };
 
 export function formatFigure(value: number | null, unit: FigureUnit): string {
   if (value === null) return "—";

@@ -46,10 +46,13 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   });
 }
 
-const apiDir = join(import.meta.dirname, "..", "fixtures", "api");
-log("warming images");
-await ensureBaseImage(docker);
-await buildTargetImage(docker, apiDir, "api");
+const selected = benchItems.filter((i) => !opts.only || opts.only.includes(i.id));
+if (selected.some((i) => !i.simulated)) {
+  const apiDir = join(import.meta.dirname, "..", "fixtures", "api");
+  log("warming images");
+  await ensureBaseImage(docker);
+  await buildTargetImage(docker, apiDir, "api");
+}
 
 const ctx: BenchContext = {
   docker,
@@ -62,7 +65,7 @@ const ctx: BenchContext = {
 };
 const previous = existsSync(RESULTS) ? readResults(readFileSync(RESULTS, "utf8")) : undefined;
 const measured: Omit<ItemResult, "generatedAt" | "machine">[] = [];
-for (const item of benchItems.filter((i) => !opts.only || opts.only.includes(i.id))) {
+for (const item of selected) {
   log(`${item.id}. ${item.title}`);
   try {
     const r = await item.run(ctx);

@@ -92,7 +92,7 @@ function what(s: Other): string {
 }
 
 /** One side's samples of a metric that is not the load's own, pooled over its trials. */
-export function otherValues(side: Side, spec: MetricSpec & { source: Other }): Samples {
+export function otherValues(side: Side, spec: Pick<MetricSpec, "phase"> & { source: Other }): Samples {
   const values: number[] = [];
   let nonFinite = 0;
   for (const { file, journal } of side.journals) {

@@ -15,8 +15,13 @@ import { readLocatedYaml, type Validate } from "../scenario/parse.ts";
 export const LATENCY_METRICS = ["p50", "p90", "p95", "p99", "max", "mean"] as const;
 export type LatencyStat = (typeof LATENCY_METRICS)[number];
 export const WINDOW_METRICS = [...LATENCY_METRICS, "throughput"] as const;
-/** Compared as one proportion per side (failed / all requests of the phase). */
-export const PROPORTION_METRICS = ["error_rate"] as const;
+/**
+ * The share of requests slower than the baseline's p95 / p99 of the phase (from the windows' latency
+ * histograms), compared as proportions: a canary with wider tails at the same median has more of them.
+ */
+export const TAIL_METRICS = ["tail_p95", "tail_p99"] as const;
+/** Compared as one proportion per side: failed / all requests of the phase, or the tails' shares. */
+export const PROPORTION_METRICS = ["error_rate", ...TAIL_METRICS] as const;
 /** One value per fault per trial (compared with Mann-Whitney). */
 export const FAULT_METRICS = ["mttr", "mttd"] as const;
 export const JUDGE_METRICS = [...WINDOW_METRICS, ...PROPORTION_METRICS, ...FAULT_METRICS] as const;
@@ -90,7 +95,12 @@ const commonShape = {
   group: z.string().regex(/^[a-z][a-z0-9_-]{0,30}$/, "must be lowercase letters, digits, _ and -, starting with a letter").optional(),
 };
 
-const metricSchema = obj({ metric: z.enum(JUDGE_METRICS), ...commonShape });
+const metricSchema = obj({
+  metric: z.enum(JUDGE_METRICS),
+  ...commonShape,
+  /** Tail metrics: a request counts when slower than the baseline's quantile by more than this. */
+  above: ratio.optional(),
+});
 const querySchema = obj({
   /** Names the row and the query's series in the journal (`queries[name]`). */
   name: z.string().regex(QUERY_NAME, "must be letters a-z, digits, _ and -, starting with a letter (≤ 63 characters)"),
@@ -134,6 +144,8 @@ export interface MetricSpec {
   margin: number;
   /** Absolute floor of the margin, in the metric's unit (ms, per second, share, number, bytes, % of a core). */
   floor: number;
+  /** Tail metrics: the threshold is the baseline's quantile × (1 + above); 0 for other metrics. */
+  above: number;
   critical: boolean;
   weight: number;
   group: string;
@@ -155,7 +167,10 @@ type Common = Omit<z.output<typeof metricSchema>, "metric">;
 
 /**
  * The defaults. Latency may grow 10% in steady state (20% under faults, where it is noisier), with a floor of
- * 1 ms so that a 1 ms step of a fast service is not a regression; throughput may drop 10%; errors may grow by
+ * 1 ms so that a 1 ms step of a fast service is not a regression; the share of requests more than 10% slower
+ * than the baseline's p95 may grow by 2.5 points, and than its p99 by 0.5 points (the 10% keeps a shift the
+ * latency margins allow from counting as a wider tail): a normal distribution twice as wide at the same
+ * median puts about 4 and 1.4 points more there; throughput may drop 10%; errors may grow by
  * 1 point in steady state and 5 points under faults, where the share of failed requests is set by the length
  * of the outage, and Docker's restart timing alone moves that length by a few hundred ms from trial to
  * trial; MTTR and MTTD may grow 20% (at least 500 ms, Docker's restart jitter). Errors and MTTR are critical:
@@ -165,6 +180,8 @@ export const DEFAULT_METRICS: RawMetric[] = [
   { metric: "p50", phase: "steady", margin: "10%", floor: "1ms" },
   { metric: "p99", phase: "steady", margin: "10%", floor: "1ms" },
   { metric: "p99", phase: "faults", margin: "20%", floor: "1ms" },
+  { metric: "tail_p95", phase: "steady", floor: "2.5%" },
+  { metric: "tail_p99", phase: "steady", floor: "0.5%" },
   { metric: "throughput", phase: "steady", margin: "10%" },
   { metric: "error_rate", phase: "steady", floor: "1%", critical: true },
   { metric: "error_rate", phase: "faults", floor: "5%", critical: true },
@@ -240,12 +257,14 @@ function validateMetric(value: unknown, i: number, issues: Issue[]): MetricSpec 
   const { m, unit } = e;
   const floor = m.floor === undefined ? e.defaults.floor : parseFloor(m.floor, unit);
   if (floor === undefined) return void issues.push({ path: ["metrics", i, "floor"], message: `${JSON.stringify(m.floor)} is not ${FLOOR_HINT[unit]}` });
+  const tail = e.source.kind === "metric" && (TAIL_METRICS as readonly string[]).includes(e.source.metric);
+  if (m.above !== undefined && !tail) return void issues.push({ path: ["metrics", i, "above"], message: `is for ${TAIL_METRICS.join(" and ")} only` });
   const margin = m.margin ?? e.defaults.margin;
   if (margin === 0 && floor === 0) return void issues.push({ path: ["metrics", i], message: "has no margin: give `margin` (relative) or `floor` (absolute) above 0, or every change would matter" });
   const perFault = e.source.kind === "metric" && (FAULT_METRICS as readonly string[]).includes(e.source.metric);
   const phase = perFault ? null : (m.phase ?? "steady");
   const name = phase ? `${e.label} (${phase})` : e.label;
-  return { name, source: e.source, unit, phase, direction: m.direction ?? e.defaults.direction, margin, floor, critical: m.critical, weight: m.weight, group: m.group ?? DEFAULT_GROUP };
+  return { name, source: e.source, unit, phase, direction: m.direction ?? e.defaults.direction, margin, floor, above: tail ? (m.above ?? 0.1) : 0, critical: m.critical, weight: m.weight, group: m.group ?? DEFAULT_GROUP };
 }
 
 /** One name, one query: two rows (say, both phases) of the same query name must ask the same thing. */

@@ -8,9 +8,10 @@ import { median } from "simple-statistics";
 import { otherValues } from "./any-metric.ts";
 import { effectiveMargin, type Direction, type JudgeConfig, type JudgeMetric, type MetricSpec } from "./config.ts";
 import { holm } from "./holm.ts";
-import { canShowShift, mannWhitney } from "./mann-whitney.ts";
-import { compareProportions } from "./proportions.ts";
+import { canShowShift, chosenMethod, mannWhitney, type MannWhitneyMethod } from "./mann-whitney.ts";
+import { compareProportions, type Proportion } from "./proportions.ts";
 import { failedProportion, faultValues, windowValues, type Side } from "./samples.ts";
+import { hasHistograms, tailProportions } from "./tails.ts";
 import { marginText, metricValueText, pValueText } from "./values.ts";
 
 export type Classification = "pass" | "high" | "low" | "inconclusive" | "nodata";
@@ -24,7 +25,8 @@ export interface SideSummary {
 }
 
 export interface MetricResult extends MetricSpec {
-  method: "mann-whitney" | "proportions";
+  /** Mann-Whitney with the normal approximation or (small samples without ties) the exact distribution, or two proportions. */
+  method: "mann-whitney" | "mann-whitney-exact" | "proportions";
   baseline: SideSummary;
   canary: SideSummary;
   /** Hodges-Lehmann shift, or the difference of proportions (canary − baseline). */
@@ -78,8 +80,8 @@ const upBad = (d: Direction) => d !== "decrease";
 const downBad = (d: Direction) => d !== "increase";
 
 /** Samples a side from which complete separation reaches the confidence (the least that can show anything). */
-function leastSamples(confidence: number): number {
-  for (let n = 2; n < 1_000; n++) if (canShowShift(n, n, confidence)) return n;
+function leastSamples(confidence: number, method: MannWhitneyMethod): number {
+  for (let n = 2; n < 1_000; n++) if (canShowShift(n, n, confidence, method)) return n;
   return 1_000;
 }
 
@@ -88,8 +90,10 @@ function estimateSamples(spec: MetricSpec, config: JudgeConfig, baseline: number
   const base = { method: "mann-whitney" as const, baseline: summary(baseline), canary: summary(canary), shift: null, ci: null, pValue: null, marginValue: null };
   if (!baseline.length || !canary.length) return { ...base, outcome: { classification: "nodata", reason: "no samples on one side" } };
   const marginValue = effectiveMargin(spec, median(baseline));
-  if (!canShowShift(baseline.length, canary.length, config.confidence)) {
-    const least = leastSamples(config.confidence);
+  const exact = config.exact === "auto" ? ("auto" as const) : false;
+  const method = chosenMethod(baseline, canary, exact);
+  if (!canShowShift(baseline.length, canary.length, config.confidence, method)) {
+    const least = leastSamples(config.confidence, method);
     const more = Math.max(0, least - Math.min(baseline.length, canary.length));
     const reason = `too few samples (${baseline.length} and ${canary.length}) to show a change at ${pct(config.confidence)}: at least ${least} a side`;
     return { ...base, marginValue, outcome: { classification: "inconclusive", reason, moreSamples: more } };
@@ -98,25 +102,38 @@ function estimateSamples(spec: MetricSpec, config: JudgeConfig, baseline: number
   const sortedC = [...canary].sort((x, y) => x - y);
   if (sortedB.length === sortedC.length && sortedB.every((v, i) => v === sortedC[i])) return { ...base, shift: 0, ci: [0, 0], pValue: 1, marginValue, outcome: { classification: "pass", reason: "identical samples" } };
   if (new Set([...baseline, ...canary]).size === 1) return { ...base, shift: 0, ci: [0, 0], pValue: 1, marginValue, outcome: { classification: "pass", reason: "every value equal" } };
-  const mw = mannWhitney(baseline, canary, config.confidence);
-  return { ...base, shift: mw.shift, ci: mw.ci, pValue: mw.pValue, marginValue };
+  const mw = mannWhitney(baseline, canary, config.confidence, { exact });
+  return { ...base, method: mw.method === "exact" ? "mann-whitney-exact" : "mann-whitney", shift: mw.shift, ci: mw.ci, pValue: mw.pValue, marginValue };
 }
 
-function estimateProportion(spec: MetricSpec, config: JudgeConfig, sides: { baseline: Side; canary: Side }): Estimate {
-  const b = failedProportion(sides.baseline, spec.phase!);
-  const c = failedProportion(sides.canary, spec.phase!);
-  const summary = (p: { count: number; total: number }): SideSummary => ({ n: p.total, value: p.total ? p.count / p.total : null });
-  const base = { method: "proportions" as const, baseline: summary(b), canary: summary(c), shift: null, ci: null, pValue: null, marginValue: null };
+/** The two proportions a metric compares, or why there are none. */
+function proportionsOf(spec: MetricSpec, metric: JudgeMetric, sides: { baseline: Side; canary: Side }): { baseline: Proportion; canary: Proportion; note?: string } | string {
+  const phase = spec.phase!;
+  if (metric === "error_rate") return { baseline: failedProportion(sides.baseline, phase), canary: failedProportion(sides.canary, phase) };
+  if (!hasHistograms(sides.baseline, phase) || !hasHistograms(sides.canary, phase)) return "no latency histograms in the journals (written by an older steadystate)";
+  const t = tailProportions(sides.baseline, sides.canary, phase, metric === "tail_p95" ? 0.95 : 0.99, spec.above);
+  if (t.thresholdMs === null) return "no successful requests on the baseline";
+  return { baseline: t.baseline, canary: t.canary, note: `share slower than ${metricValueText("duration", t.thresholdMs)}, the baseline's ${metric.slice(5)} + ${pct(spec.above)}` };
+}
+
+/** A proportion metric of the load (error_rate, the tails): two proportions, or why there are none. */
+function estimateProportion(spec: MetricSpec, metric: JudgeMetric, config: JudgeConfig, sides: { baseline: Side; canary: Side }): Estimate {
+  const pair = proportionsOf(spec, metric, sides);
+  const summary = (p: Proportion): SideSummary => ({ n: p.total, value: p.total ? p.count / p.total : null });
+  const empty = { method: "proportions" as const, baseline: { n: 0, value: null }, canary: { n: 0, value: null }, shift: null, ci: null, pValue: null, marginValue: null };
+  if (typeof pair === "string") return { ...empty, outcome: { classification: "nodata", reason: pair } };
+  const { baseline: b, canary: c } = pair;
+  const base = { ...empty, baseline: summary(b), canary: summary(c) };
   if (!b.total || !c.total) return { ...base, outcome: { classification: "nodata", reason: "no requests on one side" } };
   const d = compareProportions(b, c, config.confidence);
-  return { ...base, shift: d.difference, ci: d.ci, pValue: d.pValue, marginValue: effectiveMargin(spec, d.baseline) };
+  return { ...base, shift: d.difference, ci: d.ci, pValue: d.pValue, marginValue: effectiveMargin(spec, d.baseline), ...(pair.note ? { note: pair.note } : {}) };
 }
 
 export function estimateMetric(spec: MetricSpec, config: JudgeConfig, sides: { baseline: Side; canary: Side }): Estimate {
   const source = spec.source;
   if (source.kind !== "metric") return estimateOther({ ...spec, source }, config, sides);
   const metric: JudgeMetric = source.metric;
-  if (metric === "error_rate") return estimateProportion(spec, config, sides);
+  if (spec.unit === "share") return estimateProportion(spec, metric, config, sides);
   if (metric === "mttr" || metric === "mttd") {
     const b = faultValues(sides.baseline, metric);
     const c = faultValues(sides.canary, metric);

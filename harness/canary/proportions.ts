@@ -1,18 +1,18 @@
 // Two proportions (e.g. failed / all requests of baseline and canary) and the confidence interval of their
 // difference by Newcombe's hybrid score method (Newcombe 1998, "Interval estimation for the difference
-// between independent proportions", method 10), built on Wilson score intervals of each proportion.
-// simple-statistics has neither; both are written here and tested against Newcombe's published tables.
-import { normalQuantile } from "./normal.ts";
+// between independent proportions", method 10), built on Wilson score intervals of each proportion, with a
+// p-value obtained by inverting that same interval, so that the two can never disagree.
+// simple-statistics has none of these; they are written here and tested against Newcombe's published tables.
+import { normalCdf, normalQuantile } from "./normal.ts";
 
 export interface Proportion {
   count: number;
   total: number;
 }
 
-/** Wilson score interval of count/total. */
-export function wilson(p: Proportion, confidence: number): [number, number] {
+/** Wilson score interval of count/total for the normal quantile z. */
+function wilsonAt(p: Proportion, z: number): [number, number] {
   if (p.total === 0) return [0, 1];
-  const z = normalQuantile(1 - (1 - confidence) / 2);
   const n = p.total;
   const phat = p.count / n;
   const denominator = 1 + (z * z) / n;
@@ -21,49 +21,79 @@ export function wilson(p: Proportion, confidence: number): [number, number] {
   return [Math.max(0, centre - half), Math.min(1, centre + half)];
 }
 
+const zFor = (confidence: number) => normalQuantile(1 - (1 - confidence) / 2);
+
+/** Wilson score interval of count/total. */
+export function wilson(p: Proportion, confidence: number): [number, number] {
+  return wilsonAt(p, p.total === 0 ? 0 : zFor(confidence));
+}
+
+/** Newcombe's hybrid score interval of canary − baseline for the normal quantile z. */
+function newcombeAt(baseline: Proportion, canary: Proportion, z: number): [number, number] {
+  const p1 = canary.count / canary.total;
+  const p2 = baseline.count / baseline.total;
+  const [l1, u1] = wilsonAt(canary, z);
+  const [l2, u2] = wilsonAt(baseline, z);
+  const d = p1 - p2;
+  return [d - Math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2), d + Math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)];
+}
+
 export interface ProportionDifference {
   baseline: number;
   canary: number;
   /** canary − baseline. */
   difference: number;
   ci: [number, number];
-  /** Two-sided p of "no difference", by inverting the same interval: below 1 − confidence exactly when the interval excludes 0. */
+  /**
+   * Two-sided p-value of "no difference" by inversion of the same interval: 1 − c*, where c* is the
+   * confidence at which the interval's bound on the side of 0 reaches 0 (below c* the interval excludes 0,
+   * from c* on it holds it). So pValue < 1 − confidence exactly when `ci` excludes 0.
+   */
   pValue: number;
   confidence: number;
 }
 
-function newcombe(baseline: Proportion, canary: Proportion, confidence: number): [number, number] {
-  const p1 = canary.count / canary.total;
-  const p2 = baseline.count / baseline.total;
-  const [l1, u1] = wilson(canary, confidence);
-  const [l2, u2] = wilson(baseline, confidence);
-  const d = p1 - p2;
-  return [d - Math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2), d + Math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)];
-}
-
-/** 1 − the largest confidence whose interval still holds 0 (the interval widens with the confidence). */
-function invertedPValue(baseline: Proportion, canary: Proportion): number {
-  const d = canary.count / canary.total - baseline.count / baseline.total;
-  if (d === 0) return 1;
-  const excludes = (confidence: number) => {
-    const [lo, hi] = newcombe(baseline, canary, confidence);
-    return lo > 0 || hi < 0;
+/**
+ * The z* at which the bound of the interval nearest 0 reaches 0, by bisection to the last bit: the bounds
+ * move away from the difference monotonically as z grows (each Wilson interval widens), so below z* the
+ * interval excludes 0 and from z* on it holds it. Returned is the smallest double found on the "holds 0"
+ * side. Only called with a difference other than 0.
+ */
+function zAtZero(baseline: Proportion, canary: Proportion, difference: number): number {
+  const excludes = (z: number) => {
+    const [lo, hi] = newcombeAt(baseline, canary, z);
+    return difference > 0 ? lo > 0 : hi < 0;
   };
-  let lo = 1e-12;
-  let hi = 1 - 1e-15;
-  if (!excludes(lo)) return 1;
-  if (excludes(hi)) return 1 - hi;
-  for (let i = 0; i < 200 && hi - lo > 1e-15; i++) {
-    const mid = (lo + hi) / 2;
+  // At z = 0 the interval is the point `difference`; as z grows without bound the bound nearest 0 tends to
+  // d − √(p1² + (1 − p2)²) < 0 (d > 0; mirrored for d < 0), so a z holding 0 exists.
+  let lo = 0;
+  let hi = 1;
+  while (excludes(hi)) {
+    lo = hi;
+    hi *= 2;
+  }
+  for (;;) {
+    const mid = lo + (hi - lo) / 2;
+    if (mid <= lo || mid >= hi) return hi;
     if (excludes(mid)) lo = mid;
     else hi = mid;
   }
-  return 1 - lo;
 }
 
 export function compareProportions(baseline: Proportion, canary: Proportion, confidence = 0.98): ProportionDifference {
   if (baseline.total === 0 || canary.total === 0) throw new RangeError("both proportions need at least one observation");
+  if (!(confidence > 0 && confidence < 1)) throw new RangeError(`the confidence must be strictly between 0 and 1, not ${confidence}`);
   const p1 = canary.count / canary.total;
   const p2 = baseline.count / baseline.total;
-  return { baseline: p2, canary: p1, difference: p1 - p2, ci: newcombe(baseline, canary, confidence), pValue: invertedPValue(baseline, canary), confidence };
+  const difference = p1 - p2;
+  const ci = newcombeAt(baseline, canary, zFor(confidence));
+  // Equal proportions (both 0 included): every interval holds 0, so p = 1.
+  let pValue = difference === 0 ? 1 : 2 * normalCdf(-zAtZero(baseline, canary, difference));
+  // z* and the quantile of `confidence` are each a few ulps from exact; where they meet, the interval as
+  // reported decides, so that the two never disagree even in the last bit.
+  const alpha = 1 - confidence;
+  const excludes = ci[0] > 0 || ci[1] < 0;
+  if (excludes && !(pValue < alpha)) pValue = alpha - Number.EPSILON * alpha;
+  if (!excludes && pValue < alpha) pValue = alpha;
+  return { baseline: p2, canary: p1, difference, ci, pValue, confidence };
 }

@@ -12,6 +12,7 @@ import { renderAbPlan } from "./ab-plan.ts";
 import { compareFolders, comparisonExitCode, writeComparison } from "../../reports/comparison.ts";
 import { loadJudgeConfig, type JudgeConfig } from "../canary/config.ts";
 import { comparisonMarkdown, comparisonText } from "../../reports/canary.ts";
+import { firstBoundedPair, pairLine, SEQUENTIAL_ALPHA, SEQUENTIAL_EXIT_CODES, sequentialText } from "../canary/sequential.ts";
 import { newRunId, runScenario } from "../run/orchestrator.ts";
 import { readRunFolder } from "../trials/folder.ts";
 import { runTrials, type TrialsOptions } from "../run/repeat.ts";
@@ -89,6 +90,8 @@ interface RunFlags {
   report?: string[];
   repeat?: number;
   ab?: boolean;
+  sequential?: boolean;
+  maxTrials?: number;
   config?: string;
   progress: boolean;
   dryRun?: boolean;
@@ -112,10 +115,13 @@ function addRunCommand(program: Command, setExit: SetExit): void {
     .addOption(new Option("--report <formats>", `report formats, comma-separated (${FORMAT_NAMES.join(", ")})`).argParser(parseFormats("--report")))
     .addOption(new Option("--repeat <n>", "independent trials, each with fresh targets, then their aggregate").argParser(parseCount("--repeat")))
     .option("--ab", "run the scenario's variants (baseline, canary) alternately, --repeat times each, then compare them")
+    .option("--sequential", "with --ab: run pairs until the data decide (anytime-valid), at most --max-trials pairs; exit 0 pass, 1 fail, 4 inconclusive")
+    .addOption(new Option("--max-trials <n>", `with --sequential: the most pairs (trials per side) to run (default ${DEFAULT_MAX_TRIALS})`).argParser(parseMaxTrials))
     .option("--config <judge.yaml>", "judge configuration for --ab (see docs/canary.md)")
     .option("--no-progress", "no live progress on stderr")
     .option("--dry-run", "print the resolved schedule (times, victims, undo actions) and touch nothing")
     .action(async (file: string, opts: RunFlags) => {
+      checkSequentialFlags(opts);
       const scenario = loadScenario(file, { capabilities: await detectCapabilities(), checkRules: promtool });
       // Everything a real run would refuse is refused by a dry run too.
       if (opts.config && !opts.ab) throw new UsageError("--config is for --ab (or `steadystate compare`)");
@@ -126,7 +132,8 @@ function addRunCommand(program: Command, setExit: SetExit): void {
       }
       const formats = opts.report ?? scenario.report.formats;
       if (opts.dryRun) {
-        print(renderDryRun(scenario) + (judgeConfig ? renderAbPlan(scenario, opts.repeat ?? 1, judgeConfig, formats) : ""));
+        const plan = judgeConfig ? renderAbPlan(scenario, abPairs(opts), judgeConfig, formats, opts.sequential ? {} : undefined) : "";
+        print(renderDryRun(scenario) + plan);
         return;
       }
       const wantsMarkdown = chosenFormats(formats).includes("markdown");
@@ -142,6 +149,31 @@ function addRunCommand(program: Command, setExit: SetExit): void {
     });
 }
 
+const DEFAULT_MAX_TRIALS = 10;
+
+function parseMaxTrials(value: string): number {
+  const n = parseCount("--max-trials")(value);
+  // One metric at the family's whole α is the most favourable case; below its first bounded pair nothing can decide.
+  const first = firstBoundedPair(n, SEQUENTIAL_ALPHA);
+  if (n < first) throw new UsageError(`--max-trials: ${n} pairs cannot decide anything (a confidence sequence is bounded from pair ${first} at the earliest); give ${first} or more`);
+  return n;
+}
+
+/** --sequential belongs to --ab, --max-trials to --sequential, and a sequential run has no fixed --repeat. */
+function checkSequentialFlags(opts: RunFlags): void {
+  if (opts.repeat !== undefined && opts.maxTrials !== undefined) {
+    throw new UsageError("--repeat and --max-trials together: --repeat runs a fixed number of trials, --max-trials caps a --sequential run; give one");
+  }
+  if (opts.sequential && !opts.ab) throw new UsageError("--sequential is for --ab: it decides between the scenario's variants pair by pair");
+  if (opts.maxTrials !== undefined && !opts.sequential) throw new UsageError("--max-trials is for --ab --sequential (a fixed number of trials is --repeat)");
+  if (opts.sequential && opts.repeat !== undefined) {
+    throw new UsageError("--repeat and --sequential together: a sequential run stops when the data decide; give its most pairs as --max-trials");
+  }
+}
+
+/** Pairs of an A/B run: --repeat, or the most a sequential run may take. */
+const abPairs = (opts: RunFlags): number => (opts.sequential ? (opts.maxTrials ?? DEFAULT_MAX_TRIALS) : (opts.repeat ?? 1));
+
 function trialsOptions({ formats, signal, opts }: RunRequest): TrialsOptions {
   return {
     formats,
@@ -150,16 +182,26 @@ function trialsOptions({ formats, signal, opts }: RunRequest): TrialsOptions {
   };
 }
 
-/** Both variants, --repeat times each, then their comparison; returns the exit code. */
+/**
+ * Both variants, --repeat times each (or pair by pair until the sequential judge decides), then their
+ * comparison; returns the exit code: the judge's, or the sequential verdict's (0 pass, 1 fail, 4 inconclusive).
+ */
 async function runAbCompared(request: RunRequest, judgeConfig: JudgeConfig): Promise<number> {
   const { scenario, opts, wantsMarkdown } = request;
-  const r = await runAb(scenario, opts.out ?? join("steadystate-runs", newRunId()), opts.repeat ?? 1, judgeConfig, trialsOptions(request));
+  const sequential = opts.sequential ? { onPair: (r: Parameters<typeof pairLine>[0]) => printErr(pairLine(r) + "\n") } : undefined;
+  const r = await runAb(scenario, opts.out ?? join("steadystate-runs", newRunId()), abPairs(opts), judgeConfig, { ...trialsOptions(request), ...(sequential ? { sequential } : {}) });
   for (const side of ["baseline", "canary"] as const) print(renderTrialsSummary(r.sides[side].aggregate, r.sides[side].trials.map((t) => t.journal), join(r.dir, side)) + "\n");
   const broken = (["baseline", "canary"] as const).map((k) => r.sides[k].aggregate.verdict).find((v) => v === "interrupted" || v === "error");
   if (!r.comparison) return EXIT_CODES[broken ?? "error"];
   print(comparisonText(r.comparison));
-  if (wantsMarkdown) appendStepSummary(comparisonMarkdown(r.comparison));
-  return comparisonExitCode(r.comparison);
+  if (!r.sequential) {
+    if (wantsMarkdown) appendStepSummary(comparisonMarkdown(r.comparison));
+    return comparisonExitCode(r.comparison);
+  }
+  const text = sequentialText(r.sequential);
+  print(`\n${text}(the exit code follows the sequential verdict; the table above judges the same trials as a fixed sample)\n`);
+  if (wantsMarkdown) appendStepSummary(`${comparisonMarkdown(r.comparison)}\n\`\`\`\n${text}\`\`\`\n`);
+  return SEQUENTIAL_EXIT_CODES[r.sequential.verdict];
 }
 
 /** Independent trials, then their aggregate; returns the exit code. */

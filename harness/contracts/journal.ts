@@ -1,5 +1,6 @@
 // The journal: everything a run measured, as plain versioned JSON (documented in docs/journal.md).
 // It is the only thing reports, SLO evaluation and later comparisons read.
+import type { LatencyHistogram } from "./latency-histogram.ts";
 import type { QuerySeries } from "./query-series.ts";
 
 export const JOURNAL_SCHEMA_VERSION = 1;
@@ -186,6 +187,11 @@ export interface ArrivalStats {
 export interface WindowRow extends TimelineRow {
   /** Whether the steady-state hypothesis held in this window (over every source). */
   held: boolean;
+  /**
+   * Per source as in a timeline row, plus the latency histogram of every successful request of the window
+   * (contracts/latency-histogram.ts; absent when the source had no success, and in older journals).
+   */
+  series: Record<string, TimelineRow["series"][string] & { histogram?: LatencyHistogram }>;
 }
 
 export interface RunEvent {
@@ -255,7 +261,7 @@ export interface Journal {
   bucketMs: number;
   /** Per-bucket counts and latency quantiles, per source ("load", "probe:NAME", "journey:NAME"). */
   timeline: TimelineRow[];
-  /** The hypothesis windows (aligned, complete), with exact per-window quantiles per source; the canary judge's samples. */
+  /** The hypothesis windows (aligned, complete), with per-window quantiles and latency histograms per source; the canary judge's samples. */
   windows?: WindowRow[];
   events: RunEvent[];
   targets: Record<string, { replicas: { name: string; restarts: number; status: string; exitCode: number | null; log: string }[] }>;

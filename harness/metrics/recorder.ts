@@ -9,11 +9,22 @@
 // one lands in the oldest window still open.
 import { decode, encode, newHistogram, recordMs, summarize, type Histogram } from "./histogram.ts";
 import type { LatencySummary, TimelineRow } from "../contracts/journal.ts";
+import { bucketOf, encodeHistogram, LATENCY_HISTOGRAM_BITS, latencyMicros, type LatencyHistogram } from "../contracts/latency-histogram.ts";
 
 export interface WindowStats {
   ok: number;
   failed: number;
   latency: LatencySummary;
+  /** Aligned windows only: every success's latency (the journal's `windows[].series.SOURCE.histogram`); absent without one. */
+  histogram?: LatencyHistogram;
+}
+
+interface OpenWindow {
+  ok: number;
+  failed: number;
+  hist: Histogram;
+  /** Successes by latency bucket (contracts/latency-histogram.ts). */
+  okBuckets: Map<number, number>;
 }
 
 export interface SourceTotals extends WindowStats {
@@ -42,10 +53,11 @@ class SourceSeries {
   // The last success and the last failure of each bucket: whether a sparse source worked again.
   readonly lastOkAt: number[] = [];
   readonly lastFailAt: number[] = [];
-  // Aligned (tumbling) windows, summarised as they are sealed so availability_time needs no decoding; the
-  // windows of the last LATE_MS stay open for late outcomes.
+  // Aligned (tumbling) windows, summarised as they are sealed so availability_time needs no decoding, each
+  // with the latency histogram of its successes (the canary's tails); the windows of the last LATE_MS stay
+  // open for late outcomes.
   readonly windows: WindowStats[] = [];
-  readonly openWindows = new Map<number, { ok: number; failed: number; hist: Histogram }>();
+  readonly openWindows = new Map<number, OpenWindow>();
   newestAt = -Infinity;
 }
 
@@ -124,6 +136,10 @@ export class Recorder {
       recordMs(this.bucketHistogram(s, i), latencyMs);
       recordMs(s.total, latencyMs);
       recordMs(w.hist, latencyMs);
+      if (ok) {
+        const b = bucketOf(latencyMicros(latencyMs), LATENCY_HISTOGRAM_BITS);
+        w.okBuckets.set(b, (w.okBuckets.get(b) ?? 0) + 1);
+      }
     }
   }
 
@@ -258,12 +274,12 @@ export class Recorder {
   }
 
   /** The open window an outcome at `at` counts in; seals the windows that ended LATE_MS before the newest outcome. */
-  private windowFor(s: SourceSeries, at: number) {
+  private windowFor(s: SourceSeries, at: number): OpenWindow {
     s.newestAt = Math.max(s.newestAt, at);
     while (this.startAt + (s.windows.length + 1) * this.windowMs + LATE_MS <= s.newestAt) this.sealWindow(s);
     const k = Math.max(s.windows.length, Math.floor((at - this.startAt) / this.windowMs));
     let w = s.openWindows.get(k);
-    if (!w) s.openWindows.set(k, (w = { ok: 0, failed: 0, hist: newHistogram(2) }));
+    if (!w) s.openWindows.set(k, (w = { ok: 0, failed: 0, hist: newHistogram(2), okBuckets: new Map() }));
     return w;
   }
 
@@ -271,6 +287,7 @@ export class Recorder {
     const k = s.windows.length;
     const w = s.openWindows.get(k);
     s.openWindows.delete(k);
-    s.windows.push(w ? { ok: w.ok, failed: w.failed, latency: summarize(w.hist) } : { ok: 0, failed: 0, latency: {} });
+    if (!w) s.windows.push({ ok: 0, failed: 0, latency: {} });
+    else s.windows.push({ ok: w.ok, failed: w.failed, latency: summarize(w.hist), ...(w.okBuckets.size ? { histogram: encodeHistogram(w.okBuckets) } : {}) });
   }
 }

@@ -2,6 +2,8 @@
 // fault schedule, alternating trials (baseline 1, canary 1, baseline 2, …) so that drift of the machine
 // (other work, caches, thermal) falls on both sides alike; then each side is aggregated and the judge
 // compares them. Layout: DIR/baseline/trial-k, DIR/canary/trial-k, DIR/compare.json (+ .md, .html by format).
+// Sequential (`--sequential --max-trials N`): after each pair the sequential judge (canary/sequential.ts) says
+// whether the data have decided; the run stops there, or at N pairs. compare.json then also holds `sequential`.
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { VariantName } from "../scenario/schema.ts";
@@ -13,6 +15,7 @@ import { endsSeries, finishTrials, runTrial, type TrialsOptions } from "./repeat
 import { compareFolders, writeComparison } from "../../reports/comparison.ts";
 import { judgeQueries, type JudgeConfig } from "../canary/config.ts";
 import type { RangeQuery } from "../detect/query-range.ts";
+import { analyseSequential, continues, type Pair, type SequentialResult } from "../canary/sequential.ts";
 import type { Comparison } from "../../reports/canary.ts";
 
 /** The scenario with one variant's target overrides applied (env merged, build/image replaced). */
@@ -46,7 +49,12 @@ export interface AbResult {
   sides: Record<VariantName, { aggregate: Aggregate; trials: Trial[] }>;
   /** Undefined when a trial errored or was interrupted: there is nothing fair to compare. */
   comparison: Comparison | undefined;
+  /** The sequential judgement after the last pair (sequential runs that completed their pairs). */
+  sequential: SequentialResult | undefined;
 }
+
+/** compare.json of a sequential run: the fixed-sample comparison of the trials run, and the sequential judgement. */
+export type SequentialComparison = Comparison & { sequential: SequentialResult };
 
 /** The scenario's variants; a scenario without them cannot run --ab (checked before anything starts, dry runs too). */
 export function requireVariants(s: Scenario): NonNullable<Scenario["variants"]> {
@@ -83,34 +91,64 @@ export function trialQueries(s: Scenario, config: JudgeConfig): RangeQuery[] {
   return judgeQueries(config).map((q) => ({ name: q.name, query: q.query, stepMs: q.stepMs ?? s.steadyState.windowMs }));
 }
 
-export async function runAb(s: Scenario, outDir: string, repeat: number, config: JudgeConfig, opts: TrialsOptions): Promise<AbResult> {
+export interface AbOptions extends TrialsOptions {
+  /** Sequential mode: `pairs` is the most pairs; the run stops earlier once the data decide. */
+  sequential?: {
+    /** Family-wise level (default 5%). */
+    alpha?: number;
+    /** Called after each pair with the judgement so far. */
+    onPair?(r: SequentialResult): void;
+  };
+  /** Runs one trial: the real run (repeat.ts) unless a test gives another. */
+  runTrial?: typeof runTrial;
+}
+
+const names = ["baseline", "canary"] as const;
+
+/** The pairs both of whose trials ran (baseline k with canary k). */
+function pairsOf(dir: string, trials: Record<VariantName, Trial[]>): Pair[] {
+  const entry = (name: VariantName, t: Trial) => ({ file: join(dir, name, t.dir, "journal.json"), journal: t.journal });
+  return trials.canary.map((c, i) => ({ baseline: entry("baseline", trials.baseline[i]!), canary: entry("canary", c) }));
+}
+
+/**
+ * Both variants, alternating, `pairs` trials each; in sequential mode, until the sequential judge has decided
+ * (at most `pairs` each). Then each side's aggregate and the comparison.
+ */
+export async function runAb(s: Scenario, outDir: string, pairs: number, config: JudgeConfig, opts: AbOptions): Promise<AbResult> {
   requireVariants(s);
   requireJudgeSources(s, config);
   const queries = trialQueries(s, config);
   const dir = resolve(outDir);
   assertNoTrials(dir);
-  const names = ["baseline", "canary"] as const;
+  const run = opts.runTrial ?? runTrial;
   const scenarios = { baseline: applyVariant(s, "baseline"), canary: applyVariant(s, "canary") };
   const trials: Record<VariantName, Trial[]> = { baseline: [], canary: [] };
   let stopped = false;
-  for (let k = 1; k <= repeat && !stopped; k++) {
+  let sequential: SequentialResult | undefined;
+  for (let k = 1; k <= pairs && !stopped; k++) {
     for (const name of names) {
       mkdirSync(join(dir, name), { recursive: true });
-      const r = await runTrial(scenarios[name], join(dir, name), k, repeat, queries.length ? { ...opts, queries } : opts, name);
+      const r = await run(scenarios[name], join(dir, name), k, pairs, queries.length ? { ...opts, queries } : opts, name);
       trials[name].push({ dir: trialDir(k), journal: r.journal });
       if (endsSeries(r)) {
         stopped = true;
         break;
       }
     }
+    if (stopped || !opts.sequential) continue;
+    sequential = analyseSequential(config, pairsOf(dir, trials), { maxPairs: pairs, ...(opts.sequential.alpha !== undefined ? { alpha: opts.sequential.alpha } : {}) });
+    opts.sequential.onPair?.(sequential);
+    if (!continues(sequential)) break;
   }
   const formats = opts.formats ?? s.report.formats;
   const sides = {
     baseline: { aggregate: finishTrials(scenarios.baseline, join(dir, "baseline"), trials.baseline, formats, "baseline"), trials: trials.baseline },
     canary: { aggregate: finishTrials(scenarios.canary, join(dir, "canary"), trials.canary, formats, "canary"), trials: trials.canary },
   };
-  if (stopped) return { dir, sides, comparison: undefined };
+  if (stopped) return { dir, sides, comparison: undefined, sequential: undefined };
   const comparison = compareFolders(join(dir, "baseline"), join(dir, "canary"), config);
-  writeComparison(comparison, dir, formats);
-  return { dir, sides, comparison };
+  const written: Comparison | SequentialComparison = sequential ? { ...comparison, sequential } : comparison;
+  writeComparison(written, dir, formats);
+  return { dir, sides, comparison, sequential };
 }

@@ -69,7 +69,7 @@ export function measure(rec: Recorder, h: HypothesisSpec, faults: FaultRecord[],
       const series: WindowRow["series"] = {};
       sources.forEach((s, i) => {
         const w = windows[i]![k]!;
-        if (w.ok + w.failed > 0) series[s] = { ok: w.ok, failed: w.failed, ...w.latency };
+        if (w.ok + w.failed > 0) series[s] = { ok: w.ok, failed: w.failed, ...w.latency, ...(w.histogram ? { histogram: w.histogram } : {}) };
       });
       return { at: loadStartedAt + k * h.windowMs, held: ok, series };
     }),

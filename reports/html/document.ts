@@ -34,7 +34,7 @@ th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid #e5e7eb; v
 th { background: #f9fafb; font-weight: 600; }
 .badge { display: inline-block; white-space: nowrap; padding: 1px 8px; border-radius: 10px; font-weight: 600; color: #fff; font-size: 12px; }
 .badge.pass { background: var(--ok); } .badge.fail, .badge.high, .badge.low { background: var(--bad); }
-.badge.error, .badge.interrupted, .badge.marginal { background: var(--warn); } .badge.nodata { background: var(--muted); }
+.badge.error, .badge.interrupted, .badge.inconclusive { background: var(--warn); } .badge.nodata { background: var(--muted); }
 h1 .badge { font-size: 15px; vertical-align: middle; }
 .reasons { color: var(--bad); }
 .chart-box { margin: 12px 0 18px; } .chart-box figcaption { font-weight: 600; }
@@ -48,6 +48,17 @@ svg .marker.detected { stroke: #d97706; } svg .marker.recovered { stroke: #04785
 .legend i { display: inline-block; width: 12px; height: 3px; margin-right: 4px; vertical-align: middle; }
 .legend i.band { background: #fecaca; height: 10px; } .legend i.m-detected { background: #d97706; } .legend i.m-recovered { background: #047857; }
 .legend i.m-action { background: #7c3aed; } .legend i.m-alert { background: #db2777; }
+svg.forest .label { font-size: 12px; fill: #111827; } svg.forest .note { font-size: 11px; fill: #374151; }
+svg.forest .empty { font-size: 12px; font-style: italic; fill: var(--muted); paint-order: stroke; stroke: #fff; stroke-width: 4px; } svg.forest .axis-label { font-size: 11px; fill: #6b7280; }
+svg .margin-band { fill: #dbeafe; } svg .margin-edge { stroke: #60a5fa; stroke-dasharray: 3 2; } svg .zero { stroke: #4b5563; }
+svg .ci { stroke-width: 3; stroke-linecap: round; } svg .forest-row .estimate { stroke: #fff; stroke-width: 1.5; }
+svg .forest-row.pass .ci { stroke: var(--ok); } svg .forest-row.pass .estimate, svg .forest-row.pass .clip { fill: var(--ok); }
+svg .forest-row.high .ci, svg .forest-row.low .ci { stroke: var(--bad); }
+svg .forest-row.high .estimate, svg .forest-row.low .estimate, svg .forest-row.high .clip, svg .forest-row.low .clip { fill: var(--bad); }
+svg .forest-row.inconclusive .ci { stroke: var(--warn); } svg .forest-row.inconclusive .estimate, svg .forest-row.inconclusive .clip { fill: var(--warn); }
+.legend i.f-ci { background: #374151; } .legend i.f-dot { width: 8px; height: 8px; border-radius: 50%; background: #374151; }
+.legend i.f-band { background: #dbeafe; height: 10px; }
+.paste code { user-select: all; }
 code { font-size: 12px; }
 `;
 

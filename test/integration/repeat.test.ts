@@ -32,9 +32,12 @@ describe("repeated trials (real Docker)", () => {
     expect(again.stdout.split("\n").filter(Boolean)).toEqual([join(out, "trial-1", "report.html"), join(out, "trial-2", "report.html"), join(out, "report.html")]);
     expect(readFileSync(join(out, "report.html"), "utf8")).toMatch(/<h1>ab-steady <span class="badge pass">PASS<\/span><\/h1>/);
 
+    // Two trials of the same scenario never fail against each other; one trial a side (8 windows) may leave a
+    // metric inconclusive (exit 4), which is what so few samples support.
     const same = await runCli(["compare", join(out, "trial-1"), join(out, "trial-2"), "--json"]);
-    expect(same.code, same.stdout).toBe(0);
-    expect(JSON.parse(same.stdout).judgement.verdict).toBe("pass");
+    const verdict = JSON.parse(same.stdout).judgement.verdict;
+    expect(verdict, same.stdout).not.toBe("fail");
+    expect(same.code, same.stdout).toBe(verdict === "pass" ? 0 : 4);
   });
 });
 

@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { quantileOf } from "../../harness/canary/tails.ts";
+import { decodeHistogram, LATENCY_HISTOGRAM_RELATIVE_ERROR } from "../../harness/contracts/latency-histogram.ts";
 import { leftovers, readJournal, runCli, tempDir } from "./helpers.ts";
 
 describe("steadystate run (real Docker)", () => {
@@ -52,12 +54,37 @@ describe("steadystate run (real Docker)", () => {
     expect(await leftovers(j.runId)).toEqual({ containers: [], networks: [] });
   });
 
-  it("measures a 3 s pause as 3 s within the probe interval + 100 ms", async () => {
+  it("measures a 3 s pause as 3 s within the probe interval + 100 ms; each window's histogram holds its successes", async () => {
     const out = tempDir("pause");
     const r = await runCli(["run", "test/scenarios/pause-3s.yaml", "--out", out, "--no-progress"]);
     expect(r.code, r.stdout + r.stderr).toBe(0);
-    const fault = readJournal(out).faults[0]!;
+    const j = readJournal(out);
+    const fault = j.faults[0]!;
     expect(Math.abs(fault.mttrMs! - 3_000)).toBeLessThanOrEqual(250 + 100);
+
+    // Every source of every window: the histogram counts exactly the window's successes. Where nothing failed,
+    // the window's own quantiles (HdrHistogram, the bucket's top, within 2^-7) are over the same requests, so
+    // the histogram's (the bucket's midpoint, within 2^-7) agree with them within both errors and 1 µs each.
+    const file = join(out, "journal.json");
+    let compared = 0;
+    j.windows!.forEach((w, k) => {
+      for (const [source, s] of Object.entries(w.series)) {
+        if (s.ok === 0) {
+          expect(s.histogram).toBeUndefined();
+          continue;
+        }
+        const h = decodeHistogram(s.histogram, { file, path: ["windows", k, "series", source, "histogram"] });
+        expect(h.total, `windows[${k}] ${source}`).toBe(s.ok);
+        if (s.failed > 0) continue;
+        for (const [key, q] of [["p50", 0.5], ["p99", 0.99]] as const) {
+          const exact = s[key]!;
+          expect(Math.abs(quantileOf(h, q)! - exact), `windows[${k}] ${source} ${key}`).toBeLessThanOrEqual(exact * (LATENCY_HISTOGRAM_RELATIVE_ERROR + 2 ** -7) + 0.002);
+        }
+        compared++;
+      }
+    });
+    // 10 windows of load and probe; the pause (3 s to 6 s) leaves at least the first 3 and the last 3 clean.
+    expect(compared).toBeGreaterThanOrEqual(6);
   });
 
   it("stops with exit 3 and a clear message when a target never becomes healthy", async () => {

@@ -66,8 +66,8 @@ describe("steadystate compare", SLOW, () => {
     expect(r.stderr).toBe("");
     const throughput = JSON.parse(r.stdout).judgement.metrics.find((m: { name: string }) => m.name === "throughput (steady)");
     expect(throughput).toMatchObject({ classification: "low", shift: -50, ci: [-50, -50] });
-    // One non-critical metric of the four with data on both sides fails: score 75, between the thresholds.
-    expect(JSON.parse(r.stdout).judgement.because).toBe("score 75 between 75 and 95");
+    // One non-critical metric of the six with data on both sides fails: score 83.3, between the thresholds.
+    expect(JSON.parse(r.stdout).judgement.because).toBe("score 83.3 between 75 and 95");
     expect(r.code).toBe(4);
   });
 });
@@ -100,9 +100,38 @@ describe("steadystate run --ab --dry-run", SLOW, () => {
       "A/B: baseline and canary alternate (baseline 1, canary 1, …), 3 trial(s) each, then the judge compares them",
       "  baseline: the scenario's targets as they are",
       "  canary: api: env LATENCY_MS (values not shown)",
-      "judge: p50 (steady), p99 (steady), p99 (faults), throughput (steady), error_rate (steady) *, error_rate (faults) *, mttr *, mttd at 95%, family-wise level 5% (Holm); pass ≥ 95, fail below 75, inconclusive between (exit 4)",
+      "judge: p50 (steady), p99 (steady), p99 (faults), tail_p95 (steady), tail_p99 (steady), throughput (steady), error_rate (steady) *, error_rate (faults) *, mttr *, mttd at 95%, family-wise level 5% (Holm); pass ≥ 95, fail below 75, inconclusive between (exit 4)",
       "writes: baseline/, canary/, compare.json, compare.md",
     ]);
     expect(r.stdout).not.toContain("65");
+  });
+});
+
+describe("steadystate run --ab --sequential", SLOW, () => {
+  it("refuses --sequential without --ab, --repeat with --max-trials naming both, and too few pairs to decide (exit 2)", async () => {
+    const alone = await cli(["run", "test/scenarios/ab-steady.yaml", "--sequential"]);
+    expect(alone.stderr).toBe("--sequential is for --ab: it decides between the scenario's variants pair by pair\n");
+    expect(alone.code).toBe(2);
+    const both = await cli(["run", "no-such-file.yaml", "--ab", "--sequential", "--repeat", "3", "--max-trials", "6"]);
+    expect(both.stderr).toBe("--repeat and --max-trials together: --repeat runs a fixed number of trials, --max-trials caps a --sequential run; give one\n");
+    expect(both.code).toBe(2);
+    const few = await cli(["run", "test/scenarios/ab-steady.yaml", "--ab", "--sequential", "--max-trials", "3"]);
+    expect(few.stderr).toBe("--max-trials: 3 pairs cannot decide anything (a confidence sequence is bounded from pair 4 at the earliest); give 4 or more\n");
+    expect(few.code).toBe(2);
+  });
+
+  it("shows the sequential plan: most pairs, α split, stopping rules, margins", async () => {
+    const r = await cli(["run", "test/scenarios/ab-steady.yaml", "--ab", "--sequential", "--max-trials", "8", "--dry-run"]);
+    expect(r.code).toBe(0);
+    const plan = r.stdout.slice(r.stdout.indexOf("\nA/B, sequential: "));
+    expect(plan.split("\n").slice(1, 7)).toEqual([
+      "A/B, sequential: baseline and canary alternate in pairs (baseline 1, canary 1, …) until the data decide, at most 8 pairs",
+      "  after each pair from pair 2, each metric's confidence sequence of canary − baseline (tuned for pair 4) passes inside its margin or fails beyond it",
+      "  α 5% split over the metrics the first pair measures (at most 8: ≥ 0.6% each); bounded from pair 4 (one metric) to 5 (8)",
+      "  stops when every metric has decided or a critical metric fails; exit 0 pass, 1 fail, 4 inconclusive",
+      "  margins: p50 (steady) max(+10%, +1ms), p99 (steady) max(+10%, +1ms), p99 (faults) max(+20%, +1ms), throughput (steady) -10%, error_rate (steady) * +1.00 pts, error_rate (faults) * +5.00 pts, mttr * max(+20%, +500ms), mttd max(+20%, +500ms)",
+      "  not sequential: tail_p95 (steady), tail_p99 (steady) (a tail has no value of one trial; the fixed-sample judge compares it)",
+    ]);
+    expect(plan).toContain("writes: baseline/, canary/, compare.json, compare.md (with the sequential judgement in compare.json)");
   });
 });

@@ -82,6 +82,19 @@ describe("canary judge", () => {
     expect(row(few, "mttr")).toMatchObject({ classification: "inconclusive", counted: true, moreSamples: 2, reason: "too few samples (2 and 2) to show a change at 95%: at least 4 a side" });
   });
 
+  it("fails a canary whose latency spreads twice as wide at the same median on its tails, not on its median", () => {
+    const j = judge(config, {
+      baseline: side("baseline", trials(2, (k) => ({ seed: 10 + k }))),
+      canary: side("canary", trials(2, (k) => ({ seed: 20 + k, spread: 2 }))),
+    });
+    expect(row(j, "p50 (steady)").classification).toBe("pass");
+    for (const name of ["tail_p95 (steady)", "tail_p99 (steady)"]) expect(row(j, name)).toMatchObject({ method: "proportions", classification: "high" });
+    expect(row(j, "tail_p99 (steady)").reason).toMatch(/; share slower than [\d.]+ms, the baseline's p99 \+ 10%$/);
+    // The same spread on both sides: the tails pass.
+    const same = judge(config, { baseline: side("baseline", trials(2, (k) => ({ seed: 10 + k, spread: 2 }))), canary: side("canary", trials(2, (k) => ({ seed: 20 + k, spread: 2 }))) });
+    for (const name of ["tail_p95 (steady)", "tail_p99 (steady)"]) expect(row(same, name).classification).toBe("pass");
+  });
+
   it("counts a fault that never recovered with the time it was watched: worst rank, no rule of its own", () => {
     const never = [{ kind: "crash" as const, atMs: 10_000, outageMs: null }, { kind: "crash" as const, atMs: 20_000, outageMs: null }];
     const j = judge(config, {
@@ -104,7 +117,7 @@ describe("canary judge", () => {
     const only = { ...config, metrics: config.metrics.filter((m) => m.name === "throughput (steady)") };
     const capped = (rate: number) => side("x", trials(2, (k) => ({ seed: 10 + k, rate })));
     const lower = row(judge(only, { baseline: capped(200), canary: capped(150) }), "throughput (steady)");
-    expect(lower).toMatchObject({ classification: "low", counted: true, shift: -50, ci: [-50, -50], marginValue: 20, reason: "lower: interval [-50/s, -50/s] below the margin -20/s, Holm p 0 < 5%" });
+    expect(lower).toMatchObject({ classification: "low", counted: true, shift: -50, ci: [-50, -50], marginValue: 20, reason: "lower: interval [-50/s, -50/s] below the margin -20/s, Holm p 1.1e-27 < 5%" });
     // The same separation within the margin (10% of 200/s) passes.
     const close = row(judge(only, { baseline: capped(200), canary: capped(190) }), "throughput (steady)");
     expect(close).toMatchObject({ classification: "pass", shift: -10, ci: [-10, -10], reason: "interval [-10/s, -10/s] within the margin -20/s" });
@@ -177,6 +190,8 @@ describe("judge configuration", () => {
       ["p50 (steady)", "increase", 0.1, 1, false, "all"],
       ["p99 (steady)", "increase", 0.1, 1, false, "all"],
       ["p99 (faults)", "increase", 0.2, 1, false, "all"],
+      ["tail_p95 (steady)", "increase", 0, 0.025, false, "all"],
+      ["tail_p99 (steady)", "increase", 0, 0.005, false, "all"],
       ["throughput (steady)", "decrease", 0.1, 0, false, "all"],
       ["error_rate (steady)", "increase", 0, 0.01, true, "all"],
       ["error_rate (faults)", "increase", 0, 0.05, true, "all"],
@@ -197,7 +212,7 @@ describe("judge configuration", () => {
     expect(message.split("\n")).toEqual([
       "test/invalid/judge.yaml:1:35: thresholds.marginal: must not be above pass (90)",
       "test/invalid/judge.yaml:2:9: margin: is now set per metric (`margin` and `floor` under `metrics`)",
-      'test/invalid/judge.yaml:6:15: metrics[1].metric: "latency" is not allowed (valid: p50, p90, p95, p99, max, mean, throughput, error_rate, mttr, mttd)',
+      'test/invalid/judge.yaml:6:15: metrics[1].metric: "latency" is not allowed (valid: p50, p90, p95, p99, max, mean, throughput, error_rate, tail_p95, tail_p99, mttr, mttd)',
       "test/invalid/judge.yaml:7:44: metrics[2].phase: mttr has one value per fault: remove phase",
       "test/invalid/judge.yaml:8:31: metrics[3].tolerance: is now `margin` (relative to the baseline) and `floor` (absolute)",
       'test/invalid/judge.yaml:9:27: metrics[4].floor: "fast" is not a duration like "2ms" or "1.5s"',

@@ -8,6 +8,10 @@ import { parseObjective, type Objective } from "../../harness/specs/slo/grammar.
 import { sloUnits } from "../../harness/specs/slo/metrics.ts";
 import { makeJournal } from "../fixtures/journal.ts";
 import { LOAD_SOURCE } from "../../harness/contracts/journal.ts";
+import { bucketOf, decodeHistogram } from "../../harness/contracts/latency-histogram.ts";
+import { quantileOf } from "../../harness/canary/tails.ts";
+
+const AT = { file: "journal.json", path: ["windows"] };
 
 const START = 1_000_000;
 const LOAD_MS = 10_000;
@@ -60,6 +64,32 @@ describe("measuring a run from its outcomes", () => {
     // p50: rank 475 → 450 + 3 × 10 reaches 1.52. p90: rank 855 → 1.90. p95: rank 903 → 1.95. p99: rank 941 → 1.99.
     expect(m.metrics.latencyMs).toMatchObject({ p50: 1.52, p90: 1.9, p95: 1.95, p99: 1.99, max: 1.99 });
     expect(m.metrics.probes.health).toMatchObject({ total: 100, ok: 90, failed: 10, availability: 0.9 });
+  });
+
+  it("gives each window the latency histogram of its successes, as exact as its bucket width", () => {
+    const load = m.windows!.map((w) => w.series[LOAD_SOURCE]!);
+    // Window 3 kept 1.50 … 1.99 ms (its 50 failures had no latency); the others 1.00 … 1.99 ms once each.
+    expect(load.map((s) => decodeHistogram(s.histogram, AT).total)).toEqual(load.map((s) => s.ok));
+    expect(load.map((s) => s.ok)).toEqual([100, 100, 100, 50, 100, 100, 100, 100, 100, 100]);
+    const w0 = decodeHistogram(load[0]!.histogram, AT);
+    // Buckets are 8 µs wide from 512 to 1023 µs, 16 µs from 1024 to 2047: 1.00 ms lies in [1000, 1007],
+    // 1.49 ms in [1488, 1503], 1.99 ms in [1984, 1999]; a quantile is its bucket's midpoint.
+    expect([0, 0.5, 1].map((q) => quantileOf(w0, q))).toEqual([1.0035, 1.4955, 1.9915]);
+    expect(quantileOf(decodeHistogram(load[3]!.histogram, AT), 0)).toBe(1.4955);
+    const probe = m.windows!.map((w) => decodeHistogram(w.series[probeSource("health")]?.histogram ?? { subBucketBits: 6, start: 0, counts: "" }, AT));
+    // The probe failed throughout window 7: no success, no histogram.
+    expect(probe.map((h) => h.total)).toEqual([10, 10, 10, 10, 10, 10, 10, 0, 10, 10]);
+    expect(m.windows![7]!.series[probeSource("health")]).toMatchObject({ ok: 0, failed: 10 });
+    expect(m.windows![7]!.series[probeSource("health")]).not.toHaveProperty("histogram");
+  });
+
+  it("leaves failures out of the histogram even when they carry a latency (timeouts, error statuses)", () => {
+    const r = new Recorder(START, { windowMs: WINDOW_MS });
+    for (let i = 0; i < 100; i++) r.record(LOAD_SOURCE, START + i * 10, i % 4 !== 0, i % 4 ? 2 : 1_000, i % 4 ? undefined : "timeout");
+    r.close(START + WINDOW_MS);
+    const [w] = measure(r, { windowMs: WINDOW_MS, stableForMs: 1_000 }, [], START).windows!;
+    expect(w!.series[LOAD_SOURCE]).toMatchObject({ ok: 75, failed: 25, max: 1_000 });
+    expect(w!.series[LOAD_SOURCE]!.histogram).toEqual({ subBucketBits: 6, start: bucketOf(2_000, 6), counts: "75" });
   });
 
   it("evaluates each objective on exactly those values: met at the value, missed just past it", () => {
