@@ -97,7 +97,7 @@ export function calibrationCommand(): Command {
 export function parseCalibrationArgs(argv: readonly string[], command = calibrationCommand()): CalibrationOptions {
   command.parse(argv, { from: "user" });
   const o = command.opts<CalibrationOptions>();
-  if (o.trials % o.repeat) {
+  if (o.from === undefined && o.trials % o.repeat) {
     command.error(`error: --trials (${o.trials}) must be a multiple of --repeat (${o.repeat}): trials are recorded in A/B runs of --repeat trials a side`, { exitCode: 2, code: "calibrate.trials" });
   }
   return o;

@@ -50,6 +50,8 @@ describe("npm run calibrate: options", () => {
       series: ["ab-latency"],
     });
     expect(parseCalibrationArgs(["--from", "test-output/calibration", "--repeat", "3"])).toMatchObject({ from: "test-output/calibration", repeat: 3, trials: 6 });
+    // Recorded runs are resampled at any --repeat their pool allows.
+    expect(parseCalibrationArgs(["--from", "test-output/calibration", "--repeat", "4"])).toMatchObject({ repeat: 4 });
   });
 
   it("refuses numbers that are not whole or out of range, unknown names, and fewer than 200 comparisons", () => {
