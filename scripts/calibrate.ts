@@ -18,6 +18,7 @@ import { runAb } from "../harness/run/ab.ts";
 import {
   analyse,
   completeRun,
+  familyLines,
   metricTable,
   parseCalibrationArgs,
   readRecordedRuns,
@@ -91,6 +92,7 @@ const recorded = result.recorded.map((r) => `${r.scenario}: ${r.trials} trials (
 console.log(`\nrecorded: ${recorded.join("; ")}`);
 console.log(`resampled: ${result.comparisons} comparisons a series, ${result.repeat} trial(s) a side, seed ${result.seed}, in ${((Date.now() - started) / 1_000).toFixed(1)}s`);
 console.log(`\n${seriesTable(result.series)}\n\nmetrics not always pass (comparisons by classification):\n${metricTable(result.series)}\n`);
+console.log(`${familyLines(result.series, config.familyLevel).join("\n")}\n`);
 for (const w of result.verdict.warnings) console.log(w);
 console.log(`written: ${file}`);
 console.log(`calibration: ${result.verdict.closing}`);

@@ -183,6 +183,8 @@ export interface SeriesResult {
   verdicts: Tally["verdicts"];
   failRate: Rate;
   inconclusiveRate: Rate;
+  /** Comparisons with at least one metric high or low, whatever the verdict: on A/A, the family-wise error. */
+  flaggedRate: Rate;
   /** Only resampled A/A series are held to the goal. */
   goal: number | null;
   state: GoalState | null;
@@ -198,6 +200,7 @@ function seriesOf(base: Pick<SeriesResult, "label" | "scenario" | "kind" | "sour
     verdicts: tally.verdicts,
     failRate,
     inconclusiveRate: rateOf(tally.verdicts.inconclusive, tally.comparisons),
+    flaggedRate: rateOf(tally.flagged, tally.comparisons),
     goal,
     state: goal === null ? null : goalState(failRate, goal),
     metrics: tally.metrics,
@@ -330,4 +333,14 @@ export function metricTable(series: readonly SeriesResult[]): string {
       .map(([name, c]) => [s.label, s.source, name, String(c.pass), String(c.high), String(c.low), String(c.inconclusive), String(c.nodata)]),
   );
   return rows.length ? table(head, rows) : "(none)";
+}
+
+/**
+ * Per A/A series, the comparisons in which some metric was high or low (whatever the verdict): what the judge's
+ * family-wise level bounds, beside the verdicts' false-fail rate.
+ */
+export function familyLines(series: readonly SeriesResult[], familyLevel: number): string[] {
+  return series
+    .filter((s) => s.kind === "aa" && s.comparisons)
+    .map((s) => `${s.label} (${s.source}): a metric high or low in ${s.flaggedRate.count} of ${s.comparisons} comparisons, ${rateText(s.flaggedRate)} (family-wise level ${pct(familyLevel)})`);
 }

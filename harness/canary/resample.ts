@@ -220,19 +220,22 @@ export function drawSides(rng: RandomGenerator, poolSize: number, repeat: number
 export interface Tally {
   comparisons: number;
   verdicts: Record<JudgeVerdict, number>;
+  /** Comparisons in which at least one metric was high or low (what the family-wise level bounds on A/A). */
+  flagged: number;
   /** Metric name → classification → comparisons. */
   metrics: Record<string, Record<Classification, number>>;
 }
 
 export function emptyTally(config: JudgeConfig): Tally {
   const none = (): Record<Classification, number> => ({ pass: 0, high: 0, low: 0, inconclusive: 0, nodata: 0 });
-  return { comparisons: 0, verdicts: { pass: 0, fail: 0, inconclusive: 0 }, metrics: Object.fromEntries(config.metrics.map((m) => [m.name, none()])) };
+  return { comparisons: 0, verdicts: { pass: 0, fail: 0, inconclusive: 0 }, flagged: 0, metrics: Object.fromEntries(config.metrics.map((m) => [m.name, none()])) };
 }
 
 /** Counts one judgement into the tally (in place). */
 export function count(t: Tally, j: Judgement): void {
   t.comparisons++;
   t.verdicts[j.verdict]++;
+  if (j.metrics.some((m) => m.classification === "high" || m.classification === "low")) t.flagged++;
   for (const m of j.metrics) (t.metrics[m.name] ??= { pass: 0, high: 0, low: 0, inconclusive: 0, nodata: 0 })[m.classification]++;
 }
 

@@ -8,6 +8,7 @@ import {
   calibrationCommand,
   calibrationVerdict,
   completeRun,
+  familyLines,
   goalState,
   metricTable,
   parseCalibrationArgs,
@@ -111,6 +112,7 @@ function series(o: Partial<SeriesResult> & { scenario: string; verdicts: SeriesR
     comparisons: total,
     failRate,
     inconclusiveRate: rateOf(o.verdicts.inconclusive, total),
+    flaggedRate: rateOf(o.verdicts.fail, total),
     goal,
     state: goal === null ? null : goalState(failRate, goal),
     metrics: {},
@@ -179,6 +181,15 @@ describe("npm run calibrate: verdict", () => {
       "A/A ab-steady  resampled  p50 (steady)  390   2     0    8             0",
     ]);
     expect(metricTable([s[1]!])).toBe("(none)");
+  });
+
+  it("says, per A/A series, how often some metric was high or low whatever the verdict: what the family-wise level bounds", () => {
+    const s = [
+      series({ scenario: "ab-crash", verdicts: tally(0, 0, 400), flaggedRate: rateOf(60, 400) }),
+      series({ scenario: "ab-crash", source: "real runs", verdicts: tally(0, 0, 0) }),
+      series({ scenario: "ab-steady", kind: "power", verdicts: tally(0, 400, 0) }),
+    ];
+    expect(familyLines(s, 0.05)).toEqual(["A/A ab-crash (resampled): a metric high or low in 60 of 400 comparisons, 15.0% [11.8%, 18.8%] (family-wise level 5.0%)"]);
   });
 });
 

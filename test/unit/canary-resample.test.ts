@@ -212,6 +212,7 @@ describe("resampling the judge on fixture journals", () => {
     const t = resample({ config, trials: steady.slice(0, 3), repeat: 2, comparisons: 200, seed: 1 });
     expect(t.comparisons).toBe(0);
     expect(t.verdicts).toEqual({ pass: 0, fail: 0, inconclusive: 0 });
+    expect(t.flagged).toBe(0);
   });
 
   it("200 A/A comparisons fail at most 5% (the family-wise level); +30% latency fails nearly all of the same draws", () => {
@@ -221,6 +222,9 @@ describe("resampling the judge on fixture journals", () => {
     expect(aa.verdicts.fail / aa.comparisons).toBeLessThanOrEqual(config.familyLevel);
     expect(slow.verdicts.fail / slow.comparisons).toBeGreaterThanOrEqual(0.9);
     expect(slow.metrics["p50 (steady)"]!.high).toBeGreaterThanOrEqual(180);
+    // No metric high or low in an A/A comparison more often than the family-wise level either; every failed comparison had one.
+    expect(aa.flagged / aa.comparisons).toBeLessThanOrEqual(config.familyLevel);
+    expect(slow.flagged).toBeGreaterThanOrEqual(slow.verdicts.fail);
     // Each comparison counts every configured metric once.
     for (const c of Object.values(aa.metrics)) expect(Object.values(c).reduce((a, b) => a + b, 0)).toBe(200);
   });
