@@ -9,8 +9,8 @@ import { otherValues } from "./any-metric.ts";
 import { effectiveMargin, type Direction, type JudgeConfig, type JudgeMetric, type MetricSpec } from "./config.ts";
 import { holm } from "./holm.ts";
 import { canShowShift, chosenMethod, mannWhitney, type MannWhitneyMethod } from "./mann-whitney.ts";
-import { compareProportions, type Proportion } from "./proportions.ts";
-import { failedProportion, faultValues, windowValues, type Side } from "./samples.ts";
+import { compareProportions, deflated, dispersion, pooled, type Proportion } from "./proportions.ts";
+import { failedProportion, faultValues, trialsOf, windowValues, type Side } from "./samples.ts";
 import { hasHistograms, tailProportions } from "./tails.ts";
 import { marginText, metricValueText, pValueText } from "./values.ts";
 
@@ -106,14 +106,15 @@ function estimateSamples(spec: MetricSpec, config: JudgeConfig, baseline: number
   return { ...base, method: mw.method === "exact" ? "mann-whitney-exact" : "mann-whitney", shift: mw.shift, ci: mw.ci, pValue: mw.pValue, marginValue };
 }
 
-/** The two proportions a metric compares, or why there are none. */
-function proportionsOf(spec: MetricSpec, metric: JudgeMetric, sides: { baseline: Side; canary: Side }): { baseline: Proportion; canary: Proportion; note?: string } | string {
+/** The two proportions a metric compares, trial by trial, or why there are none. */
+function proportionsOf(spec: MetricSpec, metric: JudgeMetric, sides: { baseline: Side; canary: Side }): { baseline: Proportion[]; canary: Proportion[]; note?: string } | string {
   const phase = spec.phase!;
-  if (metric === "error_rate") return { baseline: failedProportion(sides.baseline, phase), canary: failedProportion(sides.canary, phase) };
+  const failed = (side: Side) => trialsOf(side).map((t) => failedProportion(t, phase));
+  if (metric === "error_rate") return { baseline: failed(sides.baseline), canary: failed(sides.canary) };
   if (!hasHistograms(sides.baseline, phase) || !hasHistograms(sides.canary, phase)) return "no latency histograms in the journals (written by an older steadystate)";
   const t = tailProportions(sides.baseline, sides.canary, phase, metric === "tail_p95" ? 0.95 : 0.99, spec.above);
   if (t.thresholdMs === null) return "no successful requests on the baseline";
-  return { baseline: t.baseline, canary: t.canary, note: `share slower than ${metricValueText("duration", t.thresholdMs)}, the baseline's ${metric.slice(5)} + ${pct(spec.above)}` };
+  return { baseline: t.baselineTrials, canary: t.canaryTrials, note: `share slower than ${metricValueText("duration", t.thresholdMs)}, the baseline's ${metric.slice(5)} + ${pct(spec.above)}` };
 }
 
 /** A proportion metric of the load (error_rate, the tails): two proportions, or why there are none. */
@@ -122,11 +123,16 @@ function estimateProportion(spec: MetricSpec, metric: JudgeMetric, config: Judge
   const summary = (p: Proportion): SideSummary => ({ n: p.total, value: p.total ? p.count / p.total : null });
   const empty = { method: "proportions" as const, baseline: { n: 0, value: null }, canary: { n: 0, value: null }, shift: null, ci: null, pValue: null, marginValue: null };
   if (typeof pair === "string") return { ...empty, outcome: { classification: "nodata", reason: pair } };
-  const { baseline: b, canary: c } = pair;
+  const b = pooled(pair.baseline);
+  const c = pooled(pair.canary);
   const base = { ...empty, baseline: summary(b), canary: summary(c) };
   if (!b.total || !c.total) return { ...base, outcome: { classification: "nodata", reason: "no requests on one side" } };
-  const d = compareProportions(b, c, config.confidence);
-  return { ...base, shift: d.difference, ci: d.ci, pValue: d.pValue, marginValue: effectiveMargin(spec, d.baseline), ...(pair.note ? { note: pair.note } : {}) };
+  // The interval and p count each side's requests as φ times fewer independent ones (see `dispersion`).
+  const phi = dispersion([pair.baseline, pair.canary]);
+  const d = compareProportions(deflated(b, phi), deflated(c, phi), config.confidence);
+  const spread = phi > 1.05 ? `trials dispersed ×${phi.toFixed(1)} beyond the binomial` : "";
+  const note = [pair.note, spread].filter(Boolean).join("; ");
+  return { ...base, shift: d.difference, ci: d.ci, pValue: d.pValue, marginValue: effectiveMargin(spec, d.baseline), ...(note ? { note } : {}) };
 }
 
 export function estimateMetric(spec: MetricSpec, config: JudgeConfig, sides: { baseline: Side; canary: Side }): Estimate {

@@ -97,3 +97,31 @@ export function compareProportions(baseline: Proportion, canary: Proportion, con
   if (!excludes && pValue < alpha) pValue = alpha;
   return { baseline: p2, canary: p1, difference, ci, pValue, confidence };
 }
+
+/** The sum of several proportions' counts and totals. */
+export const pooled = (parts: readonly Proportion[]): Proportion => ({ count: parts.reduce((s, p) => s + p.count, 0), total: parts.reduce((s, p) => s + p.total, 0) });
+
+/**
+ * Requests are not independent: a trial's share of errors or of slow requests moves with what the trial shares
+ * (the machine's state at the time, the length of its outages). Pearson's dispersion of the trials' counts around
+ * their side's pooled proportion (the quasi-binomial φ = X² / df, at least 1; McCullagh & Nelder, Generalized
+ * Linear Models, §4.5), pooled over both sides, says how many times wider than the binomial the spread between
+ * trials really is. A side with one trial, or a pooled proportion of 0 or 1, adds nothing to estimate it from;
+ * with nothing at all it is 1.
+ */
+export function dispersion(sides: readonly (readonly Proportion[])[]): number {
+  let x2 = 0;
+  let df = 0;
+  for (const trials of sides) {
+    const used = trials.filter((t) => t.total > 0);
+    const all = pooled(used);
+    const p = all.total ? all.count / all.total : 0;
+    if (used.length < 2 || p <= 0 || p >= 1) continue;
+    x2 += used.reduce((s, t) => s + (t.count - t.total * p) ** 2 / (t.total * p * (1 - p)), 0);
+    df += used.length - 1;
+  }
+  return df ? Math.max(1, x2 / df) : 1;
+}
+
+/** A proportion's effective sample under dispersion φ: the same share, φ times fewer independent observations. */
+export const deflated = (p: Proportion, phi: number): Proportion => ({ count: p.count / phi, total: p.total / phi });

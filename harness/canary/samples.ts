@@ -50,6 +50,9 @@ export function failedProportion(side: Side, phase: Phase): Proportion {
   return { count, total };
 }
 
+/** The side's trials, each as a side of its own. */
+export const trialsOf = (side: Side): Side[] => side.journals.map((j) => ({ label: side.label, journals: [j] }));
+
 export interface FaultValues {
   values: number[];
   /** Faults that never recovered (MTTR) or were never detected (MTTD), among the values. */

@@ -11,7 +11,7 @@ import { LOAD_SOURCE } from "../contracts/journal.ts";
 import { bucketBounds, bucketMidMs, bucketOf, decodeHistogram, LATENCY_HISTOGRAM_BITS, type DecodedHistogram } from "../contracts/latency-histogram.ts";
 import type { Phase } from "./config.ts";
 import type { Proportion } from "./proportions.ts";
-import { phaseWindows, type Side } from "./samples.ts";
+import { phaseWindows, trialsOf, type Side } from "./samples.ts";
 
 export type { DecodedHistogram } from "../contracts/latency-histogram.ts";
 
@@ -44,6 +44,11 @@ export function hasHistograms(side: Side, phase: Phase, source: string = LOAD_SO
 }
 
 export function pooledHistogram(side: Side, phase: Phase, source: string = LOAD_SOURCE): DecodedHistogram {
+  return mergeHistograms(windowHistograms(side, phase, source));
+}
+
+/** The histogram of each window of the phase with successes, over the side's trials (validated as pooledHistogram). */
+function windowHistograms(side: Side, phase: Phase, source: string = LOAD_SOURCE): DecodedHistogram[] {
   const parts: DecodedHistogram[] = [];
   for (const { file, journal } of side.journals) {
     const windows = phaseWindows(file, journal, phase);
@@ -63,7 +68,7 @@ export function pooledHistogram(side: Side, phase: Phase, source: string = LOAD_
       parts.push(h);
     }
   }
-  return mergeHistograms(parts);
+  return parts;
 }
 
 /**
@@ -95,11 +100,12 @@ export function shareAbove(histogram: DecodedHistogram, thresholdMs: number): Pr
 }
 
 export interface TailProportions {
-  /** The baseline's pooled q-quantile in ms; null when the baseline had no successful request in the phase. */
   thresholdMs: number | null;
-  /** Each side's requests slower than the threshold, of its successful requests in the phase (count 0 without a threshold). */
   baseline: Proportion;
   canary: Proportion;
+  /** The same shares trial by trial (for the dispersion between trials). */
+  baselineTrials: Proportion[];
+  canaryTrials: Proportion[];
 }
 
 /**
@@ -112,6 +118,7 @@ export function tailProportions(baseline: Side, canary: Side, phase: Phase, q: n
   const c = pooledHistogram(canary, phase, source);
   const quantile = quantileOf(b, q);
   const thresholdMs = quantile === undefined ? null : quantile * (1 + above);
-  if (thresholdMs === null) return { thresholdMs, baseline: { count: 0, total: b.total }, canary: { count: 0, total: c.total } };
-  return { thresholdMs, baseline: shareAbove(b, thresholdMs), canary: shareAbove(c, thresholdMs) };
+  if (thresholdMs === null) return { thresholdMs, baseline: { count: 0, total: b.total }, canary: { count: 0, total: c.total }, baselineTrials: [], canaryTrials: [] };
+  const perTrial = (side: Side) => trialsOf(side).map((t) => shareAbove(pooledHistogram(t, phase, source), thresholdMs));
+  return { thresholdMs, baseline: shareAbove(b, thresholdMs), canary: shareAbove(c, thresholdMs), baselineTrials: perTrial(baseline), canaryTrials: perTrial(canary) };
 }

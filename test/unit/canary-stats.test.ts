@@ -12,7 +12,7 @@
 import { describe, expect, it } from "vitest";
 import { AllTiedError, canShowShift, mannWhitney, type MannWhitneyOptions } from "../../harness/canary/mann-whitney.ts";
 import { normalCdf, normalQuantile } from "../../harness/canary/normal.ts";
-import { compareProportions, wilson } from "../../harness/canary/proportions.ts";
+import { compareProportions, deflated, dispersion, wilson } from "../../harness/canary/proportions.ts";
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 const rep = (values: number[], times: number[]) => values.flatMap((v, i) => Array<number>(times[i]!).fill(v));
@@ -312,5 +312,36 @@ describe("proportions: the p-value inverts the same interval", () => {
     const d = compareProportions({ count: 0, total: 1e6 }, { count: 1e6, total: 1e6 });
     expect(d.pValue).toBe(0);
     expect(d.ci[0]).toBeGreaterThan(0.99);
+  });
+});
+
+describe("proportions: dispersion between trials (quasi-binomial φ)", () => {
+  const trials = (counts: number[]) => counts.map((count) => ({ count, total: 1_000 }));
+
+  it("is Pearson's X² / df of the trials around their side's pooled share, as R's quasibinomial glm estimates it", () => {
+    // R: x <- c(10, 30, 12, 28); n <- rep(1000, 4); p <- sum(x) / sum(n); sum((x - n * p)^2 / (n * p * (1 - p))) / 3
+    // gives 5.578231292517007; summary(glm(cbind(x, n - x) ~ 1, family = quasibinomial))$dispersion 5.57829 (its
+    // fit stops within its own tolerance of the same p).
+    expect(dispersion([trials([10, 30, 12, 28])])).toBeCloseTo(5.578231292517007, 12);
+    expect(dispersion([trials([10, 30, 12, 28])]) / 5.578290737330897 - 1).toBeLessThan(1e-4);
+    // Pooled over the sides, each around its own share: the same trials split in two sides of equal shares.
+    expect(dispersion([trials([10, 30]), trials([12, 28])])).toBeGreaterThan(1);
+  });
+
+  it("is 1 with nothing to estimate it from, and never below 1", () => {
+    expect(dispersion([trials([20])])).toBe(1);
+    expect(dispersion([trials([0, 0, 0])])).toBe(1);
+    expect(dispersion([trials([20, 20, 20])])).toBe(1);
+  });
+
+  it("widens the interval by √φ: trials that drift apart are fewer independent observations than their requests", () => {
+    const b = { count: 40, total: 4_000 };
+    const c = { count: 80, total: 4_000 };
+    const plain = compareProportions(b, c, 0.95);
+    const phi = 4;
+    const wide = compareProportions(deflated(b, phi), deflated(c, phi), 0.95);
+    expect(wide.difference).toBeCloseTo(plain.difference, 15);
+    expect(wide.ci[1] - wide.ci[0]).toBeGreaterThan(1.9 * (plain.ci[1] - plain.ci[0]));
+    expect(wide.pValue).toBeGreaterThan(plain.pValue);
   });
 });
