@@ -58,7 +58,7 @@ describe("detection and heal in the scenario", () => {
       "test/invalid/detection-mistakes.yaml:13:44: detection.expect[0].within: 10s after faults[0] (at 15s) ends after the load (20s)",
       'test/invalid/detection-mistakes.yaml:14:30: detection.expect[1].for: no fault of kind latency is scheduled in faults',
       'test/invalid/detection-mistakes.yaml:15:16: detection.quietBefore: expected true or false, got "yes"',
-      'test/invalid/detection-mistakes.yaml:17:25: detection.detectors[0].kind: unknown detector kind "thresold", did you mean `threshold`? (valid: threshold, ksigma, ewma, cusum)',
+      'test/invalid/detection-mistakes.yaml:17:25: detection.detectors[0].kind: unknown detector kind "thresold", did you mean `threshold`? (valid: threshold, ksigma, ewma, cusum, forecast)',
       "test/invalid/detection-mistakes.yaml:18:7: detection.detectors[1].target: is required for cpu (valid: api, db)",
       'test/invalid/detection-mistakes.yaml:19:39: detection.detectors[2].signal: unknown signal "errors" (valid: error_rate, requests, p50, p90, p95, p99, max, cpu, memory, restarts, network)',
       'test/invalid/detection-mistakes.yaml:20:55: detection.detectors[3].minSigma: "5%" is not a duration like 250ms, 5s, 2m or 1h',
@@ -121,5 +121,23 @@ describe("detection and heal in the scenario", () => {
     expect(inline(BASE + "detection:\n  detectors:\n    - { name: d, kind: threshold, signal: error_rate, op: '>', value: 0.1 }\nheal:\n  - { on: D, action: restart, target: api }\n")).toEqual([
       'inline.yaml:12:11: heal[0].on: no alert or detector is named "D", did you mean `d`? (valid: d)',
     ]);
+  });
+  it("forecast: order or auto, level, refit, each refused where it is written", () => {
+    const det = (params: string) => BASE + `detection:\n  detectors:\n    - { name: f, kind: forecast, signal: p99, ${params} }\n`;
+    const s = parseScenario(det("level: 0.999"), join(root, "scenarios", "inline.yaml"));
+    expect(s.detection!.detectors[0]!.params).toEqual({ order: [1, 0, 0], level: 0.999, refit: 5, baselineMs: 30_000, direction: "up", minSigma: 1, forMs: 0 });
+    expect(parseScenario(det("auto: true"), join(root, "scenarios", "inline.yaml")).detection!.detectors[0]!.params).toMatchObject({ order: null, level: 0.99 });
+    const cases: [string, string[]][] = [
+      ["order: [1, 0]", ["inline.yaml:10:54: detection.detectors[0].order: must be [p, d, q], three whole numbers such as [1, 0, 0]"]],
+      ["order: [1.5, 0, 0]", ["inline.yaml:10:55: detection.detectors[0].order[0]: expected a whole number, got 1.5"]],
+      ["order: [6, 3, 0]", ["inline.yaml:10:55: detection.detectors[0].order[0]: must be ≤ 5", "inline.yaml:10:58: detection.detectors[0].order[1]: d (differences) must be 0, 1 or 2"]],
+      ["order: [1, 0, 1], auto: true", ["inline.yaml:10:54: detection.detectors[0].order: give order or auto: true, not both"]],
+      ["auto: yes", ['inline.yaml:10:53: detection.detectors[0].auto: expected true or false, got "yes"']],
+      ["level: 100%", ["inline.yaml:10:54: detection.detectors[0].level: must be at least 50% and below 100%"]],
+      ["level: high", ['inline.yaml:10:54: detection.detectors[0].level: "high" is not a percentage like 12.5% (or a fraction 0..1)']],
+      ["refit: 0", ["inline.yaml:10:54: detection.detectors[0].refit: must be ≥ 1"]],
+      ["refit: 2.5", ["inline.yaml:10:54: detection.detectors[0].refit: expected a whole number, got 2.5"]],
+    ];
+    for (const [params, expected] of cases) expect(inline(det(params)), params).toEqual(expected);
   });
 });

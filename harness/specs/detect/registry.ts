@@ -3,9 +3,10 @@
 import { cusum } from "./cusum.ts";
 import type { DetectorKindSpec } from "./detector.ts";
 import { ewma } from "./ewma.ts";
+import { forecast } from "./forecast.ts";
 import { ksigma } from "./ksigma.ts";
 import { threshold } from "./threshold.ts";
 
-export const detectorSpecs = { threshold, ksigma, ewma, cusum } as const satisfies Record<string, DetectorKindSpec<any>>;
+export const detectorSpecs = { threshold, ksigma, ewma, cusum, forecast } as const satisfies Record<string, DetectorKindSpec<any>>;
 export type DetectorKindName = keyof typeof detectorSpecs;
 export const detectorKinds = Object.keys(detectorSpecs) as DetectorKindName[];
