@@ -13,6 +13,8 @@ export interface Point {
 export interface Step<S> {
   state: S;
   alarm: boolean;
+  /** Labels for a firing edge (such as a predicted breach time), added to the detector's own. */
+  labels?: Record<string, string>;
 }
 
 export interface DetectorRuntime<P, S> {
@@ -24,6 +26,8 @@ export interface Detection {
   at: number;
   state: "firing" | "resolved";
   value: number;
+  /** The firing edge's own labels, when the detector gives some. */
+  labels?: Record<string, string>;
 }
 
 /** Runs a detector over a whole series; returns its edges (firing, then resolved, …) in order. */
@@ -34,7 +38,10 @@ export function evaluate<P, S>(d: DetectorRuntime<P, S>, p: P, series: readonly 
   for (const point of series) {
     const next = d.step(state, point, p);
     state = next.state;
-    if (next.alarm !== alarmed) out.push({ at: point.at, state: next.alarm ? "firing" : "resolved", value: point.value });
+    if (next.alarm !== alarmed) {
+      const labels = next.alarm ? next.labels : undefined;
+      out.push({ at: point.at, state: next.alarm ? "firing" : "resolved", value: point.value, ...(labels ? { labels } : {}) });
+    }
     alarmed = next.alarm;
   }
   return out;

@@ -31,6 +31,7 @@ async function runOne(spec: DetectorSpec, sources: SignalSources, log: AlertLog,
   const labels = { detector: spec.kind, signal: spec.query ? `query ${spec.query}` : `${spec.signal} of ${spec.target ?? spec.source.replace(/^probe:/, "probe ")}` };
   let state = detector.init(spec.params);
   let alarmed = false;
+  let firingLabels: Record<string, string> = labels;
   let lastError = "";
   // Evaluations are aligned on the load's start, one window of `every` each, the first one complete.
   for (let k = 1; !signal.aborted; k++) {
@@ -50,7 +51,9 @@ async function runOne(spec: DetectorSpec, sources: SignalSources, log: AlertLog,
     const at = Date.now();
     const step = detector.step(state, { at, value }, spec.params);
     state = step.state;
-    if (step.alarm !== alarmed) log.report({ name: spec.name, state: step.alarm ? "firing" : "resolved", at, labels });
+    // A resolution carries the labels of its firing: an alert is one name with one set of labels.
+    if (step.alarm && !alarmed) firingLabels = { ...labels, ...step.labels };
+    if (step.alarm !== alarmed) log.report({ name: spec.name, state: step.alarm ? "firing" : "resolved", at, labels: firingLabels });
     alarmed = step.alarm;
   }
 }

@@ -7,8 +7,9 @@ import type { DetectorRuntime } from "./detector.ts";
 import { ewma } from "./ewma.ts";
 import { forecast } from "./forecast.ts";
 import { ksigma } from "./ksigma.ts";
+import { predict } from "./predict.ts";
 import { threshold } from "./threshold.ts";
 
-export const detectorRuntimes = { threshold, ksigma, ewma, cusum, forecast } as const satisfies {
+export const detectorRuntimes = { threshold, ksigma, ewma, cusum, forecast, predict } as const satisfies {
   [K in DetectorKindName]: DetectorRuntime<DetectorParams<(typeof detectorSpecs)[K]>, any>;
 };

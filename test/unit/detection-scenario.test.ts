@@ -58,7 +58,7 @@ describe("detection and heal in the scenario", () => {
       "test/invalid/detection-mistakes.yaml:13:44: detection.expect[0].within: 10s after faults[0] (at 15s) ends after the load (20s)",
       'test/invalid/detection-mistakes.yaml:14:30: detection.expect[1].for: no fault of kind latency is scheduled in faults',
       'test/invalid/detection-mistakes.yaml:15:16: detection.quietBefore: expected true or false, got "yes"',
-      'test/invalid/detection-mistakes.yaml:17:25: detection.detectors[0].kind: unknown detector kind "thresold", did you mean `threshold`? (valid: threshold, ksigma, ewma, cusum, forecast)',
+      'test/invalid/detection-mistakes.yaml:17:25: detection.detectors[0].kind: unknown detector kind "thresold", did you mean `threshold`? (valid: threshold, ksigma, ewma, cusum, forecast, predict)',
       "test/invalid/detection-mistakes.yaml:18:7: detection.detectors[1].target: is required for cpu (valid: api, db)",
       'test/invalid/detection-mistakes.yaml:19:39: detection.detectors[2].signal: unknown signal "errors" (valid: error_rate, requests, p50, p90, p95, p99, max, cpu, memory, restarts, network)',
       'test/invalid/detection-mistakes.yaml:20:55: detection.detectors[3].minSigma: "5%" is not a duration like 250ms, 5s, 2m or 1h',
@@ -137,6 +137,21 @@ describe("detection and heal in the scenario", () => {
       ["level: high", ['inline.yaml:10:54: detection.detectors[0].level: "high" is not a percentage like 12.5% (or a fraction 0..1)']],
       ["refit: 0", ["inline.yaml:10:54: detection.detectors[0].refit: must be ≥ 1"]],
       ["refit: 2.5", ["inline.yaml:10:54: detection.detectors[0].refit: expected a whole number, got 2.5"]],
+    ];
+    for (const [params, expected] of cases) expect(inline(det(params)), params).toEqual(expected);
+  });
+  it("predict: a limit in the signal's unit, horizon, window, direction, each refused where it is written", () => {
+    const det = (params: string) => BASE + `detection:\n  detectors:\n    - { name: m, kind: predict, signal: memory, target: api, ${params} }\n`;
+    const s = parseScenario(det("limit: 256MiB, horizon: 2m"), join(root, "scenarios", "inline.yaml"));
+    expect(s.detection!.detectors[0]!.params).toEqual({ limit: 256 * 1024 ** 2, horizonMs: 120_000, windowMs: 60_000, direction: "up", forMs: 0 });
+    const cases: [string, string[]][] = [
+      ["horizon: 1m", ["inline.yaml:10:7: detection.detectors[0].limit: is required"]],
+      ["limit: 5%", ['inline.yaml:10:69: detection.detectors[0].limit: "5%" is not a size like 512B, 64KB, 1.5MB (decimal), 64MiB or 64m (binary), or a whole number of bytes']],
+      ["limit: 256MiB, horizon: 0s", ["inline.yaml:10:86: detection.detectors[0].horizon: must be longer than 0"]],
+      ["limit: 256MiB, window: soon", ['inline.yaml:10:85: detection.detectors[0].window: "soon" is not a duration like 250ms, 5s, 2m or 1h']],
+      ["limit: 256MiB, direction: both", ['inline.yaml:10:88: detection.detectors[0].direction: "both" is not allowed (valid: up, down)']],
+      ["limit: 256MiB, for: -1s", ['inline.yaml:10:82: detection.detectors[0].for: "-1s" is not a duration like 250ms, 5s, 2m or 1h']],
+      ["limit: 256MiB, level: 99%", ['inline.yaml:10:77: detection.detectors[0].level: unknown key "level" (valid: name, kind, signal, query, source, target, every, limit, horizon, window, direction, for)']],
     ];
     for (const [params, expected] of cases) expect(inline(det(params)), params).toEqual(expected);
   });

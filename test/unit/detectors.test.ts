@@ -209,3 +209,51 @@ describe("forecast (ARIMA)", () => {
     }
   });
 });
+
+describe("predict (time to breach)", () => {
+  const MiB = 1024 ** 2;
+  // Memory leaking 1 MiB/s from 100 MiB with N(0, (2 MiB)²) noise: it reaches a 256 MiB limit at 156 s.
+  const SIGMA = 2 * MiB;
+  const leak = (seed: number): Point[] => {
+    const g = gaussian(seed);
+    return Array.from({ length: 200 }, (_, i) => ({ at: i * 1_000, value: 100 * MiB + i * MiB + SIGMA * g() }));
+  };
+  const BREACH = 156_000;
+  const raw = { limit: 256 * MiB, horizon: "60s", window: "30s" };
+
+  it("fires before a linear memory ramp crosses its limit, the predicted breach within the noise's tolerance", () => {
+    // A line through n = 30 points one second apart: its slope is known to σ/√(n(n² − 1)/12) per second,
+    // its level at the window's middle to σ/√n; extrapolated H seconds ahead at slope m, the crossing time
+    // is known to about √((H·se(m))² + (σ/√n)²)/m. Four of those is the tolerance.
+    const n = 30;
+    const seSlope = SIGMA / Math.sqrt((n * (n * n - 1)) / 12);
+    const tolerance = (4 * Math.hypot(75 * seSlope, SIGMA / Math.sqrt(n)) / MiB) * 1_000;
+    for (const seed of SEEDS.slice(0, 20)) {
+      const first = run("predict", raw, leak(seed))[0]!;
+      expect(first.state).toBe("firing");
+      // It fires about `horizon` before the breach: once the line, extrapolated, reaches the limit in 60 s.
+      expect(first.at, `seed ${seed}`).toBeLessThan(BREACH - 45_000);
+      expect(first.at, `seed ${seed}`).toBeGreaterThan(BREACH - 75_000);
+      const predicted = Date.parse(first.labels!.predicted_breach_at!);
+      expect(Math.abs(predicted - BREACH), `seed ${seed}`).toBeLessThan(tolerance);
+      expect(Number(first.labels!.predicted_breach_in)).toBe(predicted - first.at);
+    }
+    expect(tolerance).toBeLessThan(15_000);
+  });
+
+  it("stays quiet on a flat signal near its limit, and on one falling away from it", () => {
+    for (const seed of SEEDS.slice(0, 20)) {
+      const g = gaussian(seed);
+      const flat = Array.from({ length: 300 }, (_, i) => ({ at: i * 1_000, value: 240 * MiB + SIGMA * g() }));
+      expect(run("predict", raw, flat), `seed ${seed}`).toEqual([]);
+      const falling = leak(seed).map((p) => ({ ...p, value: 400 * MiB - p.value + 100 * MiB }));
+      expect(run("predict", { ...raw, limit: 600 * MiB }, falling)).toEqual([]);
+    }
+  });
+
+  it("direction down: a value falling to a floor (a disk's free space)", () => {
+    const free = Array.from({ length: 100 }, (_, i) => ({ at: i * 1_000, value: 100 - i }));
+    const first = run("predict", { limit: 10, horizon: "20s", window: "10s", direction: "down" }, free)[0]!;
+    expect(first).toMatchObject({ at: 70_000, state: "firing", labels: { predicted_breach_at: new Date(90_000).toISOString(), predicted_breach_in: "20000" } });
+  });
+});
