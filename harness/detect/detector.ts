@@ -8,6 +8,9 @@ import type { Direction } from "../specs/detect/detector.ts";
 export interface Point {
   at: number;
   value: number;
+  /** A multivariate detector's point: every watched signal's value (`value` is the first), and their names. */
+  values?: readonly number[];
+  names?: readonly string[];
 }
 
 export interface Step<S> {

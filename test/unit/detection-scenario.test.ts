@@ -58,7 +58,7 @@ describe("detection and heal in the scenario", () => {
       "test/invalid/detection-mistakes.yaml:13:44: detection.expect[0].within: 10s after faults[0] (at 15s) ends after the load (20s)",
       'test/invalid/detection-mistakes.yaml:14:30: detection.expect[1].for: no fault of kind latency is scheduled in faults',
       'test/invalid/detection-mistakes.yaml:15:16: detection.quietBefore: expected true or false, got "yes"',
-      'test/invalid/detection-mistakes.yaml:17:25: detection.detectors[0].kind: unknown detector kind "thresold", did you mean `threshold`? (valid: threshold, ksigma, ewma, cusum, forecast, predict)',
+      'test/invalid/detection-mistakes.yaml:17:25: detection.detectors[0].kind: unknown detector kind "thresold", did you mean `threshold`? (valid: threshold, ksigma, ewma, cusum, forecast, predict, isolation-forest)',
       "test/invalid/detection-mistakes.yaml:18:7: detection.detectors[1].target: is required for cpu (valid: api, db)",
       'test/invalid/detection-mistakes.yaml:19:39: detection.detectors[2].signal: unknown signal "errors" (valid: error_rate, requests, p50, p90, p95, p99, max, cpu, memory, restarts, network)',
       'test/invalid/detection-mistakes.yaml:20:55: detection.detectors[3].minSigma: "5%" is not a duration like 250ms, 5s, 2m or 1h',
@@ -151,8 +151,35 @@ describe("detection and heal in the scenario", () => {
       ["limit: 256MiB, window: soon", ['inline.yaml:10:85: detection.detectors[0].window: "soon" is not a duration like 250ms, 5s, 2m or 1h']],
       ["limit: 256MiB, direction: both", ['inline.yaml:10:88: detection.detectors[0].direction: "both" is not allowed (valid: up, down)']],
       ["limit: 256MiB, for: -1s", ['inline.yaml:10:82: detection.detectors[0].for: "-1s" is not a duration like 250ms, 5s, 2m or 1h']],
-      ["limit: 256MiB, level: 99%", ['inline.yaml:10:77: detection.detectors[0].level: unknown key "level" (valid: name, kind, signal, query, source, target, every, limit, horizon, window, direction, for)']],
+      ["limit: 256MiB, level: 99%", ['inline.yaml:10:77: detection.detectors[0].level: unknown key "level" (valid: name, kind, signal, signals, query, source, target, every, limit, horizon, window, direction, for)']],
     ];
     for (const [params, expected] of cases) expect(inline(det(params)), params).toEqual(expected);
+  });
+  it("isolation-forest: signals (user-facing from the source, container ones from the target), trained before the first fault", () => {
+    const det = (params: string) => BASE + `detection:\n  detectors:\n    - { name: j, kind: isolation-forest, ${params} }\n`;
+    const d = parseScenario(det("signals: [p99, cpu], target: api"), join(root, "scenarios", "inline.yaml")).detection!.detectors[0]!;
+    expect(d).toMatchObject({ signal: null, signals: ["p99", "cpu"], source: "load", target: "api", description: "isolation-forest on p99 of load, cpu of api: 100 trees, contamination 1%, trained over 5000ms" });
+    expect(d.params).toEqual({ trainMs: 5_000, contamination: 0.01, trees: 100, sampleSize: 256, seed: 1, forMs: 0 });
+    const cases: [string, string[]][] = [
+      ["signals: [p99]", ["inline.yaml:10:51: detection.detectors[0].signals: lists the two or more signals watched together (one signal: use signal)"]],
+      ["signal: p99", ["inline.yaml:10:42: detection.detectors[0].signal: isolation-forest watches several signals together: give signals: [p99, error_rate, cpu, …]"]],
+      ["signals: [p99, cpus], target: api", ['inline.yaml:10:57: detection.detectors[0].signals[1]: unknown signal "cpus", did you mean `cpu`? (valid: error_rate, requests, p50, p90, p95, p99, max, cpu, memory, restarts, network)']],
+      ["signals: [p99, p99]", ["inline.yaml:10:57: detection.detectors[0].signals[1]: p99 is listed twice"]],
+      ["signals: [p99, cpu]", ["inline.yaml:10:7: detection.detectors[0].target: is required for container signals (cpu, memory, restarts, network) (valid: api)"]],
+      ["signals: [p99, error_rate], target: api", ["inline.yaml:10:70: detection.detectors[0].target: applies to container signals (cpu, memory, restarts, network): none is listed"]],
+      ["signals: [p99, cpu], target: api, contamination: 0%", ["inline.yaml:10:91: detection.detectors[0].contamination: must be above 0 and at most 50%"]],
+      ["signals: [p99, cpu], target: api, trees: 5", ["inline.yaml:10:83: detection.detectors[0].trees: must be ≥ 10"]],
+      ["signals: [p99, cpu], target: api, sampleSize: 4", ["inline.yaml:10:88: detection.detectors[0].sampleSize: must be ≥ 8"]],
+      ["signals: [p99, cpu], target: api, train: 0s", ["inline.yaml:10:83: detection.detectors[0].train: must be longer than 0"]],
+      ["signals: [p99, cpu], target: api, seed: 1.5", ["inline.yaml:10:82: detection.detectors[0].seed: expected a whole number, got 1.5"]],
+    ];
+    for (const [params, expected] of cases) expect(inline(det(params)), params).toEqual(expected);
+    expect(inline(BASE.replace(/faults:[^]*$/, "") + "detection:\n  detectors:\n    - { name: j, kind: isolation-forest, signals: [p99, requests] }\n")).toEqual([
+      "inline.yaml:8:7: detection.detectors[0]: no fault is scheduled to train before: give train (how long it learns what is normal)",
+    ]);
+    expect(inline(BASE + "detection:\n  detectors:\n    - { name: j, kind: ksigma, signals: [p99, requests] }\n")).toEqual([
+      "inline.yaml:10:7: detection.detectors[0]: give signal (what the harness measures) or query (PromQL) (valid: error_rate, requests, p50, p90, p95, p99, max, cpu, memory, restarts, network)",
+      "inline.yaml:10:32: detection.detectors[0].signals: ksigma watches one signal: use signal (signals is for multivariate kinds such as isolation-forest)",
+    ]);
   });
 });

@@ -257,3 +257,58 @@ describe("predict (time to breach)", () => {
     expect(first).toMatchObject({ at: 70_000, state: "firing", labels: { predicted_breach_at: new Date(90_000).toISOString(), predicted_breach_in: "20000" } });
   });
 });
+
+describe("isolation-forest (multivariate)", () => {
+  // Two coupled signals, as latency and CPU under a steady load: y follows x closely.
+  const coupled = (seed: number, length: number, joint: (i: number) => [number, number] | null = () => null): Point[] => {
+    const g = gaussian(seed);
+    return Array.from({ length }, (_, i) => {
+      const x = g();
+      const pair = joint(i) ?? [x, x + 0.2 * g()];
+      return { at: i * 1_000, value: 10 + pair[0], values: [10 + pair[0], 10 + pair[1]], names: ["p99", "cpu"] };
+    });
+  };
+  const TRAIN = { train: "60s" };
+  const FOUND_JOINT = 15;
+
+  it("flags a joint anomaly that no single-signal threshold sees, and names the signals that moved", () => {
+    // At points 130–134: x high and y low, each within 2.5σ of its own normal, never so apart together
+    // (their difference is 25 times its usual spread).
+    const joint = (i: number): [number, number] | null => (i >= 130 && i < 135 ? [2.5, -2.5] : null);
+    const found = { "1%": 0, "5%": 0 };
+    for (const seed of SEEDS.slice(0, 20)) {
+      const series = coupled(seed, 160, joint);
+      const loose = run("isolation-forest", { train: "120s", contamination: "5%" }, series);
+      if (loose.some((e) => e.state === "firing" && e.at >= 130_000 && e.at < 135_000)) found["5%"]++;
+      const inJoint = run("isolation-forest", { train: "120s" }, series).filter((e) => e.state === "firing" && e.at >= 130_000 && e.at < 135_000);
+      if (inJoint.length > 0) {
+        found["1%"]++;
+        expect(inJoint[0]!.labels!.top_signals, `seed ${seed}`).toMatch(/^(p99 \+\d+\.\d MAD, cpu −\d+\.\d MAD|cpu −\d+\.\d MAD, p99 \+\d+\.\d MAD)$/);
+      }
+      // A threshold on either signal alone at μ ± 3.5σ is not alarmed there.
+      for (const f of [0, 1]) {
+        const alone = series.slice(130, 135).map((p) => ({ at: p.at, value: p.values![f]! }));
+        expect(run("threshold", { op: ">", value: 13.5 }, alone), `seed ${seed}`).toEqual([]);
+        expect(run("threshold", { op: "<", value: 6.5 }, alone), `seed ${seed}`).toEqual([]);
+      }
+    }
+    // Training on 120 points puts the 99 % threshold at the training set's most isolated points (its
+    // tails along the diagonal), which score about as high as a joint anomaly inside the signals' ranges.
+    console.log(`isolation-forest: joint anomaly found in ${JSON.stringify(found)} of 20 series`);
+    expect(found["1%"]).toBeGreaterThanOrEqual(FOUND_JOINT);
+    expect(found["5%"]).toBeGreaterThanOrEqual(found["1%"]);
+  });
+
+  it("fires on about `contamination` of normal windows after training, and is reproducible from its seed", () => {
+    const firings = SEEDS.slice(0, 20).reduce((n, seed) => n + run("isolation-forest", TRAIN, coupled(seed, 560)).filter((e) => e.state === "firing").length, 0) / 20;
+    // 500 points after training at 1 % contamination: about 5 windows above the threshold, fewer edges.
+    expect(firings).toBeLessThan(10);
+    const series = coupled(3, 200);
+    expect(run("isolation-forest", { ...TRAIN, seed: 7 }, series)).toEqual(run("isolation-forest", { ...TRAIN, seed: 7 }, series));
+  });
+
+  it("never fires on constant signals", () => {
+    const flat = Array.from({ length: 100 }, (_, i) => ({ at: i * 1_000, value: 5, values: [5, 5], names: ["a", "b"] }));
+    expect(run("isolation-forest", { train: "30s" }, flat)).toEqual([]);
+  });
+});
