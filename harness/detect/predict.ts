@@ -1,8 +1,8 @@
 // predict (time to breach): a least-squares line (simple-statistics' linearRegression) through the points of
 // a trailing `window`, alarmed while it reaches `limit` before `horizon` from now: memory growing towards
 // the container's limit, a disk filling, a queue backing up. The firing edge carries the predicted breach
-// time (label `predicted_breach_at`, ISO 8601; `predicted_breach_in`, milliseconds from the alarm), so the
-// lead time can be read against the real breach. A line already past the limit counts as a breach now. Nothing is predicted
+// time (label `predicted_breach_at`, ISO 8601; `predicted_breach_in`, milliseconds from the alarm) and its
+// `limit` and `direction`, so the lead time can be read against the real breach (contracts/lead-time.ts). A line already past the limit counts as a breach now. Nothing is predicted
 // before the window has filled once.
 // The line's noise sets how early a slow trend is seen: the slope of n points spread over T seconds with
 // noise σ is known to about σ·√(12/n)/T per second.
@@ -40,7 +40,10 @@ export const predict: DetectorRuntime<PredictParams, PredictState> = {
     const window = [...s.window.filter((w) => w.at > point.at - p.windowMs), point];
     const at = point.at - firstAt >= p.windowMs ? breachTime(window, p.limit, p.direction, point.at) : null;
     const r = sustained(s.since, at !== null && at - point.at <= p.horizonMs, point.at, p.forMs);
-    const labels = r.alarm && at !== null ? { predicted_breach_at: new Date(Math.round(at)).toISOString(), predicted_breach_in: String(Math.round(at - point.at)) } : undefined;
+    const labels =
+      r.alarm && at !== null
+        ? { predicted_breach_at: new Date(Math.round(at)).toISOString(), predicted_breach_in: String(Math.round(at - point.at)), limit: String(p.limit), direction: p.direction }
+        : undefined;
     return { state: { firstAt, window, since: r.since }, alarm: r.alarm, ...(labels ? { labels } : {}) };
   },
 };

@@ -157,7 +157,7 @@ export function validateDetection(raw: unknown, ctx: DetectionContext, issues: I
 }
 
 // Objectives measured on alert and detector firings.
-const DETECTION_METRICS = ["mttd", "false_alarms"];
+const DETECTION_METRICS = ["mttd", "false_alarms", "lead_time"];
 
 /**
  * `mttd` and `false_alarms` are read from what fired: without a Prometheus or a detector nothing can, and
