@@ -8,11 +8,16 @@ import type { Direction } from "../specs/detect/detector.ts";
 export interface Point {
   at: number;
   value: number;
+  /** A multivariate detector's point: every watched signal's value (`value` is the first), and their names. */
+  values?: readonly number[];
+  names?: readonly string[];
 }
 
 export interface Step<S> {
   state: S;
   alarm: boolean;
+  /** Labels for a firing edge (such as a predicted breach time), added to the detector's own. */
+  labels?: Record<string, string>;
 }
 
 export interface DetectorRuntime<P, S> {
@@ -24,6 +29,8 @@ export interface Detection {
   at: number;
   state: "firing" | "resolved";
   value: number;
+  /** The firing edge's own labels, when the detector gives some. */
+  labels?: Record<string, string>;
 }
 
 /** Runs a detector over a whole series; returns its edges (firing, then resolved, …) in order. */
@@ -34,7 +41,10 @@ export function evaluate<P, S>(d: DetectorRuntime<P, S>, p: P, series: readonly 
   for (const point of series) {
     const next = d.step(state, point, p);
     state = next.state;
-    if (next.alarm !== alarmed) out.push({ at: point.at, state: next.alarm ? "firing" : "resolved", value: point.value });
+    if (next.alarm !== alarmed) {
+      const labels = next.alarm ? next.labels : undefined;
+      out.push({ at: point.at, state: next.alarm ? "firing" : "resolved", value: point.value, ...(labels ? { labels } : {}) });
+    }
     alarmed = next.alarm;
   }
   return out;

@@ -8,6 +8,7 @@ import type { AlertLog } from "./alert-log.ts";
 import type { DetectorRuntime } from "./detector.ts";
 import { detectorRuntimes } from "./registry.ts";
 import type { DetectorSpec } from "../specs/detect/scenario.ts";
+import { signals, type SignalName } from "../specs/detect/signals.ts";
 
 export interface SignalSources {
   recorder: Recorder;
@@ -28,17 +29,20 @@ export function runDetectors(
 
 async function runOne(spec: DetectorSpec, sources: SignalSources, log: AlertLog, signal: AbortSignal, onError: (m: string) => void): Promise<void> {
   const detector = (detectorRuntimes as Record<string, DetectorRuntime<object, unknown>>)[spec.kind]!;
-  const labels = { detector: spec.kind, signal: spec.query ? `query ${spec.query}` : `${spec.signal} of ${spec.target ?? spec.source.replace(/^probe:/, "probe ")}` };
+  const of = (signal: string) => `${signal} of ${(signals[signal as SignalName].scope === "container" ? spec.target : null) ?? spec.source.replace(/^probe:/, "probe ")}`;
+  const labels = { detector: spec.kind, signal: spec.query ? `query ${spec.query}` : spec.signals ? spec.signals.map(of).join(", ") : of(spec.signal!) };
   let state = detector.init(spec.params);
   let alarmed = false;
+  let firingLabels: Record<string, string> = labels;
   let lastError = "";
   // Evaluations are aligned on the load's start, one window of `every` each, the first one complete.
   for (let k = 1; !signal.aborted; k++) {
     await sleep(Math.max(0, sources.recorder.startAt + k * spec.everyMs - Date.now()), signal);
     if (signal.aborted) break;
-    let value: number | null;
+    let values: (number | null)[];
     try {
-      value = await read(spec, sources, sources.recorder.startAt + k * spec.everyMs);
+      const end = sources.recorder.startAt + k * spec.everyMs;
+      values = spec.signals ? await Promise.all(spec.signals.map((name) => read(spec, name, sources, end))) : [await read(spec, spec.signal, sources, end)];
       lastError = "";
     } catch (e) {
       const message = `detector ${spec.name}: ${(e as Error).message}`;
@@ -46,21 +50,24 @@ async function runOne(spec: DetectorSpec, sources: SignalSources, log: AlertLog,
       lastError = message;
       continue;
     }
-    if (value === null || signal.aborted) continue; // nothing measured in this window: no step
+    if (values.some((v) => v === null) || signal.aborted) continue; // nothing measured in this window: no step
     const at = Date.now();
-    const step = detector.step(state, { at, value }, spec.params);
+    const point = spec.signals ? { at, value: values[0]!, values: values as number[], names: spec.signals } : { at, value: values[0]! };
+    const step = detector.step(state, point, spec.params);
     state = step.state;
-    if (step.alarm !== alarmed) log.report({ name: spec.name, state: step.alarm ? "firing" : "resolved", at, labels });
+    // A resolution carries the labels of its firing: an alert is one name with one set of labels.
+    if (step.alarm && !alarmed) firingLabels = { ...labels, ...step.labels };
+    if (step.alarm !== alarmed) log.report({ name: spec.name, state: step.alarm ? "firing" : "resolved", at, labels: firingLabels });
     alarmed = step.alarm;
   }
 }
 
-/** The signal's value for the window ending at `end`, or null when nothing was measured in it. */
-async function read(spec: DetectorSpec, sources: SignalSources, end: number): Promise<number | null> {
+/** The signal's value (container signals: of the target, others: of the source) for the window ending at `end`, or null when nothing was measured in it. */
+async function read(spec: DetectorSpec, name: SignalName | null, sources: SignalSources, end: number): Promise<number | null> {
   if (spec.query !== null) return query(sources.prometheusUrl!, spec.query, spec.everyMs);
-  const signal = spec.signal!;
-  if (spec.target !== null) {
-    return sources.monitor.current(spec.target)?.[signal as keyof TargetResources] ?? null;
+  const signal = name!;
+  if (signals[signal].scope === "container") {
+    return sources.monitor.current(spec.target!)?.[signal as keyof TargetResources] ?? null;
   }
   const rec = sources.recorder;
   const to = rec.bucketIndex(end);

@@ -3,6 +3,7 @@
 import type { FaultRecord, Journal, NotJudged } from "../contracts/journal.ts";
 import { max, sum } from "simple-statistics";
 import { formatDuration } from "../contracts/units.ts";
+import { leadTimes } from "../contracts/lead-time.ts";
 import type { Objective } from "../specs/slo/grammar.ts";
 import type { SloMetricName } from "../specs/slo/metrics.ts";
 
@@ -70,6 +71,7 @@ export const sloMetrics = {
   journey_max: journeyLatency("max"),
   // Time to detect is measured only in a run that watched for alerts or detectors.
   mttd: perFault((f) => f.mttdMs, (j) => j.detection !== null),
+  lead_time: { measure: (j) => worstOf(leadTimes(j).map((l) => l.leadMs), Math.min) },
   false_alarms: { measure: (j) => (j.detection ? j.detection.falseAlarms.length : null) },
   error_budget_burn: {
     measure: (j, objectives) => {

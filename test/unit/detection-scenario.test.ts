@@ -58,7 +58,7 @@ describe("detection and heal in the scenario", () => {
       "test/invalid/detection-mistakes.yaml:13:44: detection.expect[0].within: 10s after faults[0] (at 15s) ends after the load (20s)",
       'test/invalid/detection-mistakes.yaml:14:30: detection.expect[1].for: no fault of kind latency is scheduled in faults',
       'test/invalid/detection-mistakes.yaml:15:16: detection.quietBefore: expected true or false, got "yes"',
-      'test/invalid/detection-mistakes.yaml:17:25: detection.detectors[0].kind: unknown detector kind "thresold", did you mean `threshold`? (valid: threshold, ksigma, ewma, cusum)',
+      'test/invalid/detection-mistakes.yaml:17:25: detection.detectors[0].kind: unknown detector kind "thresold", did you mean `threshold`? (valid: threshold, ksigma, ewma, cusum, forecast, predict, isolation-forest)',
       "test/invalid/detection-mistakes.yaml:18:7: detection.detectors[1].target: is required for cpu (valid: api, db)",
       'test/invalid/detection-mistakes.yaml:19:39: detection.detectors[2].signal: unknown signal "errors" (valid: error_rate, requests, p50, p90, p95, p99, max, cpu, memory, restarts, network)',
       'test/invalid/detection-mistakes.yaml:20:55: detection.detectors[3].minSigma: "5%" is not a duration like 250ms, 5s, 2m or 1h',
@@ -120,6 +120,66 @@ describe("detection and heal in the scenario", () => {
     ]);
     expect(inline(BASE + "detection:\n  detectors:\n    - { name: d, kind: threshold, signal: error_rate, op: '>', value: 0.1 }\nheal:\n  - { on: D, action: restart, target: api }\n")).toEqual([
       'inline.yaml:12:11: heal[0].on: no alert or detector is named "D", did you mean `d`? (valid: d)',
+    ]);
+  });
+  it("forecast: order or auto, level, refit, each refused where it is written", () => {
+    const det = (params: string) => BASE + `detection:\n  detectors:\n    - { name: f, kind: forecast, signal: p99, ${params} }\n`;
+    const s = parseScenario(det("level: 0.999"), join(root, "scenarios", "inline.yaml"));
+    expect(s.detection!.detectors[0]!.params).toEqual({ order: [1, 0, 0], level: 0.999, refit: 5, baselineMs: 30_000, direction: "up", minSigma: 1, forMs: 0 });
+    expect(parseScenario(det("auto: true"), join(root, "scenarios", "inline.yaml")).detection!.detectors[0]!.params).toMatchObject({ order: null, level: 0.99 });
+    const cases: [string, string[]][] = [
+      ["order: [1, 0]", ["inline.yaml:10:54: detection.detectors[0].order: must be [p, d, q], three whole numbers such as [1, 0, 0]"]],
+      ["order: [1.5, 0, 0]", ["inline.yaml:10:55: detection.detectors[0].order[0]: expected a whole number, got 1.5"]],
+      ["order: [6, 3, 0]", ["inline.yaml:10:55: detection.detectors[0].order[0]: must be ≤ 5", "inline.yaml:10:58: detection.detectors[0].order[1]: d (differences) must be 0, 1 or 2"]],
+      ["order: [1, 0, 1], auto: true", ["inline.yaml:10:54: detection.detectors[0].order: give order or auto: true, not both"]],
+      ["auto: yes", ['inline.yaml:10:53: detection.detectors[0].auto: expected true or false, got "yes"']],
+      ["level: 100%", ["inline.yaml:10:54: detection.detectors[0].level: must be at least 50% and below 100%"]],
+      ["level: high", ['inline.yaml:10:54: detection.detectors[0].level: "high" is not a percentage like 12.5% (or a fraction 0..1)']],
+      ["refit: 0", ["inline.yaml:10:54: detection.detectors[0].refit: must be ≥ 1"]],
+      ["refit: 2.5", ["inline.yaml:10:54: detection.detectors[0].refit: expected a whole number, got 2.5"]],
+    ];
+    for (const [params, expected] of cases) expect(inline(det(params)), params).toEqual(expected);
+  });
+  it("predict: a limit in the signal's unit, horizon, window, direction, each refused where it is written", () => {
+    const det = (params: string) => BASE + `detection:\n  detectors:\n    - { name: m, kind: predict, signal: memory, target: api, ${params} }\n`;
+    const s = parseScenario(det("limit: 256MiB, horizon: 2m"), join(root, "scenarios", "inline.yaml"));
+    expect(s.detection!.detectors[0]!.params).toEqual({ limit: 256 * 1024 ** 2, horizonMs: 120_000, windowMs: 60_000, direction: "up", forMs: 0 });
+    const cases: [string, string[]][] = [
+      ["horizon: 1m", ["inline.yaml:10:7: detection.detectors[0].limit: is required"]],
+      ["limit: 5%", ['inline.yaml:10:69: detection.detectors[0].limit: "5%" is not a size like 512B, 64KB, 1.5MB (decimal), 64MiB or 64m (binary), or a whole number of bytes']],
+      ["limit: 256MiB, horizon: 0s", ["inline.yaml:10:86: detection.detectors[0].horizon: must be longer than 0"]],
+      ["limit: 256MiB, window: soon", ['inline.yaml:10:85: detection.detectors[0].window: "soon" is not a duration like 250ms, 5s, 2m or 1h']],
+      ["limit: 256MiB, direction: both", ['inline.yaml:10:88: detection.detectors[0].direction: "both" is not allowed (valid: up, down)']],
+      ["limit: 256MiB, for: -1s", ['inline.yaml:10:82: detection.detectors[0].for: "-1s" is not a duration like 250ms, 5s, 2m or 1h']],
+      ["limit: 256MiB, level: 99%", ['inline.yaml:10:77: detection.detectors[0].level: unknown key "level" (valid: name, kind, signal, signals, query, source, target, every, limit, horizon, window, direction, for)']],
+    ];
+    for (const [params, expected] of cases) expect(inline(det(params)), params).toEqual(expected);
+  });
+  it("isolation-forest: signals (user-facing from the source, container ones from the target), trained before the first fault", () => {
+    const det = (params: string) => BASE + `detection:\n  detectors:\n    - { name: j, kind: isolation-forest, ${params} }\n`;
+    const d = parseScenario(det("signals: [p99, cpu], target: api"), join(root, "scenarios", "inline.yaml")).detection!.detectors[0]!;
+    expect(d).toMatchObject({ signal: null, signals: ["p99", "cpu"], source: "load", target: "api", description: "isolation-forest on p99 of load, cpu of api: 100 trees, contamination 1%, trained over 5000ms" });
+    expect(d.params).toEqual({ trainMs: 5_000, contamination: 0.01, trees: 100, sampleSize: 256, seed: 1, forMs: 0 });
+    const cases: [string, string[]][] = [
+      ["signals: [p99]", ["inline.yaml:10:51: detection.detectors[0].signals: lists the two or more signals watched together (one signal: use signal)"]],
+      ["signal: p99", ["inline.yaml:10:42: detection.detectors[0].signal: isolation-forest watches several signals together: give signals: [p99, error_rate, cpu, …]"]],
+      ["signals: [p99, cpus], target: api", ['inline.yaml:10:57: detection.detectors[0].signals[1]: unknown signal "cpus", did you mean `cpu`? (valid: error_rate, requests, p50, p90, p95, p99, max, cpu, memory, restarts, network)']],
+      ["signals: [p99, p99]", ["inline.yaml:10:57: detection.detectors[0].signals[1]: p99 is listed twice"]],
+      ["signals: [p99, cpu]", ["inline.yaml:10:7: detection.detectors[0].target: is required for container signals (cpu, memory, restarts, network) (valid: api)"]],
+      ["signals: [p99, error_rate], target: api", ["inline.yaml:10:70: detection.detectors[0].target: applies to container signals (cpu, memory, restarts, network): none is listed"]],
+      ["signals: [p99, cpu], target: api, contamination: 0%", ["inline.yaml:10:91: detection.detectors[0].contamination: must be above 0 and at most 50%"]],
+      ["signals: [p99, cpu], target: api, trees: 5", ["inline.yaml:10:83: detection.detectors[0].trees: must be ≥ 10"]],
+      ["signals: [p99, cpu], target: api, sampleSize: 4", ["inline.yaml:10:88: detection.detectors[0].sampleSize: must be ≥ 8"]],
+      ["signals: [p99, cpu], target: api, train: 0s", ["inline.yaml:10:83: detection.detectors[0].train: must be longer than 0"]],
+      ["signals: [p99, cpu], target: api, seed: 1.5", ["inline.yaml:10:82: detection.detectors[0].seed: expected a whole number, got 1.5"]],
+    ];
+    for (const [params, expected] of cases) expect(inline(det(params)), params).toEqual(expected);
+    expect(inline(BASE.replace(/faults:[^]*$/, "") + "detection:\n  detectors:\n    - { name: j, kind: isolation-forest, signals: [p99, requests] }\n")).toEqual([
+      "inline.yaml:8:7: detection.detectors[0]: no fault is scheduled to train before: give train (how long it learns what is normal)",
+    ]);
+    expect(inline(BASE + "detection:\n  detectors:\n    - { name: j, kind: ksigma, signals: [p99, requests] }\n")).toEqual([
+      "inline.yaml:10:7: detection.detectors[0]: give signal (what the harness measures) or query (PromQL) (valid: error_rate, requests, p50, p90, p95, p99, max, cpu, memory, restarts, network)",
+      "inline.yaml:10:32: detection.detectors[0].signals: ksigma watches one signal: use signal (signals is for multivariate kinds such as isolation-forest)",
     ]);
   });
 });

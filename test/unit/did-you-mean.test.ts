@@ -38,7 +38,7 @@ describe("did you mean", () => {
       "inline.yaml:7:13: faults[0].kind: unknown fault kind \"crsh\", did you mean `crash`? (valid: crash, pause, restart, stop, latency, bandwidth, slow-close, timeout, reset-peer, slicer, limit-data, blackhole, http-error, http-abort, http-delay, loss, reject, partition, bandwidth-tc, cpu-throttle, memory-limit, cpu-burn, memory-hog, disk-fill, kill-process)",
       "inline.yaml:7:27: faults[0].target: unknown target \"apii\", did you mean `api`? (valid: api)",
       "inline.yaml:9:5: slo[0]: unknown operator \"=<\", did you mean `<=`? (valid: <, <=, >, >=)",
-      "inline.yaml:10:5: slo[1]: unknown metric \"avaliability\", did you mean `availability`? (valid: availability, availability_time, error_rate, p50, p90, p95, p99, max, throughput, mttr, journey_availability, journey_p50, journey_p90, journey_p95, journey_p99, journey_max, mttd, false_alarms, error_budget_burn, lost_writes, restore_time, restore_lost_writes, METRIC.median|p90|min|max)",
+      "inline.yaml:10:5: slo[1]: unknown metric \"avaliability\", did you mean `availability`? (valid: availability, availability_time, error_rate, p50, p90, p95, p99, max, throughput, mttr, journey_availability, journey_p50, journey_p90, journey_p95, journey_p99, journey_max, mttd, lead_time, false_alarms, error_budget_burn, lost_writes, restore_time, restore_lost_writes, METRIC.median|p90|min|max)",
       "inline.yaml:11:1: reprot: unknown key \"reprot\", did you mean `report`? (valid: version, name, description, targets, load, probes, journeys, steadyState, faults, slo, errorBudget, abortWhen, report, detection, heal, checks, variants)",
     ]);
   });

@@ -67,7 +67,7 @@ describe("scenario parsing", () => {
       "test/invalid/many-mistakes.yaml:21:41: faults[2].duration: crash is instantaneous: remove duration",
       "test/invalid/many-mistakes.yaml:22:5: faults[3].duration: is required: pause lasts for a duration (e.g. duration: 3s)",
       'test/invalid/many-mistakes.yaml:24:5: slo[0]: availability needs a percentage like 99.5%, not "97"',
-      'test/invalid/many-mistakes.yaml:25:5: slo[1]: unknown metric "latency" (valid: availability, availability_time, error_rate, p50, p90, p95, p99, max, throughput, mttr, journey_availability, journey_p50, journey_p90, journey_p95, journey_p99, journey_max, mttd, false_alarms, error_budget_burn, lost_writes, restore_time, restore_lost_writes, METRIC.median|p90|min|max)',
+      'test/invalid/many-mistakes.yaml:25:5: slo[1]: unknown metric "latency" (valid: availability, availability_time, error_rate, p50, p90, p95, p99, max, throughput, mttr, journey_availability, journey_p50, journey_p90, journey_p95, journey_p99, journey_max, mttd, lead_time, false_alarms, error_budget_burn, lost_writes, restore_time, restore_lost_writes, METRIC.median|p90|min|max)',
       'test/invalid/many-mistakes.yaml:27:19: report.formats[1]: unknown report format "pdf" (valid: json, markdown, html, junit, md)',
     ]);
   });

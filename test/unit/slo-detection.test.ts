@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Journal } from "../../harness/contracts/journal.ts";
+import { leadTimes } from "../../harness/contracts/lead-time.ts";
 import { parseScenario } from "../../harness/scenario/parse.ts";
 import { evaluateSlos } from "../../harness/slo/evaluate.ts";
 import { parseObjective, type Objective } from "../../harness/specs/slo/grammar.ts";
@@ -28,6 +29,27 @@ function journal(mttds: (number | null)[], falseAlarms: number, availability: nu
 }
 
 describe("detection objectives", () => {
+  it("lead_time: a predict detector's firing to the breach it foresaw (the limit reached, or a restart), the shortest", () => {
+    const MiB = 1024 ** 2;
+    const firing = (at: number, limit: number) => ({
+      name: "oom-soon",
+      state: "firing",
+      at,
+      labels: { detector: "predict", signal: "memory of api", predicted_breach_at: new Date(at + 30_000).toISOString(), predicted_breach_in: "30000", limit: String(limit), direction: "up" },
+    });
+    const sample = (at: number, mib: number, restarts = 0) => ({ at, cpuPercent: 0, memoryBytes: mib * MiB, restarts, rxBytes: 0, txBytes: 0 });
+    const samples = [sample(9_000, 200), sample(10_000, 210), sample(20_000, 240), sample(38_000, 256), sample(39_000, 20, 1)];
+    const j = { alerts: [firing(10_000, 256 * MiB)], resources: { "api-0": { target: "api", samples } } } as unknown as Journal;
+    expect(leadTimes(j)).toEqual([{ name: "oom-soon", firedAt: 10_000, predictedAt: 40_000, breachAt: 38_000, leadMs: 28_000 }]);
+    expect(evaluateSlos(objectives("lead_time > 10s"), j)[0]).toMatchObject({ measured: 28_000, pass: true });
+    // Killed before a sample showed the limit: the restart is the breach.
+    const killed = { ...j, resources: { "api-0": { target: "api", samples: [sample(9_000, 200), sample(20_000, 240), sample(25_000, 20, 1)] } } } as unknown as Journal;
+    expect(leadTimes(killed)[0]!.leadMs).toBe(15_000);
+    // No breach in the run: not measurable.
+    const never = { ...j, resources: { "api-0": { target: "api", samples: [sample(9_000, 200), sample(20_000, 240)] } } } as unknown as Journal;
+    expect(evaluateSlos(objectives("lead_time > 10s"), never)[0]).toMatchObject({ measured: null, pass: false });
+  });
+
   it("mttd is the worst time to detect; an undetected fault makes it never", () => {
     expect(evaluateSlos(objectives("mttd < 5s"), journal([2_000, 3_500], 0, 1))[0]).toMatchObject({ measured: 3_500, pass: true });
     expect(evaluateSlos(objectives("mttd < 5s"), journal([2_000, null], 0, 1))[0]).toMatchObject({ measured: null, never: true, pass: false });

@@ -38,7 +38,7 @@ describe("SLO grammar", () => {
 
   it("lists the valid metrics for an unknown one", () => {
     const r = parseObjective("latency < 1s", sloUnits, SLO_VALID_NAMES);
-    expect(!r.ok && r.valid).toEqual(["availability", "availability_time", "error_rate", "p50", "p90", "p95", "p99", "max", "throughput", "mttr", "journey_availability", "journey_p50", "journey_p90", "journey_p95", "journey_p99", "journey_max", "mttd", "false_alarms", "error_budget_burn", "lost_writes", "restore_time", "restore_lost_writes", "METRIC.median|p90|min|max"]);
+    expect(!r.ok && r.valid).toEqual(["availability", "availability_time", "error_rate", "p50", "p90", "p95", "p99", "max", "throughput", "mttr", "journey_availability", "journey_p50", "journey_p90", "journey_p95", "journey_p99", "journey_max", "mttd", "lead_time", "false_alarms", "error_budget_burn", "lost_writes", "restore_time", "restore_lost_writes", "METRIC.median|p90|min|max"]);
   });
 
   it("parses the hypothesis comparisons", () => {

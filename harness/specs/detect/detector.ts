@@ -15,6 +15,8 @@ export interface SignalUnit {
 
 export interface DetectorKindSpec<P> {
   kind: string;
+  /** Watches several signals at once (`signals: [...]` instead of `signal`). */
+  multivariate?: true;
   /** One line for `steadystate kinds`: when it is alarmed. */
   summary: string;
   /** The kind's own keys, strict; quantities are read in the unit of the watched signal. */

@@ -35,6 +35,8 @@ export interface DetectorSpec {
   name: string;
   kind: string;
   signal: SignalName | null;
+  /** A multivariate detector's signals (`signal` is null), each read as a single-signal detector reads it. */
+  signals: SignalName[] | null;
   query: string | null;
   /** For user-facing signals: "load" or "probe:NAME". */
   source: string;
@@ -95,6 +97,10 @@ const detectorBaseShape = {
   name,
   kind: z.string(),
   signal: z.string().optional(),
+  signals: z
+    .array(z.string())
+    .refine((l) => l.length >= 2, { message: "lists the two or more signals watched together (one signal: use signal)" })
+    .optional(),
   query: z.string().min(1).optional(),
   source: z.string().optional(),
   target: z.string().optional(),
@@ -151,7 +157,7 @@ export function validateDetection(raw: unknown, ctx: DetectionContext, issues: I
 }
 
 // Objectives measured on alert and detector firings.
-const DETECTION_METRICS = ["mttd", "false_alarms"];
+const DETECTION_METRICS = ["mttd", "false_alarms", "lead_time"];
 
 /**
  * `mttd` and `false_alarms` are read from what fired: without a Prometheus or a detector nothing can, and
@@ -226,8 +232,14 @@ function validateDetector(
   if (value.kind === undefined) issues.push({ path: [...path, "kind"], message: "is required", valid: detectorKinds });
   else if (!kind && typeof value.kind === "string") issues.push({ path: [...path, "kind"], message: `unknown detector kind ${describeInput(value.kind)}`, valid: detectorKinds, given: value.kind });
 
+  const multi = kind?.multivariate === true;
+  if (base?.signals !== undefined && kind && !multi) {
+    issues.push({ path: [...path, "signals"], message: `${kind.kind} watches one signal: use signal (signals is for multivariate kinds such as isolation-forest)`, atKey: true });
+  }
   let info: SignalInfo | undefined;
-  if (base?.signal !== undefined && base.query !== undefined) {
+  if (multi) {
+    if (base) info = validateSignalList(base, path, ctx, issues, kind!.kind);
+  } else if (base?.signal !== undefined && base.query !== undefined) {
     issues.push({ path: [...path, "query"], message: "give signal or query, not both", atKey: true });
   } else if (base && base.signal === undefined && base.query === undefined) {
     issues.push({ path, message: "give signal (what the harness measures) or query (PromQL)", valid: signalNames });
@@ -238,7 +250,7 @@ function validateDetector(
     info = QUERY_SIGNAL;
     if (!hasPrometheus) issues.push({ path: [...path, "query"], message: "needs a Prometheus: give detection.prometheus (rules, or the url of yours)" });
   }
-  if (base && info) {
+  if (base && info && !multi) {
     const sources = ["load", ...ctx.probeNames];
     if (info.scope === "user") {
       if (base.target !== undefined) issues.push({ path: [...path, "target"], message: `${base.signal} is measured on a source (load or a probe), not a target: use source`, atKey: true });
@@ -255,17 +267,67 @@ function validateDetector(
     }
   }
   const params = kind && info ? section(kind.params(info.unit), paramsRaw, path, DETECTOR_BASE_KEYS) : undefined;
+  if (multi && params && (params as { trainMs?: number | null }).trainMs === null) {
+    const first = Math.min(...ctx.faults.map((f) => f.atMs));
+    if (Number.isFinite(first)) (params as { trainMs: number }).trainMs = first;
+    else issues.push({ path, message: "no fault is scheduled to train before: give train (how long it learns what is normal)" });
+  }
   if (!base || !kind || !info || !params) return undefined;
   const source = base.source ?? "load";
+  const watched = multi ? (base.signals as SignalName[]) : null;
+  const on = (signal: string) => `${signal} of ${signals[signal as SignalName].scope === "container" ? base.target : source}`;
   return {
     name: base.name,
     kind: kind.kind,
     signal: (base.signal as SignalName | undefined) ?? null,
+    signals: watched,
     query: base.query ?? null,
     source: source === "load" ? "load" : `probe:${source}`,
     target: base.target ?? null,
     everyMs: base.every,
     params,
-    description: `${kind.kind} on ${base.query ? `query ${base.query}` : `${base.signal} of ${base.target ?? source}`}: ${kind.describe(params)}`,
+    description: `${kind.kind} on ${watched ? watched.map(on).join(", ") : base.query ? `query ${base.query}` : `${base.signal} of ${base.target ?? source}`}: ${kind.describe(params)}`,
   };
+}
+
+/**
+ * A multivariate detector's `signals`: each known, read from `source` (user-facing ones) or `target`
+ * (container ones) as a single-signal detector reads it. Its parameters are plain numbers.
+ */
+function validateSignalList(
+  base: { signal?: string; signals?: string[]; query?: string; source?: string; target?: string; every: number },
+  path: Path,
+  ctx: DetectionContext,
+  issues: Issue[],
+  kind: string,
+): SignalInfo | undefined {
+  for (const key of ["signal", "query"] as const) {
+    if (base[key] !== undefined) issues.push({ path: [...path, key], message: `${kind} watches several signals together: give signals: [p99, error_rate, cpu, …]`, atKey: true });
+  }
+  if (base.signals === undefined) {
+    if (base.signal === undefined && base.query === undefined) issues.push({ path, message: `give signals: the two or more signals ${kind} watches together`, valid: signalNames });
+    return undefined;
+  }
+  let ok = true;
+  const scopes = new Set<string>();
+  base.signals.forEach((name, j) => {
+    const info = Object.hasOwn(signals, name) ? (signals as Record<string, SignalInfo>)[name] : undefined;
+    if (!info) {
+      ok = false;
+      issues.push({ path: [...path, "signals", j], message: `unknown signal ${quote(name)}`, valid: signalNames, given: name });
+    } else if (base.signals!.indexOf(name) !== j) {
+      ok = false;
+      issues.push({ path: [...path, "signals", j], message: `${name} is listed twice` });
+    } else scopes.add(info.scope);
+  });
+  const sources = ["load", ...ctx.probeNames];
+  if (scopes.has("user")) {
+    if (base.source !== undefined && !sources.includes(base.source)) issues.push({ path: [...path, "source"], message: `unknown source "${base.source}"`, valid: sources, given: base.source });
+    if (base.every % BUCKET_MS !== 0) issues.push({ path: [...path, "every"], message: `must be a multiple of ${BUCKET_MS}ms for user-facing signals` });
+  } else if (base.source !== undefined && ok) issues.push({ path: [...path, "source"], message: "applies to user-facing signals (error_rate, requests, latencies): none is listed", atKey: true });
+  if (scopes.has("container")) {
+    if (base.target === undefined) issues.push({ path: [...path, "target"], message: "is required for container signals (cpu, memory, restarts, network)", valid: ctx.targetNames });
+    else if (!ctx.targetNames.includes(base.target)) issues.push({ path: [...path, "target"], message: `unknown target "${base.target}"`, valid: ctx.targetNames, given: base.target });
+  } else if (base.target !== undefined && ok) issues.push({ path: [...path, "target"], message: "applies to container signals (cpu, memory, restarts, network): none is listed", atKey: true });
+  return ok ? QUERY_SIGNAL : undefined;
 }

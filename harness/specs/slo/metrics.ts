@@ -34,6 +34,10 @@ export const sloMetricSpecs = {
     unit: "duration",
     description: "worst time to detect over all faults (first attributed alert or detector firing − injected); a fault nothing detected is never",
   },
+  lead_time: {
+    unit: "duration",
+    description: "shortest lead time of a predict detector: its firing to the breach it foresaw (a container sample at the limit, or a restart); not measurable when no foreseen breach happened",
+  },
   false_alarms: { unit: "count", description: "alert and detector firings not attributable to a fault (before the first one, or settle after a recovery)" },
   error_budget_burn: {
     unit: "ratio",
