@@ -1,10 +1,9 @@
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadJudgeConfig, type MetricSpec } from "../../harness/canary/config.ts";
 import { judge } from "../../harness/canary/judge.ts";
 import type { Side } from "../../harness/canary/samples.ts";
-import { ScenarioError } from "../../harness/contracts/errors.ts";
 import { makeJournal, type FixtureOptions } from "../fixtures/journal.ts";
+import { judgeFileErrors } from "./judge-errors.ts";
 
 const config = loadJudgeConfig(undefined);
 const side = (label: string, trials: FixtureOptions[]): Side => ({ label, journals: trials.map((o, i) => ({ file: `${label}/trial-${i + 1}/journal.json`, journal: makeJournal(o) })) });
@@ -201,15 +200,7 @@ describe("judge configuration", () => {
   });
 
   it("reports every mistake of a judge file, located, with the valid choices", () => {
-    const file = join(import.meta.dirname, "..", "invalid", "judge.yaml");
-    let message = "";
-    try {
-      loadJudgeConfig(file);
-    } catch (e) {
-      if (!(e instanceof ScenarioError)) throw e;
-      message = e.message;
-    }
-    expect(message.split("\n")).toEqual([
+    expect(judgeFileErrors("judge.yaml")).toEqual([
       "test/invalid/judge.yaml:1:35: thresholds.marginal: must not be above pass (90)",
       "test/invalid/judge.yaml:2:9: margin: is now set per metric (`margin` and `floor` under `metrics`)",
       'test/invalid/judge.yaml:6:15: metrics[1].metric: "latency" is not allowed (valid: p50, p90, p95, p99, max, mean, throughput, error_rate, tail_p95, tail_p99, mttr, mttd)',
