@@ -6,7 +6,7 @@
 // follows from the metrics' outcomes, weights, groups and critical flags (see `verdictOf`).
 import { median } from "simple-statistics";
 import { otherValues } from "./any-metric.ts";
-import { effectiveMargin, type Direction, type JudgeConfig, type JudgeMetric, type MetricSpec } from "./config.ts";
+import { effectiveMargin, type Direction, type JudgeConfig, type JudgeMetric, type MetricSpec, type Phase } from "./config.ts";
 import { holm } from "./holm.ts";
 import { canShowShift, chosenMethod, mannWhitney, type MannWhitneyMethod } from "./mann-whitney.ts";
 import { compareProportions, deflated, dispersion, pooled, type Proportion } from "./proportions.ts";
@@ -106,23 +106,30 @@ function estimateSamples(spec: MetricSpec, config: JudgeConfig, baseline: number
   return { ...base, method: mw.method === "exact" ? "mann-whitney-exact" : "mann-whitney", shift: mw.shift, ci: mw.ci, pValue: mw.pValue, marginValue };
 }
 
-/** The two proportions a metric compares, trial by trial, or why there are none. */
-function proportionsOf(spec: MetricSpec, metric: JudgeMetric, sides: { baseline: Side; canary: Side }): { baseline: Proportion[]; canary: Proportion[]; note?: string } | string {
+/** The load's failed share, trial by trial. */
+const failedByTrial = (side: Side, phase: Phase): Proportion[] => trialsOf(side).map((t) => failedProportion(t, phase));
+
+/**
+ * A tail metric: each window's share of requests slower than the baseline's pooled p95 / p99 (× 1 + `above`),
+ * compared with the rank test like the other per-window metrics. Windows, not requests, are the samples: slow
+ * requests come in bursts and trials drift, so requests pooled as independent draws would claim far more than
+ * the data support (an A/A pair would fail on its tails).
+ */
+function estimateTail(spec: MetricSpec, metric: JudgeMetric, config: JudgeConfig, sides: { baseline: Side; canary: Side }): Estimate {
   const phase = spec.phase!;
-  const failed = (side: Side) => trialsOf(side).map((t) => failedProportion(t, phase));
-  if (metric === "error_rate") return { baseline: failed(sides.baseline), canary: failed(sides.canary) };
-  if (!hasHistograms(sides.baseline, phase) || !hasHistograms(sides.canary, phase)) return "no latency histograms in the journals (written by an older steadystate)";
+  const none = (reason: string): Estimate => ({ method: "mann-whitney", baseline: { n: 0, value: null }, canary: { n: 0, value: null }, shift: null, ci: null, pValue: null, marginValue: null, outcome: { classification: "nodata", reason } });
+  if (!hasHistograms(sides.baseline, phase) || !hasHistograms(sides.canary, phase)) return none("no latency histograms in the journals (written by an older steadystate)");
   const t = tailProportions(sides.baseline, sides.canary, phase, metric === "tail_p95" ? 0.95 : 0.99, spec.above);
-  if (t.thresholdMs === null) return "no successful requests on the baseline";
-  return { baseline: t.baselineTrials, canary: t.canaryTrials, note: `share slower than ${metricValueText("duration", t.thresholdMs)}, the baseline's ${metric.slice(5)} + ${pct(spec.above)}` };
+  if (t.thresholdMs === null) return none("no successful requests on the baseline");
+  const e = estimateSamples(spec, config, t.baselineWindows, t.canaryWindows);
+  return { ...e, note: `each window's share slower than ${metricValueText("duration", t.thresholdMs)}, the baseline's ${metric.slice(5)} + ${pct(spec.above)}` };
 }
 
-/** A proportion metric of the load (error_rate, the tails): two proportions, or why there are none. */
-function estimateProportion(spec: MetricSpec, metric: JudgeMetric, config: JudgeConfig, sides: { baseline: Side; canary: Side }): Estimate {
-  const pair = proportionsOf(spec, metric, sides);
+/** The load's error rate: two proportions, each side's trials pooled. */
+function estimateProportion(spec: MetricSpec, config: JudgeConfig, sides: { baseline: Side; canary: Side }): Estimate {
+  const pair = { baseline: failedByTrial(sides.baseline, spec.phase!), canary: failedByTrial(sides.canary, spec.phase!) };
   const summary = (p: Proportion): SideSummary => ({ n: p.total, value: p.total ? p.count / p.total : null });
   const empty = { method: "proportions" as const, baseline: { n: 0, value: null }, canary: { n: 0, value: null }, shift: null, ci: null, pValue: null, marginValue: null };
-  if (typeof pair === "string") return { ...empty, outcome: { classification: "nodata", reason: pair } };
   const b = pooled(pair.baseline);
   const c = pooled(pair.canary);
   const base = { ...empty, baseline: summary(b), canary: summary(c) };
@@ -131,15 +138,15 @@ function estimateProportion(spec: MetricSpec, metric: JudgeMetric, config: Judge
   const phi = dispersion([pair.baseline, pair.canary]);
   const d = compareProportions(deflated(b, phi), deflated(c, phi), config.confidence);
   const spread = phi > 1.05 ? `trials dispersed ×${phi.toFixed(1)} beyond the binomial` : "";
-  const note = [pair.note, spread].filter(Boolean).join("; ");
-  return { ...base, shift: d.difference, ci: d.ci, pValue: d.pValue, marginValue: effectiveMargin(spec, d.baseline), ...(note ? { note } : {}) };
+  return { ...base, shift: d.difference, ci: d.ci, pValue: d.pValue, marginValue: effectiveMargin(spec, d.baseline), ...(spread ? { note: spread } : {}) };
 }
 
 export function estimateMetric(spec: MetricSpec, config: JudgeConfig, sides: { baseline: Side; canary: Side }): Estimate {
   const source = spec.source;
   if (source.kind !== "metric") return estimateOther({ ...spec, source }, config, sides);
   const metric: JudgeMetric = source.metric;
-  if (spec.unit === "share") return estimateProportion(spec, metric, config, sides);
+  if (metric === "tail_p95" || metric === "tail_p99") return estimateTail(spec, metric, config, sides);
+  if (metric === "error_rate") return estimateProportion(spec, config, sides);
   if (metric === "mttr" || metric === "mttd") {
     const b = faultValues(sides.baseline, metric);
     const c = faultValues(sides.canary, metric);

@@ -11,7 +11,7 @@ import { LOAD_SOURCE } from "../contracts/journal.ts";
 import { bucketBounds, bucketMidMs, bucketOf, decodeHistogram, LATENCY_HISTOGRAM_BITS, type DecodedHistogram } from "../contracts/latency-histogram.ts";
 import type { Phase } from "./config.ts";
 import type { Proportion } from "./proportions.ts";
-import { phaseWindows, trialsOf, type Side } from "./samples.ts";
+import { phaseWindows, type Side } from "./samples.ts";
 
 export type { DecodedHistogram } from "../contracts/latency-histogram.ts";
 
@@ -103,9 +103,9 @@ export interface TailProportions {
   thresholdMs: number | null;
   baseline: Proportion;
   canary: Proportion;
-  /** The same shares trial by trial (for the dispersion between trials). */
-  baselineTrials: Proportion[];
-  canaryTrials: Proportion[];
+  /** Each window's share above the threshold, side by side (the samples the judge's rank test compares). */
+  baselineWindows: number[];
+  canaryWindows: number[];
 }
 
 /**
@@ -114,11 +114,13 @@ export interface TailProportions {
  * the same, and one with wider tails more.
  */
 export function tailProportions(baseline: Side, canary: Side, phase: Phase, q: number, above = 0, source: string = LOAD_SOURCE): TailProportions {
-  const b = pooledHistogram(baseline, phase, source);
-  const c = pooledHistogram(canary, phase, source);
+  const bw = windowHistograms(baseline, phase, source);
+  const cw = windowHistograms(canary, phase, source);
+  const b = mergeHistograms(bw);
+  const c = mergeHistograms(cw);
   const quantile = quantileOf(b, q);
   const thresholdMs = quantile === undefined ? null : quantile * (1 + above);
-  if (thresholdMs === null) return { thresholdMs, baseline: { count: 0, total: b.total }, canary: { count: 0, total: c.total }, baselineTrials: [], canaryTrials: [] };
-  const perTrial = (side: Side) => trialsOf(side).map((t) => shareAbove(pooledHistogram(t, phase, source), thresholdMs));
-  return { thresholdMs, baseline: shareAbove(b, thresholdMs), canary: shareAbove(c, thresholdMs), baselineTrials: perTrial(baseline), canaryTrials: perTrial(canary) };
+  if (thresholdMs === null) return { thresholdMs, baseline: { count: 0, total: b.total }, canary: { count: 0, total: c.total }, baselineWindows: [], canaryWindows: [] };
+  const shares = (ws: DecodedHistogram[]) => ws.map((w) => shareAbove(w, thresholdMs)).map((p) => p.count / p.total);
+  return { thresholdMs, baseline: shareAbove(b, thresholdMs), canary: shareAbove(c, thresholdMs), baselineWindows: shares(bw), canaryWindows: shares(cw) };
 }

@@ -159,7 +159,7 @@ describe("tail proportions: the share of each side's requests above the baseline
 
   it("no threshold without baseline requests in the phase", () => {
     const canary = side("canary", [journal({ seed: 3 }, (k) => normal(k, 20, 4))]);
-    expect(tailProportions(baseline, canary, "faults", 0.99)).toEqual({ thresholdMs: null, baseline: { count: 0, total: 0 }, canary: { count: 0, total: 0 }, baselineTrials: [], canaryTrials: [] });
+    expect(tailProportions(baseline, canary, "faults", 0.99)).toEqual({ thresholdMs: null, baseline: { count: 0, total: 0 }, canary: { count: 0, total: 0 }, baselineWindows: [], canaryWindows: [] });
   });
 });
 
