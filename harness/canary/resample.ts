@@ -22,7 +22,7 @@ import type { RandomGenerator } from "pure-rand/types/RandomGenerator";
 import { bucketMidMs, bucketOf, decodeHistogram, encodeHistogram, latencyMicros, type LatencyHistogram } from "../contracts/latency-histogram.ts";
 import { LOAD_SOURCE, type FaultRecord, type Journal, type WindowRow } from "../contracts/journal.ts";
 import type { JudgeConfig } from "./config.ts";
-import { judge, type Classification, type Judgement, type JudgeVerdict } from "./judge.ts";
+import { judge, pct, type Classification, type Judgement, type JudgeVerdict } from "./judge.ts";
 import type { Side } from "./samples.ts";
 
 export type Trial = Side["journals"][number];
@@ -38,11 +38,10 @@ export type Perturbation =
   /** Every recovery takes factor × as long; the requests of the longer outage fail. */
   | { kind: "mttr"; factor: number };
 
-const pctText = (x: number) => `${Math.round(x * 1_000) / 10}%`;
 
 /** "latency +10%", "errors +1 pt", "latency variance ×2 (same median)", "MTTR ×2". */
 export function perturbationText(p: Perturbation): string {
-  if (p.kind === "latency") return `latency ${p.factor >= 1 ? "+" : "−"}${pctText(Math.abs(p.factor - 1))}`;
+  if (p.kind === "latency") return `latency ${p.factor >= 1 ? "+" : "−"}${pct(Math.abs(p.factor - 1))}`;
   if (p.kind === "errors") return `errors +${Math.round(p.points * 10_000) / 100} pt${p.points === 0.01 ? "" : "s"}`;
   if (p.kind === "spread") return `latency variance ×${p.varianceFactor} (same median)`;
   return `MTTR ×${p.factor}`;
